@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Set up and run the lstmcourse with nothing but Python >= 3.11.
+
+    python3 course.py lab        # create .venv, install everything, open JupyterLab
+    python3 course.py test       # create .venv, install everything, run every test
+    python3 course.py execute notebooks/01_rnn_cell.ipynb ...
+                                 # (maintainers) re-run notebooks in place so their
+                                 # stored outputs are fresh; syncs jupytext pairs first
+
+Only the standard library is used here, so this works on a bare machine. The
+virtual environment lives in ./.venv and is reinstalled only when
+pyproject.toml changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".lstmcourse-install-stamp"
+
+# What every run needs in its environment: quiet TensorFlow, deterministic ops.
+QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def run(cmd: list[str | Path], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def ensure_env() -> Path:
+    """Create .venv and install the package with its pinned dev extra."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"lstmcourse needs Python >= 3.11; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    py = venv_python()
+    if py.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return py
+    if not py.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    run([py, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"])
+    STAMP.write_text(wanted + "\n")
+    return py
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(QUIET_TF)
+    return env
+
+
+def cmd_lab(args: list[str]) -> int:
+    py = ensure_env()
+    return subprocess.call([str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *args], env=child_env())
+
+
+def cmd_test(args: list[str]) -> int:
+    py = ensure_env()
+    workers = ["-n", "auto", "--dist", "loadscope"]
+    if any(a.startswith("-n") for a in args):
+        workers = []
+    cmd = [str(py), "-m", "pytest", *workers, *args]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT, env=child_env())
+
+
+def cmd_execute(args: list[str]) -> int:
+    if not args:
+        sys.exit("usage: python3 course.py execute NOTEBOOK.ipynb [...]")
+    py = ensure_env()
+    env = child_env()
+    for nb in args:
+        nb_path = Path(nb)
+        pair = nb_path.with_suffix(".py")
+        if pair.exists():
+            run([py, "-m", "jupytext", "--sync", nb_path], cwd=ROOT, env=env)
+        run([py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+             "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=env)
+    return 0
+
+
+COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""lstmcourse: the companion package of the lstmcourse notebooks.
+
+Submodules:
+    lstmcourse.reference   NumPy-only RNN maths with hand-written BPTT (no TensorFlow needed).
+    lstmcourse.cells       Keras 3 cells written with ``keras.ops`` that are exact twins
+                           of Keras's built-in SimpleRNN/LSTM/GRU cells.
+    lstmcourse.setup_notebook()
+                           the first call of every notebook: quiet TensorFlow, seeds,
+                           determinism, plot style, versions.
+
+Keras and TensorFlow are imported lazily, so ``import lstmcourse.reference`` stays fast
+and works without them.
+"""
+from importlib import import_module
+
+from lstmcourse._setup import setup_notebook
+
+__version__ = "0.1.0"
+__all__ = ["setup_notebook", "cells", "reference", "__version__"]
+
+_LAZY_SUBMODULES = {"cells", "reference"}
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        return import_module(f"lstmcourse.{name}")
+    raise AttributeError(f"module 'lstmcourse' has no attribute {name!r}")

@@ -1,0 +1,34 @@
+"""Input checks for the NumPy reference: clear messages that echo what was received."""
+import numpy as np
+
+
+def as_float_array(name, value, ndim):
+    """Convert ``value`` to a floating NumPy array of rank ``ndim`` or raise."""
+    arr = np.asarray(value)
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise TypeError(
+            f"`{name}` must hold floating-point numbers. Received: {name}.dtype={arr.dtype}"
+        )
+    if arr.ndim != ndim:
+        raise ValueError(
+            f"`{name}` must have rank {ndim}. Received: {name}.shape={arr.shape}"
+        )
+    return arr
+
+
+def get_param(params, key, shape):
+    """Fetch ``params[key]`` and check its shape (None in ``shape`` matches anything)."""
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"`params` must be a dict with keys 'kernel', 'recurrent_kernel' and 'bias'. "
+            f"Received: params of type {type(params).__name__}"
+        )
+    if key not in params:
+        raise ValueError(f"`params` has no {key!r}. Received: keys={sorted(params)}")
+    arr = np.asarray(params[key])
+    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+        wanted = "(" + ", ".join("?" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+        raise ValueError(
+            f"params[{key!r}] must have shape {wanted}. Received: params[{key!r}].shape={arr.shape}"
+        )
+    return arr

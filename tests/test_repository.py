@@ -1,0 +1,87 @@
+"""Keep the course's moving parts consistent: environments, notebooks, README, CI."""
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+COLAB = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
+
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("**/*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("**/*.ipynb"))
+EXECUTED = LESSONS + SOLUTIONS  # notebooks whose stored outputs nbval compares
+
+
+def rel(path):
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_environment_yml_matches_dev_extra():
+    text = (ROOT / "environment.yml").read_text()
+    pip_section = text.split("- pip:", 1)[1]
+    pip_items = [line.strip()[2:] for line in pip_section.splitlines() if line.strip().startswith("- ")]
+    assert "-e ." in pip_items, "environment.yml must install the course package itself"
+    pip_items.remove("-e .")
+    assert pip_items == PYPROJECT["project"]["optional-dependencies"]["dev"]
+
+
+def test_dev_pins_are_exact():
+    for requirement in PYPROJECT["project"]["optional-dependencies"]["dev"]:
+        assert re.match(r"^[A-Za-z0-9_.\-]+==[0-9][^;]*(;.*)?$", requirement), requirement
+
+
+def test_runtime_dependencies_are_loose():
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        assert "==" not in requirement, f"pin exact versions only in the dev extra: {requirement}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 course.py test" in readme and "python3 course.py lab" in readme
+    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
+    assert commands[-1] == "python3 course.py test"
+
+
+@pytest.mark.parametrize("path", LESSONS + SOLUTIONS + EXERCISES, ids=rel)
+def test_colab_badge_points_at_this_notebook(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    badges = re.findall(r"colab\.research\.google\.com/github/\S+?\.ipynb", "".join(c.source for c in nb.cells))
+    assert badges == [COLAB.split("//", 1)[1] + rel(path)], badges
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=rel)
+def test_outputs_are_stored(path):
+    """A notebook stored without outputs would make nbval a mere "it runs" test."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count is not None for c in code), "re-run it: python3 course.py execute"
+    counts = [c.execution_count for c in code]
+    assert counts == list(range(1, len(code) + 1)), "run top to bottom in a fresh kernel"
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=rel)
+def test_no_trailing_semicolons_or_stderr(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        last = cell.source.rstrip().splitlines()[-1] if cell.source.strip() else ""
+        assert not last.endswith(";"), f"trailing ';' hides nothing under nbval: {last!r}"
+        assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source[:80]
+
+
+@pytest.mark.parametrize("path", [p for p in LESSONS + SOLUTIONS if p.with_suffix(".py").exists()], ids=rel)
+def test_jupytext_pair_in_sync(path):
+    jupytext = pytest.importorskip("jupytext")
+    paired = jupytext.read(path.with_suffix(".py"))
+    stored = nbformat.read(path, as_version=4)
+    assert [c.source for c in paired.cells] == [c.source for c in stored.cells], (
+        "the .py twin and the .ipynb differ: run python3 course.py execute " + rel(path)
+    )
