@@ -4,6 +4,8 @@ Submodules:
     lstmcourse.reference   NumPy-only RNN maths with hand-written BPTT (no TensorFlow needed).
     lstmcourse.cells       Keras 3 cells written with ``keras.ops`` that are exact twins
                            of Keras's built-in SimpleRNN/LSTM/GRU cells.
+    lstmcourse.trace(layer, x)
+                           every gate of a recurrent layer at every time step.
     lstmcourse.setup_notebook()
                            the first call of every notebook: quiet TensorFlow, seeds,
                            determinism, plot style, versions.
@@ -16,7 +18,7 @@ from importlib import import_module
 from lstmcourse._setup import setup_notebook
 
 __version__ = "0.1.0"
-__all__ = ["setup_notebook", "cells", "reference", "__version__"]
+__all__ = ["setup_notebook", "trace", "cells", "reference", "__version__"]
 
 _LAZY_SUBMODULES = {"cells", "reference"}
 
@@ -24,4 +26,6 @@ _LAZY_SUBMODULES = {"cells", "reference"}
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:
         return import_module(f"lstmcourse.{name}")
+    if name == "trace":
+        return import_module("lstmcourse.tracing").trace
     raise AttributeError(f"module 'lstmcourse' has no attribute {name!r}")

@@ -32,3 +32,13 @@ def get_param(params, key, shape):
             f"params[{key!r}] must have shape {wanted}. Received: params[{key!r}].shape={arr.shape}"
         )
     return arr
+
+
+def initial_state(name, value, batch, units, dtype):
+    """``value`` checked to be (batch, units), or zeros when it is None."""
+    if value is None:
+        return np.zeros((batch, units), dtype=dtype)
+    value = as_float_array(name, value, 2)
+    if value.shape != (batch, units):
+        raise ValueError(f"`{name}` must have shape {(batch, units)}. Received: {name}.shape={value.shape}")
+    return value

@@ -17,7 +17,7 @@ BPTT walks back from the last step. With ``g_t`` the total gradient reaching h_t
 """
 import numpy as np
 
-from lstmcourse.reference._arrays import as_float_array, get_param
+from lstmcourse.reference._arrays import as_float_array, get_param, initial_state
 
 
 def _rnn_params(params, features=None):
@@ -70,9 +70,7 @@ def rnn_forward(x, h0, params):
     kernel, recurrent_kernel, bias = _rnn_params(params, x.shape[2])
     batch, time, _ = x.shape
     units = kernel.shape[1]
-    h0 = np.zeros((batch, units), dtype=x.dtype) if h0 is None else as_float_array("h0", h0, 2)
-    if h0.shape != (batch, units):
-        raise ValueError(f"`h0` must have shape {(batch, units)}. Received: h0.shape={h0.shape}")
+    h0 = initial_state("h0", h0, batch, units, x.dtype)
     hs = np.empty((batch, time, units), dtype=np.result_type(x, h0, kernel))
     h = h0
     for t in range(time):
