@@ -86,7 +86,7 @@ def cmd_execute(args: list[str]) -> int:
         nb_path = Path(nb)
         pair = nb_path.with_suffix(".py")
         if pair.exists():
-            run([py, "-m", "jupytext", "--sync", nb_path], cwd=ROOT, env=env)
+            run([py, "-m", "jupytext", "--sync", pair], cwd=ROOT, env=env)
         run([py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
              "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=env)
     return 0
