@@ -15,6 +15,8 @@ task                   what it tests                               chance baseli
                        fluent ___": the answer is the first token
 ``teddy``              tag "Teddy" as PERSON or TOY, which only     accuracy 0.5 for a
                        the words *after* it decide                  left-to-right model
+``delayed_xor``        a non-linear function (XOR) of two past      accuracy 0.5
+                       inputs at every step: where depth helps
 =====================  ==========================================  =====================
 """
 import numpy as np
@@ -182,3 +184,30 @@ def teddy(n, seed=0, max_len=12):
         position[row] = len(prefix)
         y[row, position[row]] = 1 if is_person else 2
     return x, y, position
+
+
+def delayed_xor(n, length=20, delays=(3, 6), seed=0):
+    """At every step, the XOR of two earlier bits: ``y_t = x_{t-d1} XOR x_{t-d2}``.
+
+    Remembering two bits is easy; combining them is not linear (XOR is the classic
+    function no single linear threshold computes), so a recurrent layer needs an extra
+    non-linear stage between its memory and a linear read-out. Targets before step
+    ``max(delays)`` are 0 and are not scored; chance accuracy on the scored steps is 0.5.
+
+    Returns:
+        ``x`` float32 (n, length, 1) bits and ``y`` float32 (n, length, 1) targets.
+        Score steps ``t >= max(delays)``.
+
+    >>> x, y = delayed_xor(2, length=8, delays=(1, 2), seed=0)
+    >>> bool((y[:, 2:, 0] == np.logical_xor(x[:, 1:-1, 0], x[:, :-2, 0])).all())
+    True
+    """
+    _check_positive(n=n, length=length)
+    d1, d2 = sorted(delays)
+    if d1 <= 0 or d2 >= length:
+        raise ValueError(f"`delays` must be positive and shorter than `length`. Received: delays={delays}")
+    rng = _rng(seed)
+    x = rng.integers(0, 2, size=(n, length)).astype("float32")
+    y = np.zeros((n, length), dtype="float32")
+    y[:, d2:] = np.logical_xor(x[:, d2 - d1: length - d1], x[:, : length - d2])
+    return x[..., None], y[..., None]

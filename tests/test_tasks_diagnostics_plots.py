@@ -61,7 +61,17 @@ def test_teddy_tags_depend_only_on_the_right_context():
     assert set(after[tags == 1]).isdisjoint(set(after[tags == 2]))
 
 
-@pytest.mark.parametrize("fn", [tasks.adding_problem, tasks.long_gap, tasks.copy_memory])
+def test_delayed_xor_labels():
+    x, y = tasks.delayed_xor(500, length=20, delays=(3, 6), seed=7)
+    assert x.shape == y.shape == (500, 20, 1)
+    for t in range(6, 20):
+        np.testing.assert_array_equal(y[:, t, 0], np.logical_xor(x[:, t - 3, 0], x[:, t - 6, 0]))
+    assert (y[:, :6] == 0).all() and abs(y[:, 6:].mean() - 0.5) < 0.03
+    with pytest.raises(ValueError, match=r"Received: delays=\(3, 30\)"):
+        tasks.delayed_xor(5, length=20, delays=(3, 30))
+
+
+@pytest.mark.parametrize("fn", [tasks.adding_problem, tasks.long_gap, tasks.copy_memory, tasks.delayed_xor])
 def test_tasks_are_deterministic_and_validate(fn):
     a, b = fn(10, seed=5), fn(10, seed=5)
     for u, v in zip(a, b):
