@@ -6,6 +6,8 @@
     python3 course.py execute notebooks/01_rnn_cell.ipynb ...
                                  # (maintainers) re-run notebooks in place so their
                                  # stored outputs are fresh; syncs jupytext pairs first
+    python3 course.py exercises  # (maintainers) regenerate exercises/ from solutions/
+                                 # with nbgrader (student versions, no outputs)
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv and is reinstalled only when
@@ -14,6 +16,7 @@ pyproject.toml changes.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -89,10 +92,43 @@ def cmd_execute(args: list[str]) -> int:
             run([py, "-m", "jupytext", "--sync", pair], cwd=ROOT, env=env)
         run([py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
              "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=env)
+        strip_execution_timestamps(nb_path)
     return 0
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute}
+def strip_execution_timestamps(nb_path: Path) -> None:
+    """Drop the per-cell execution timestamps nbconvert writes: they only make diffs noisy."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("execution", None)
+    nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+COLAB_PREFIX = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
+
+
+def generate_exercises(py: Path, out_root: Path) -> None:
+    """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise."""
+    labs = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and p.name.startswith("lab"))
+    for lab in labs:
+        run([py, "-m", "nbgrader", "generate_assignment", lab, "--no-db", "--force", "--log-level=WARN",
+             f"--CourseDirectory.root={ROOT}", "--CourseDirectory.source_directory=solutions",
+             f"--CourseDirectory.release_directory={out_root}",
+             '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
+            cwd=ROOT, env=child_env())
+        for nb in (out_root / lab).glob("*.ipynb"):
+            text = nb.read_text(encoding="utf-8")
+            nb.write_text(text.replace(COLAB_PREFIX + "solutions/", COLAB_PREFIX + "exercises/"), encoding="utf-8")
+
+
+def cmd_exercises(args: list[str]) -> int:
+    py = ensure_env()
+    out_root = Path(args[0]).resolve() if args else ROOT / "exercises"
+    generate_exercises(py, out_root)
+    return 0
+
+
+COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises}
 
 
 def main(argv: list[str]) -> int:

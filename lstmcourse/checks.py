@@ -469,7 +469,9 @@ def _check_cell_layer(name, cell_cls, gates, state_sizes, numpy_forward, mistake
     builtin(x32)
     builtin.set_weights(layer.get_weights())
     diff = float(np.max(np.abs(np.asarray(builtin(x32)) - got)))
-    _ok(name, f"matches keras.layers.{builtin.__class__.__name__} to {max(diff, 1e-9):.0e}")
+    if diff > 1e-4:
+        raise AssertionError(f"{name}: the layer differs from keras.layers.{builtin.__class__.__name__} by {diff:.3g}.")
+    _ok(name, f"matches keras.layers.{builtin.__class__.__name__} with the same weights")
 
 
 def check_rnn_cell_layer(cell_cls):

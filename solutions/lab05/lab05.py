@@ -1,0 +1,132 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/solutions/lab05/lab05.ipynb)
+#
+# # Lab 05 · Stacked and bidirectional models
+#
+# Goes with lessons 05 and 06. About 45 minutes. Points: 10.
+#
+# You will build models to given shapes, then tag "Teddy" as PERSON or TOY in
+# sentences such as "He said, Teddy bears are on sale" (`lstmcourse.tasks.teddy`) to a
+# target accuracy within a time budget.
+
+# %%
+import sys
+
+if "google.colab" in sys.modules:  # on Colab: install the course package first
+    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse"
+
+# %%
+import time
+
+import lstmcourse
+
+keras = lstmcourse.setup_notebook(seed=0)
+
+import numpy as np
+
+from lstmcourse import checks, tasks
+
+VOCAB, TAGS = len(tasks.TEDDY_VOCAB), len(tasks.TEDDY_TAGS)
+x_train, y_train, pos_train = tasks.teddy(3000, seed=1)
+x_val, y_val, pos_val = tasks.teddy(1000, seed=2)
+print("x_train", x_train.shape, " vocabulary", VOCAB, " tags", tasks.TEDDY_TAGS)
+
+# %% [markdown]
+# ## Task 1 · A stacked tagger (3 points)
+#
+# Write `build_stacked()`: token ids of any length (`keras.Input((None,), dtype="int32")`)
+# → `Embedding(VOCAB, 8, mask_zero=True)` → LSTM with 16 units → LSTM with 16 units →
+# `Dense(TAGS, activation="softmax")`, giving one tag distribution per token. Layer
+# output shapes: (None, None, 8), (None, None, 16), (None, None, 16), (None, None, 3).
+
+# %% nbgrader={"grade": false, "grade_id": "build_stacked", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_stacked():
+    ### BEGIN SOLUTION
+    return keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+        keras.layers.LSTM(16, return_sequences=True),
+        keras.layers.LSTM(16, return_sequences=True),
+        keras.layers.Dense(TAGS, activation="softmax"),
+    ])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_stacked", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
+checks.check_model_shapes(build_stacked(), [(None, None, 8), (None, None, 16), (None, None, 16), (None, None, 3)],
+                          name="build_stacked()")
+
+# %% [markdown]
+# ## Task 2 · A bidirectional tagger (3 points)
+#
+# Write `build_bidirectional()`: the same embedding, then
+# `keras.layers.Bidirectional` around an LSTM of 16 units with the default
+# `merge_mode="concat"`, then the softmax. Shapes: (None, None, 8), (None, None, 32),
+# (None, None, 3).
+
+# %% nbgrader={"grade": false, "grade_id": "build_bidirectional", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_bidirectional():
+    ### BEGIN SOLUTION
+    return keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+        keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True)),
+        keras.layers.Dense(TAGS, activation="softmax"),
+    ])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_bidirectional", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
+checks.check_model_shapes(build_bidirectional(), [(None, None, 8), (None, None, 32), (None, None, 3)],
+                          name="build_bidirectional()")
+
+# %% [markdown]
+# ## Task 3 · Tag Teddy (4 points)
+#
+# Train a model of your choice so that the tag predicted **at the word "teddy"** is
+# right at least 95 % of the time on the validation set, with training taking at most
+# 60 seconds. `teddy_accuracy(model)` measures it. Think about which of your two models
+# can see the words that decide (lesson 06).
+
+# %%
+def teddy_accuracy(model):
+    if model is None:
+        raise NotImplementedError("Task 3: train `model` in the cell above first.")
+    pred = model.predict(x_val, verbose=0).argmax(-1)
+    rows = np.arange(len(x_val))
+    return float(np.mean(pred[rows, pos_val] == y_val[rows, pos_val]))
+
+
+# %% nbgrader={"grade": false, "grade_id": "train_teddy", "locked": false, "schema_version": 3, "solution": true, "task": false} tags=["raises-exception"]
+keras.utils.set_random_seed(0)
+model, start = None, time.perf_counter()
+### BEGIN SOLUTION
+model = build_bidirectional()
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=8, batch_size=64, verbose=0)
+### END SOLUTION
+seconds = time.perf_counter() - start
+
+# %% nbgrader={"grade": true, "grade_id": "check_teddy", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
+checks.check_accuracy("Teddy tagging", teddy_accuracy(model), 0.95, seconds=seconds, budget=60)
+
+# %% [markdown]
+# ## Going further
+#
+# - Train `build_stacked()` with the same budget. What accuracy at "teddy" does it reach,
+#   and why can no unidirectional model do better than a coin flip there?
+# - Can a bidirectional model be used to predict the *next* word of a sentence? Why not?

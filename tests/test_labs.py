@@ -1,0 +1,84 @@
+"""Labs: solutions carry valid nbgrader metadata, exercises are generated from them and
+run with every stub raising NotImplementedError and nothing else failing."""
+import filecmp
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("lab*/lab*.ipynb"))
+LAB_NAMES = [p.parent.name for p in SOLUTIONS]
+
+
+def test_there_are_five_labs():
+    assert LAB_NAMES == ["lab01", "lab02", "lab03", "lab04", "lab05"]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.parent.name)
+def test_solution_nbgrader_metadata(path):
+    nb = nbformat.read(path, as_version=4)
+    grade_ids, points = [], 0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        has_markers = "### BEGIN SOLUTION" in cell.source
+        if has_markers:
+            assert meta and meta["solution"], f"solution markers without nbgrader metadata: {cell.source[:60]!r}"
+            assert "### END SOLUTION" in cell.source
+        if meta:
+            assert meta["schema_version"] == 3
+            grade_ids.append(meta["grade_id"])
+            if meta["grade"]:
+                points += meta["points"]
+                if cell.cell_type == "code":
+                    assert meta["locked"], "autograded check cells are locked"
+                    assert "raises-exception" in cell.metadata.get("tags", []), "checks must be allowed to fail in exercises"
+                    assert "checks." in cell.source, "a graded cell runs a lstmcourse check"
+    assert len(grade_ids) == len(set(grade_ids)), "grade_id values must be unique"
+    stated = int(re.search(r"Points: (\d+)", nb.cells[0].source).group(1))
+    assert points == stated, f"the intro says {stated} points, the cells give {points}"
+
+
+def test_exercises_are_up_to_date(tmp_path):
+    """Regenerating exercises/ from solutions/ with nbgrader gives exactly the committed files."""
+    subprocess.run([sys.executable, str(ROOT / "course.py"), "exercises", str(tmp_path)],
+                   check=True, capture_output=True)
+    committed = sorted(p.relative_to(ROOT / "exercises") for p in (ROOT / "exercises").rglob("*") if p.is_file())
+    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert committed == fresh
+    for rel in fresh:
+        assert filecmp.cmp(tmp_path / rel, ROOT / "exercises" / rel, shallow=False), (
+            f"exercises/{rel} is stale: run python3 course.py exercises")
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
+    text = (ROOT / "exercises" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in text and "blob/main/solutions/" not in text
+    assert f"blob/main/exercises/{lab}/{lab}.ipynb" in text
+    nb = json.loads(text)
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_exercise_runs_with_only_stub_errors(lab):
+    """Every error is a NotImplementedError from a stub, in a cell tagged raises-exception."""
+    from nbclient import NotebookClient
+
+    path = ROOT / "exercises" / lab / f"{lab}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                errors.append(out.ename)
+                assert "raises-exception" in cell.metadata.get("tags", []), f"untagged cell failed: {cell.source[:80]!r}"
+                assert out.ename == "NotImplementedError", f"{out.ename}: {out.evalue} in {cell.source[:80]!r}"
+    stubs = sum(c.source.count("raise NotImplementedError()") for c in nb.cells if c.cell_type == "code")
+    assert stubs >= 2 and len(errors) >= stubs, "the exercise has stubs and every check reaches one"
