@@ -1,0 +1,179 @@
+"""Real sequence data that loads offline, from files shipped inside PyPI packages.
+
+=====================  =================================  =====================  ===========================
+loader                 data                               source package          licence
+=====================  =================================  =====================  ===========================
+``surnames``           ~14,000 surnames in 16 languages   ``faker`` (per-locale   MIT (faker)
+                       (character-level classification)   person providers)
+``co2``                Mauna Loa CO2, weekly, 1958–2001   ``statsmodels``         public domain (Keeling &
+                       (forecasting)                      (``datasets.co2``)      Whorf, SIO / CDIAC)
+=====================  =================================  =====================  ===========================
+
+Nothing is downloaded and nothing is cached: each loader reads its package's files and
+returns NumPy arrays with a fixed, seeded split. If the package is missing, the error
+names it: ``pip install "lstmcourse[data]"`` installs both.
+"""
+from dataclasses import dataclass, field
+from importlib import import_module
+
+import numpy as np
+
+#: language -> (faker locale, provider attributes holding surnames in Latin script)
+SURNAME_SOURCES = {
+    "Chinese": ("zh_CN", ("last_romanized_names",)),
+    "Croatian": ("hr_HR", ("last_names",)),
+    "Czech": ("cs_CZ", ("last_names",)),
+    "Dutch": ("nl_NL", ("last_names",)),
+    "English": ("en_US", ("last_names",)),
+    "Finnish": ("fi_FI", ("last_names",)),
+    "French": ("fr_FR", ("last_names",)),
+    "German": ("de_DE", ("last_names",)),
+    "Irish": ("ga_IE", ("last_names",)),
+    "Italian": ("it_IT", ("last_names",)),
+    "Japanese": ("ja_JP", ("last_romanized_names",)),
+    "Polish": ("pl_PL", ("unisex_last_names", "male_last_names")),
+    "Portuguese": ("pt_PT", ("last_names",)),
+    "Slovak": ("sk_SK", ("last_names",)),
+    "Spanish": ("es_ES", ("last_names",)),
+    "Swedish": ("sv_SE", ("last_names",)),
+}
+
+
+def _require(package, purpose):
+    try:
+        return import_module(package)
+    except ImportError:
+        raise ImportError(
+            f"{purpose} needs the `{package}` package, which ships the data. Install it with "
+            f'`pip install {package}` (or `pip install "lstmcourse[data]"`).'
+        ) from None
+
+
+@dataclass
+class SurnameData:
+    """Surnames split into train/validation/test, encoded character by character.
+
+    ``x_*`` are int32 (n, max_len) character ids padded with 0 (use ``mask_zero=True``),
+    ``y_*`` int32 language indices into ``languages``, ``names_*`` the original strings.
+    ``vocabulary`` lists the characters (id = position + 2; 0 is padding, 1 unknown).
+    ``encode(names)`` turns new names into ids the same way, with Keras's ``StringLookup``.
+    """
+
+    languages: list
+    vocabulary: list
+    max_len: int
+    names_train: list
+    names_val: list
+    names_test: list
+    x_train: np.ndarray = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    x_val: np.ndarray = field(repr=False)
+    y_val: np.ndarray = field(repr=False)
+    x_test: np.ndarray = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+
+    def encode(self, names):
+        """Character ids (n, max_len) for a list of names, through ``keras.layers.StringLookup``."""
+        import keras
+
+        lookup = keras.layers.StringLookup(vocabulary=self.vocabulary, mask_token="", oov_token="[UNK]")
+        chars = np.full((len(names), self.max_len), "", dtype=object)
+        for row, name in enumerate(names):
+            letters = list(name.lower())[: self.max_len]
+            chars[row, : len(letters)] = letters
+        return np.asarray(lookup(chars.astype(str)), dtype="int32")
+
+
+def surnames(languages=None, seed=0, max_len=16, val_fraction=0.15, test_fraction=0.15):
+    """Surnames by language, from ``faker``'s person providers (MIT licence).
+
+    Names are lower-cased; names that occur in more than one language are dropped (they
+    cannot be classified). Each language is split separately (stratified), with a fixed
+    ``seed``, into train/validation/test.
+
+    Args:
+        languages: Subset of ``SURNAME_SOURCES`` (default: all 16).
+        seed: Seed of the split. max_len: Names are cut to this many characters.
+
+    Returns:
+        A :class:`SurnameData`.
+    """
+    _require("faker", "lstmcourse.datasets.surnames")
+    languages = sorted(languages or SURNAME_SOURCES)
+    unknown = sorted(set(languages) - set(SURNAME_SOURCES))
+    if unknown:
+        raise ValueError(f"Unknown language(s) {unknown}. Choose from {sorted(SURNAME_SOURCES)}.")
+    by_language = {}
+    for language in languages:
+        locale, attributes = SURNAME_SOURCES[language]
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        names = set()
+        for attribute in attributes:
+            names.update(n.strip().lower() for n in getattr(provider, attribute) if n.strip())
+        by_language[language] = names
+    counts = {}
+    for names in by_language.values():
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    rng = np.random.default_rng(seed)
+    splits = {"train": ([], []), "val": ([], []), "test": ([], [])}
+    for label, language in enumerate(languages):
+        names = sorted(n for n in by_language[language] if counts[n] == 1)
+        order = rng.permutation(len(names))
+        n_val, n_test = round(len(names) * val_fraction), round(len(names) * test_fraction)
+        parts = {"val": order[:n_val], "test": order[n_val:n_val + n_test], "train": order[n_val + n_test:]}
+        for split, idx in parts.items():
+            splits[split][0].extend(names[i] for i in idx)
+            splits[split][1].extend([label] * len(idx))
+    shuffled = {}
+    for split, (names, labels) in splits.items():
+        perm = rng.permutation(len(names))
+        shuffled[split] = ([names[i] for i in perm], np.asarray(labels, dtype="int32")[perm])
+    vocabulary = sorted({ch for name in shuffled["train"][0] for ch in name})
+    data = SurnameData(languages, vocabulary, max_len, shuffled["train"][0], shuffled["val"][0], shuffled["test"][0],
+                       *(np.empty(0),) * 6)
+    for split in ("train", "val", "test"):
+        setattr(data, f"x_{split}", data.encode(shuffled[split][0]))
+        setattr(data, f"y_{split}", shuffled[split][1])
+    return data
+
+
+def co2(frequency="MS"):
+    """Mauna Loa atmospheric CO2 (ppm), from ``statsmodels.datasets.co2`` (public domain).
+
+    The weekly series (1958–2001) has a few gaps; they are filled by time interpolation.
+    With ``frequency="MS"`` (default) it is averaged to one value per month (526 months).
+
+    Returns:
+        A ``pandas.Series`` indexed by date.
+    """
+    _require("statsmodels", "lstmcourse.datasets.co2")
+    from statsmodels.datasets import co2 as co2_module
+
+    series = co2_module.load_pandas().data["co2"].interpolate(method="time")
+    return series.resample(frequency).mean() if frequency else series
+
+
+def windows(values, window, horizon=1):
+    """Slide a window over a 1-D series: inputs (n, window, 1) and targets (n, horizon).
+
+    Window i holds ``values[i : i + window]``; its target is the next ``horizon`` values,
+    ``values[i + window : i + window + horizon]``.
+
+    >>> x, y = windows(np.arange(6.0), window=3, horizon=2)
+    >>> x.shape, y.shape
+    ((2, 3, 1), (2, 2))
+    >>> x[1, :, 0], y[1]
+    (array([1., 2., 3.]), array([4., 5.]))
+    """
+    values = np.asarray(values, dtype="float64")
+    if values.ndim != 1:
+        raise ValueError(f"`values` must be a 1-D series. Received: values.shape={values.shape}")
+    n = len(values) - window - horizon + 1
+    if window <= 0 or horizon <= 0 or n <= 0:
+        raise ValueError(f"`window` and `horizon` must be positive and fit in the series. "
+                         f"Received: window={window}, horizon={horizon}, len(values)={len(values)}")
+    idx = np.arange(window)[None, :] + np.arange(n)[:, None]
+    x = values[idx][..., None]
+    y = values[np.arange(horizon)[None, :] + np.arange(n)[:, None] + window]
+    return x, y
