@@ -50,7 +50,19 @@ def _require(package, purpose):
 
 
 @dataclass
-class SurnameData:
+class _Splits:
+    """Encoded inputs ``x_*`` and labels ``y_*`` of a train/validation/test split."""
+
+    x_train: np.ndarray = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    x_val: np.ndarray = field(repr=False)
+    y_val: np.ndarray = field(repr=False)
+    x_test: np.ndarray = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+
+
+@dataclass
+class SurnameData(_Splits):
     """Surnames split into train/validation/test, encoded character by character.
 
     ``x_*`` are int32 (n, max_len) character ids padded with 0 (use ``mask_zero=True``),
@@ -59,18 +71,12 @@ class SurnameData:
     ``encode(names)`` turns new names into ids the same way, with Keras's ``StringLookup``.
     """
 
-    languages: list
-    vocabulary: list
-    max_len: int
-    names_train: list
-    names_val: list
-    names_test: list
-    x_train: np.ndarray = field(repr=False)
-    y_train: np.ndarray = field(repr=False)
-    x_val: np.ndarray = field(repr=False)
-    y_val: np.ndarray = field(repr=False)
-    x_test: np.ndarray = field(repr=False)
-    y_test: np.ndarray = field(repr=False)
+    languages: list = None
+    vocabulary: list = None
+    max_len: int = 16
+    names_train: list = None
+    names_val: list = None
+    names_test: list = None
 
     def encode(self, names):
         """Character ids (n, max_len) for a list of names, through ``keras.layers.StringLookup``."""
@@ -130,8 +136,8 @@ def surnames(languages=None, seed=0, max_len=16, val_fraction=0.15, test_fractio
         perm = rng.permutation(len(names))
         shuffled[split] = ([names[i] for i in perm], np.asarray(labels, dtype="int32")[perm])
     vocabulary = sorted({ch for name in shuffled["train"][0] for ch in name})
-    data = SurnameData(languages, vocabulary, max_len, shuffled["train"][0], shuffled["val"][0], shuffled["test"][0],
-                       *(np.empty(0),) * 6)
+    data = SurnameData(*(None,) * 6, languages=languages, vocabulary=vocabulary, max_len=max_len,
+                       names_train=shuffled["train"][0], names_val=shuffled["val"][0], names_test=shuffled["test"][0])
     for split in ("train", "val", "test"):
         setattr(data, f"x_{split}", data.encode(shuffled[split][0]))
         setattr(data, f"y_{split}", shuffled[split][1])
@@ -180,7 +186,7 @@ def windows(values, window, horizon=1):
 
 
 @dataclass
-class ReviewData:
+class ReviewData(_Splits):
     """Movie-review snippets labelled fresh (1) or rotten (0), split by movie.
 
     ``texts_*`` are the raw snippets, ``y_*`` int32 labels, ``x_*`` int32 (n, max_len)
@@ -188,18 +194,12 @@ class ReviewData:
     training texts; id 0 is padding, 1 unknown), ``vocabulary`` its word list.
     """
 
-    vectorizer: object = field(repr=False)
-    vocabulary: list = field(repr=False)
-    max_len: int
-    texts_train: list = field(repr=False)
-    texts_val: list = field(repr=False)
-    texts_test: list = field(repr=False)
-    x_train: np.ndarray = field(repr=False)
-    y_train: np.ndarray = field(repr=False)
-    x_val: np.ndarray = field(repr=False)
-    y_val: np.ndarray = field(repr=False)
-    x_test: np.ndarray = field(repr=False)
-    y_test: np.ndarray = field(repr=False)
+    vectorizer: object = field(default=None, repr=False)
+    vocabulary: list = field(default=None, repr=False)
+    max_len: int = 40
+    texts_train: list = field(default=None, repr=False)
+    texts_val: list = field(default=None, repr=False)
+    texts_test: list = field(default=None, repr=False)
 
 
 def rotten_tomatoes(seed=0, max_tokens=8000, max_len=40, val_fraction=0.15, test_fraction=0.15):
@@ -239,9 +239,10 @@ def rotten_tomatoes(seed=0, max_tokens=8000, max_len=40, val_fraction=0.15, test
     vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, output_sequence_length=max_len)
     vectorizer.adapt(parts["train"][0])
     encode = lambda texts: np.asarray(vectorizer(np.array(texts, dtype=object)), dtype="int32")  # noqa: E731
-    return ReviewData(vectorizer, vectorizer.get_vocabulary(), max_len, parts["train"][0], parts["val"][0],
-                      parts["test"][0], encode(parts["train"][0]), parts["train"][1], encode(parts["val"][0]),
-                      parts["val"][1], encode(parts["test"][0]), parts["test"][1])
+    return ReviewData(
+        encode(parts["train"][0]), parts["train"][1], encode(parts["val"][0]), parts["val"][1],
+        encode(parts["test"][0]), parts["test"][1], vectorizer=vectorizer, vocabulary=vectorizer.get_vocabulary(),
+        max_len=max_len, texts_train=parts["train"][0], texts_val=parts["val"][0], texts_test=parts["test"][0])
 
 
 def _find_spec(name):

@@ -42,3 +42,16 @@ def initial_state(name, value, batch, units, dtype):
     if value.shape != (batch, units):
         raise ValueError(f"`{name}` must have shape {(batch, units)}. Received: {name}.shape={value.shape}")
     return value
+
+
+def gate_kernels(params, gates, name, order, features=None):
+    """``(kernel, recurrent_kernel, units)`` of a gated cell with ``gates`` blocks, checked."""
+    kernel = get_param(params, "kernel", (features, None))
+    if kernel.shape[1] % gates:
+        raise ValueError(
+            f"The {name} kernel has {gates}·units columns (gates {order}). "
+            f"Received: params['kernel'].shape={kernel.shape}"
+        )
+    units = kernel.shape[1] // gates
+    recurrent_kernel = get_param(params, "recurrent_kernel", (units, gates * units))
+    return kernel, recurrent_kernel, units

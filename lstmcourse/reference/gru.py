@@ -24,20 +24,13 @@ BPTT, one step back, with ``dh`` the total gradient reaching h_t:
 import numpy as np
 
 from lstmcourse.reference._activations import dsigmoid_from_output, dtanh_from_output, sigmoid
-from lstmcourse.reference._arrays import as_float_array, get_param, initial_state
+from lstmcourse.reference._arrays import as_float_array, gate_kernels, get_param, initial_state
 
 GATE_NAMES = ("update_gate", "reset_gate", "candidate")
 
 
 def _gru_params(params, reset_after, features=None):
-    kernel = get_param(params, "kernel", (features, None))
-    if kernel.shape[1] % 3:
-        raise ValueError(
-            "A GRU kernel has 3·units columns (gates z, r, h). "
-            f"Received: params['kernel'].shape={kernel.shape}"
-        )
-    units = kernel.shape[1] // 3
-    recurrent_kernel = get_param(params, "recurrent_kernel", (units, 3 * units))
+    kernel, recurrent_kernel, units = gate_kernels(params, 3, "GRU", "z, r, h", features)
     bias_in = bias_rec = None
     if params.get("bias") is not None:
         if reset_after:

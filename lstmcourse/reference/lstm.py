@@ -21,20 +21,13 @@ gradient reaching c_t from step t+1:
 import numpy as np
 
 from lstmcourse.reference._activations import dsigmoid_from_output, dtanh_from_output, sigmoid
-from lstmcourse.reference._arrays import as_float_array, get_param, initial_state
+from lstmcourse.reference._arrays import as_float_array, gate_kernels, get_param, initial_state
 
 GATE_NAMES = ("input_gate", "forget_gate", "candidate", "output_gate")
 
 
 def _lstm_params(params, features=None):
-    kernel = get_param(params, "kernel", (features, None))
-    if kernel.shape[1] % 4:
-        raise ValueError(
-            "An LSTM kernel has 4·units columns (gates i, f, c, o). "
-            f"Received: params['kernel'].shape={kernel.shape}"
-        )
-    units = kernel.shape[1] // 4
-    recurrent_kernel = get_param(params, "recurrent_kernel", (units, 4 * units))
+    kernel, recurrent_kernel, units = gate_kernels(params, 4, "LSTM", "i, f, c, o", features)
     bias = get_param(params, "bias", (4 * units,)) if params.get("bias") is not None else None
     return kernel, recurrent_kernel, bias
 
