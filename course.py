@@ -72,7 +72,8 @@ def child_env() -> dict[str, str]:
 
 def cmd_lab(args: list[str]) -> int:
     py = ensure_env()
-    return subprocess.call([str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *args], env=child_env())
+    extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
+    return subprocess.call([str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *extra, *args], env=child_env())
 
 
 def cmd_test(args: list[str]) -> int:
