@@ -16,7 +16,6 @@ import itertools
 
 import numpy as np
 
-from lstmcourse.reference import gradcheck
 from lstmcourse.reference._activations import sigmoid
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -426,7 +425,7 @@ def check_gru_step(gru_step):
 
 
 # -- Keras cells ------------------------------------------------------------------------------
-def _check_cell_layer(name, cell_cls, gates, state_sizes, numpy_forward, mistakes):
+def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_forward, mistakes):
     import keras
 
     try:
@@ -464,25 +463,24 @@ def _check_cell_layer(name, cell_cls, gates, state_sizes, numpy_forward, mistake
     _diagnose(name, got, expected,
               [(f"(in call) {m}", lambda kw=kw: numpy_forward(x, h0, params, **kw)) for m, kw in mistakes],
               "the layer output", rtol=1e-4, atol=1e-5)
-    builtin = {"check_rnn_cell_layer": keras.layers.SimpleRNN, "check_lstm_cell_layer": keras.layers.LSTM,
-               "check_gru_cell_layer": keras.layers.GRU}[name](UNITS, return_sequences=True)
+    builtin = getattr(keras.layers, builtin_name)(UNITS, return_sequences=True)
     builtin(x32)
     builtin.set_weights(layer.get_weights())
     diff = float(np.max(np.abs(np.asarray(builtin(x32)) - got)))
     if diff > 1e-4:
-        raise AssertionError(f"{name}: the layer differs from keras.layers.{builtin.__class__.__name__} by {diff:.3g}.")
-    _ok(name, f"matches keras.layers.{builtin.__class__.__name__} with the same weights")
+        raise AssertionError(f"{name}: the layer differs from keras.layers.{builtin_name} by {diff:.3g}.")
+    _ok(name, f"matches keras.layers.{builtin_name} with the same weights")
 
 
 def check_rnn_cell_layer(cell_cls):
     """Check a Keras tanh RNN cell class: ``keras.layers.RNN(cell_cls(units))`` equals SimpleRNN."""
-    _check_cell_layer("check_rnn_cell_layer", cell_cls, 1, [UNITS],
+    _check_cell_layer("check_rnn_cell_layer", cell_cls, "SimpleRNN", 1, [UNITS],
                       lambda x, h0, p, **kw: _rnn_forward_variant(x, h0, p, **kw), _RNN_STEP_MISTAKES)
 
 
 def check_lstm_cell_layer(cell_cls):
     """Check a Keras LSTM cell class: ``keras.layers.RNN(cell_cls(units))`` equals keras.layers.LSTM."""
-    _check_cell_layer("check_lstm_cell_layer", cell_cls, 4, [UNITS, UNITS],
+    _check_cell_layer("check_lstm_cell_layer", cell_cls, "LSTM", 4, [UNITS, UNITS],
                       lambda x, h0, p, **kw: _lstm_forward_variant(x, h0, np.zeros_like(h0), p, **kw), _lstm_mistakes())
 
 
