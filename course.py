@@ -8,6 +8,9 @@
                                  # stored outputs are fresh; syncs jupytext pairs first
     python3 course.py exercises  # (maintainers) regenerate exercises/ from solutions/
                                  # with nbgrader (student versions, no outputs)
+    python3 course.py reseed [--seeds 7 2024] [NOTEBOOK.ipynb ...]
+                                 # re-execute every lesson under other seeds (outputs
+                                 # not compared, every assert must hold); CI runs it
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv and is reinstalled only when
@@ -134,7 +137,54 @@ def cmd_exercises(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises}
+#: The seeds of the robustness run (the stored outputs are made with each notebook's own seed, 42).
+RESEED_SEEDS = [7, 2024]
+
+
+def cmd_reseed(args: list[str]) -> int:
+    """Execute lessons under other seeds, two at a time; fail if any cell raises."""
+    import shutil
+    import tempfile
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = list(RESEED_SEEDS)
+    if args[:1] == ["--seeds"]:
+        args = args[1:]
+        seeds = []
+        while args and args[0].lstrip("-").isdigit():
+            seeds.append(int(args.pop(0)))
+    notebooks = [Path(a) for a in args] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    py = ensure_env()
+    out = Path(tempfile.mkdtemp(prefix="lstmcourse-reseed-"))
+
+    def execute(job):
+        nb, seed = job
+        env = child_env()
+        env["LSTMCOURSE_SEED"] = str(seed)
+        start = time.perf_counter()
+        proc = subprocess.run([str(py), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                               "--ExecutePreprocessor.timeout=600", f"--output-dir={out / str(seed)}", str(nb)],
+                              cwd=nb.resolve().parent, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        status = "ok" if proc.returncode == 0 else "FAILED"
+        print(f"{status:6s} {nb.name} under seed {seed} ({seconds:.0f} s)", flush=True)
+        return proc.returncode, f"{nb.name} seed {seed}", proc.stderr
+
+    jobs = [(nb, seed) for nb in notebooks for seed in seeds]
+    print(f"Re-executing {len(notebooks)} notebooks under seeds {seeds} ({len(jobs)} runs, 2 at a time)", flush=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(execute, jobs))
+    shutil.rmtree(out, ignore_errors=True)
+    failed = [(name, err) for code, name, err in results if code != 0]
+    for name, err in failed:
+        print(f"\n===== {name} =====\n{err[-4000:]}", flush=True)
+    print(f"reseed: {len(results) - len(failed)} passed, {len(failed)} failed", flush=True)
+    return 1 if failed else 0
+
+
+COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
+            "reseed": cmd_reseed}
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,8 @@ Submodules:
                            of Keras's built-in SimpleRNN/LSTM/GRU cells.
     lstmcourse.trace(layer, x)
                            every gate of a recurrent layer at every time step.
+    lstmcourse.experiments one model recipe trained under several seeds: per-seed
+                           curves, spread summaries, plots.
     lstmcourse.setup_notebook()
                            the first call of every notebook: quiet TensorFlow, seeds,
                            determinism, plot style, versions.
@@ -15,12 +17,12 @@ and works without them.
 """
 from importlib import import_module
 
-from lstmcourse._setup import setup_notebook
+from lstmcourse._setup import notebook_seed, setup_notebook
 
 __version__ = "0.1.0"
-__all__ = ["setup_notebook", "trace", "cells", "reference", "__version__"]
+__all__ = ["setup_notebook", "notebook_seed", "trace", "cells", "reference", "experiments", "__version__"]
 
-_LAZY_SUBMODULES = {"cells", "reference"}
+_LAZY_SUBMODULES = {"cells", "reference", "experiments"}
 
 
 def __getattr__(name):

@@ -14,6 +14,14 @@ import random
 #: independent of oneDNN's blocking choices.
 QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
+#: Set this environment variable to run a notebook under another seed:
+#: ``setup_notebook`` then uses it instead of the seed written in the notebook.
+#: ``python3 course.py reseed`` does this to check that every claim holds for
+#: seeds other than the one the stored outputs were made with.
+SEED_ENV = "LSTMCOURSE_SEED"
+
+_current_seed = None
+
 #: Matplotlib settings shared by all notebooks: readable on a projector.
 PLOT_STYLE = {
     "figure.figsize": (7.0, 4.0),
@@ -29,16 +37,36 @@ PLOT_STYLE = {
 }
 
 
+def notebook_seed():
+    """The seed ``setup_notebook`` was called with (or took from ``LSTMCOURSE_SEED``).
+
+    Notebooks derive every other seed from it (data, the seeds of an experiment), so
+    that changing this one number reruns the whole lesson under other random draws.
+    Raises ``RuntimeError`` before ``setup_notebook`` has run.
+    """
+    if _current_seed is None:
+        raise RuntimeError("call lstmcourse.setup_notebook() first; it sets the notebook's seed.")
+    return _current_seed
+
+
 def setup_notebook(seed=42, verbose=True):
     """Prepare a notebook: quiet TensorFlow, seed everything, set the plot style.
 
     Args:
         seed: Integer seed for Python's ``random``, NumPy and Keras. Default: 42.
+            The environment variable ``LSTMCOURSE_SEED``, when set, replaces it.
         verbose: If True (default), print the versions in use.
 
     Returns:
         The ``keras`` module, ready to use.
     """
+    global _current_seed
+    if os.environ.get(SEED_ENV):
+        try:
+            seed = int(os.environ[SEED_ENV])
+        except ValueError:
+            raise ValueError(f"{SEED_ENV} must be an integer. Received: {SEED_ENV}={os.environ[SEED_ENV]!r}") from None
+    _current_seed = seed
     for key, value in QUIET_TF_ENV.items():
         os.environ[key] = value
     os.environ.setdefault("PYTHONHASHSEED", str(seed))

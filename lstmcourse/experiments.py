@@ -132,7 +132,10 @@ def _as_seeds(seeds):
     if isinstance(seeds, (int, np.integer)):
         if seeds <= 0:
             raise ValueError(f"seeds must be a positive count or a list of seeds. Received: seeds={seeds}")
-        return list(range(int(seeds)))
+        from lstmcourse import _setup
+
+        first = _setup._current_seed or 0   # the notebook's seed: reseeding a notebook reseeds its experiments
+        return list(range(first, first + int(seeds)))
     seeds = [int(s) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be non-empty and distinct. Received: seeds={seeds}")
@@ -175,7 +178,10 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
             ``keras.utils.set_random_seed(seed)``, so each seed draws its own weights.
         x, y: Training inputs and targets (NumPy arrays), as for ``model.fit``.
         loss: The loss of *one* model, a name (``"mse"``) or a ``keras.losses.Loss``.
-        seeds: A number of seeds (``5`` means seeds 0–4) or a list of seeds. Default: 5.
+        seeds: A number of seeds or a list of seeds. Default: 5. A number K means the
+            K seeds that follow the notebook's seed (``setup_notebook(seed=42)``: 42–46;
+            0–4 outside a notebook), so that rerunning a notebook under another seed
+            also draws other seeds for its experiments.
         optimizer: A name, an optimizer (its config is copied for each model), or a
             function returning a new one. Default: ``"adam"``.
         metrics: Metric names to record besides the loss, e.g. ``["accuracy"]``.
