@@ -164,7 +164,7 @@ def cmd_reseed(args: list[str]) -> int:
         env["LSTMCOURSE_SEED"] = str(seed)
         start = time.perf_counter()
         proc = subprocess.run([str(py), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                               "--ExecutePreprocessor.timeout=600", f"--output-dir={out / str(seed)}", str(nb)],
+                               "--ExecutePreprocessor.timeout=600", f"--output-dir={out / str(seed)}", str(nb.resolve())],
                               cwd=nb.resolve().parent, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         status = "ok" if proc.returncode == 0 else "FAILED"

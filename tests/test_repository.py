@@ -44,7 +44,8 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 course.py test" in readme and "python3 course.py lab" in readme
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
-    assert commands[-1] == "python3 course.py test"
+    assert commands[-2:] == ["python3 course.py test", "python3 course.py reseed"]
+    assert "python3 course.py reseed" in readme
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS + EXERCISES, ids=rel)
