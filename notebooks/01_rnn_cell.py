@@ -45,6 +45,7 @@ keras = lstmcourse.setup_notebook(seed=42)  # quiet TF, seeds, determinism, plot
 import matplotlib.pyplot as plt
 import numpy as np
 
+from lstmcourse import diagrams
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.reference import params_from_layer, rnn_forward, rnn_step
 
@@ -143,6 +144,24 @@ print("max |difference| below 1e-12:", split_diff < 1e-12)   # equal up to round
 assert split_diff < 1e-12
 
 # %% [markdown]
+# ### A note on notation: rows or columns, $[x, h]$ or $[h, x]$
+#
+# Books and blogs write the same cell in two ways, and it is worth reconciling them
+# once, because every later formula comes in one of these two forms:
+#
+# | | this course, Keras (and d2l.ai's minibatch formulas) | colah's blog, the source articles, many papers |
+# |---|---|---|
+# | vectors are | **rows**: one example per row of a (batch, features) matrix | **columns** |
+# | one step | $h_t = 	anh(x_t W + h_{t-1} U + b)$ | $h_t = 	anh(W \cdot [h_{t-1}, x_t] + b)$ or $W_{hx} x_t + W_{hh} h_{t-1} + b$ |
+# | concatenation | $[x_t, h_{t-1}]$, input first | $[h_{t-1}, x_t]$, state first |
+# | weight shapes | $W$: (input, hidden), $U$: (hidden, hidden) | transposed: (hidden, input), (hidden, hidden) |
+# | Keras names | `kernel` $= W$, `recurrent_kernel` $= U$ | $W_{xh}$ or $W_x$, $W_{hh}$ or $U$; per gate $W_f, U_f$ … |
+#
+# The two forms compute the same numbers: transposing turns $W \cdot [h, x]$ into
+# $[h, x] \cdot W^\top$, and swapping the order of the concatenation only swaps the
+# blocks of rows. Gated cells (lessons 03 and 04) keep all gates in one `kernel`
+# side by side, so Keras's $W$ there has shape (input, 4·hidden) for the LSTM.
+#
 # The course package has this step as `lstmcourse.reference.rnn_step`, taking the
 # weights in a dict with Keras's names:
 
@@ -220,6 +239,15 @@ assert tanh_big.max() <= np.sqrt(16), "tanh bounds every component by 1, so |h| 
 # the same weights** $W, U, b$. So the number of parameters does not depend on the
 # sequence length.
 #
+# The figure shows the folded cell (left: the loop feeds $h_t$ back as the next
+# $h_{t-1}$) and the same cell unrolled over four steps (right), with the same
+# $W$, $U$, $b$ at every step.
+
+# %%
+_ = diagrams.unrolled_rnn(steps=4)
+plt.show()
+
+# %% [markdown]
 # `rnn_forward` is that loop. The input is batch-first: (batch, time, features).
 
 # %%
@@ -244,6 +272,18 @@ print(f"parameters: {n_params} = {input_size}·{hidden_size} + {hidden_size}·{h
 # It uses Keras's weight layout, so we can copy its weights into Keras's own
 # `keras.layers.SimpleRNN` and compare. They agree **exactly**, not just closely:
 # the course cell does the same operations in the same order.
+#
+# Three pieces of Keras API appear here for the first time:
+#
+# - `return_sequences=True` makes the layer return $h_t$ for **every** step,
+#   shape (batch, time, hidden); the default, `False`, returns only the last state
+#   $h_T$, shape (batch, hidden). A sequence classifier wants the last state; a model
+#   that predicts something at every step wants them all.
+# - A layer creates its weights the first time it is called (it then knows the
+#   input size). `layer.get_weights()` returns them as a list of NumPy arrays, and
+#   `other.set_weights(list)` copies such a list into a layer with the same shapes.
+# - Each weight is a Keras variable; `w.path` is its full name, `layer/cell/kernel`,
+#   which tells which layer and which cell it belongs to.
 
 # %%
 x_keras = rng.normal(size=(8, 12, input_size)).astype("float32")   # (batch, time, features)
@@ -296,6 +336,14 @@ x_val, y_val = delayed_echo(500, seed=SEED + 2)
 print("x_train", x_train.shape, " y_train", y_train.shape)
 print("input :", x_train[0, :8, 0])
 print("target:", y_train[0, :8, 0])
+
+# %% [markdown]
+# The model is a `keras.Sequential` stack: the RNN layer returns all 20 states
+# (`return_sequences=True`), and `keras.layers.Dense(1)` maps each to one number.
+# A `Dense` layer applied to a 3-D tensor (batch, time, 16) acts on the **last**
+# axis only, with the same weights at every time step, so the output is
+# (batch, time, 1): one prediction per step. We train with the Adam optimizer and
+# the mean squared error.
 
 # %%
 def echo_model():
