@@ -193,3 +193,35 @@ def test_config_round_trip(twin):
     assert clone.get_config() == cell.get_config()
     ser = keras.saving.serialize_keras_object(cell)
     assert ser["registered_name"] == f"lstmcourse>{type(cell).__name__}"
+
+
+GATED = [t for t in TWINS if t.name != "SimpleRNN"]
+
+
+@pytest.mark.parametrize("twin", GATED, ids=str)
+@pytest.mark.parametrize("implementation", [1, 2])
+def test_implementation_argument_matches_builtin(twin, implementation):
+    """Drop-in: implementation=1 (a product per gate) or 2 (fused), as Keras's cells."""
+    x = random_inputs()
+    kw = dict(return_sequences=True, cell_kwargs={"implementation": implementation})
+    ours, builtin = twin.ours(UNITS, **kw), twin.builtin(UNITS, **kw)
+    copy_weights(ours, builtin, x)
+    assert ours.cell.implementation == builtin.cell.implementation == implementation
+    assert_all_close(ours(x), builtin(x))
+
+
+def test_our_config_loads_into_the_keras_cell(twin):
+    """A course cell's config (no peepholes) builds Keras's own cell with the same options."""
+    cell = twin.our_cell(UNITS, dropout=0.25, seed=5, **twin.cell_kwargs)
+    theirs = twin.builtin_cell.from_config(cell.get_config())
+    for key, value in keras.layers.serialize(theirs)["config"].items():
+        if key in cell.get_config() and key not in ("name", "dtype"):
+            assert cell.get_config()[key] == value, key
+
+
+def test_peephole_config_stays_ours():
+    from lstmcourse.cells import LSTMCell
+
+    config = LSTMCell(3, peephole=True).get_config()
+    assert config["peephole"] is True and LSTMCell.from_config(config).peephole
+    assert "peephole" not in LSTMCell(3).get_config()

@@ -56,3 +56,10 @@ def test_calling_cell_on_a_sequence(cell_cls):
     states = [np.zeros((2, s), "float32") for s in keras.tree.flatten(cell.state_size)]
     with pytest.raises(ValueError, match=r"takes one time step.*wrap the cell in keras\.layers\.RNN.*Received: inputs\.shape=\(2, 5, 3\)"):
         cell(np.zeros((2, 5, 3), dtype="float32"), states)
+
+
+@pytest.mark.parametrize("cell_class", [LSTMCell, GRUCell])
+@pytest.mark.parametrize("bad", [0, 3, "2", True])
+def test_bad_implementation_is_named(cell_class, bad):
+    with pytest.raises(ValueError, match=rf"Received: implementation={bad!r}"):
+        cell_class(4, implementation=bad)

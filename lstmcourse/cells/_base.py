@@ -47,9 +47,13 @@ class RecurrentCellBase(keras.layers.Layer, DropoutRNNCell):
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
+        implementation=2,
         **kwargs,
     ):
         name = type(self).__name__
+        if implementation not in (1, 2) or isinstance(implementation, bool):
+            raise ValueError(f"{name}: implementation must be 1 (one matrix product per gate) or 2 "
+                             f"(one fused product). Received: implementation={implementation!r}")
         units = check_units(name, units)
         dropout = check_rate(name, "dropout", dropout)
         recurrent_dropout = check_rate(name, "recurrent_dropout", recurrent_dropout)
@@ -80,9 +84,11 @@ class RecurrentCellBase(keras.layers.Layer, DropoutRNNCell):
                 setattr(self, key, _SERIALIZERS[option].get(weight_args[key]))
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
-        # Keras computes per-gate (its "implementation 1") when recurrent dropout is on,
-        # with one dropout mask per gate; the twins do the same to stay exact.
-        self.implementation = 1 if recurrent_dropout and self.GATES > 1 else 2
+        # Keras computes per-gate (its "implementation 1") when asked to or when recurrent
+        # dropout is on, with one dropout mask per gate; the twins do the same to stay exact.
+        # A one-gate cell has nothing to split, so it ignores the argument (as Keras's
+        # SimpleRNN does by not having it).
+        self.implementation = 1 if (implementation == 1 or recurrent_dropout) and self.GATES > 1 else 2
         if self.implementation == 1:
             self.dropout_mask_count = self.GATES
         if not self.seed_generator_first:

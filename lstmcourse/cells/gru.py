@@ -43,6 +43,9 @@ class GRUCell(RecurrentCellBase):
         dropout: Fraction of the inputs to drop, in [0, 1). Default: 0.
         recurrent_dropout: Fraction of ``h_{t-1}`` to drop, in [0, 1). Default: 0.
         seed: Random seed for the dropout masks. Default: ``None``.
+        implementation: ``2`` (default): one fused matrix product for all gates;
+            ``1``: one product per gate. Same numbers up to rounding; accepted so the
+            cell is a drop-in for Keras's cell. Recurrent dropout forces ``1``, as in Keras.
 
     Example:
 

@@ -44,6 +44,9 @@ class LSTMCell(RecurrentCellBase):
         dropout: Fraction of the inputs to drop, in [0, 1). Default: 0.
         recurrent_dropout: Fraction of ``h_{t-1}`` to drop, in [0, 1). Default: 0.
         seed: Random seed for the dropout masks. Default: ``None``.
+        implementation: ``2`` (default): one fused matrix product for all gates;
+            ``1``: one product per gate. Same numbers up to rounding; accepted so the
+            cell is a drop-in for Keras's cell. Recurrent dropout forces ``1``, as in Keras.
 
     Example: train with the course cell, deploy with the fast built-in layer (cuDNN on a
     GPU) by copying the weights, and back again.
@@ -138,5 +141,7 @@ class LSTMCell(RecurrentCellBase):
         return h, [h, c], gates
 
     def get_config(self):
-        config = {"unit_forget_bias": self.unit_forget_bias, "peephole": self.peephole}
+        config = {"unit_forget_bias": self.unit_forget_bias}
+        if self.peephole:  # absent otherwise, so that keras.layers.LSTMCell can load the config
+            config["peephole"] = True
         return {**super().get_config(), **config}
