@@ -40,11 +40,12 @@ import time
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=42)
+SEED = lstmcourse.notebook_seed()   # every random draw below derives from it
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import tasks
+from lstmcourse import experiments, tasks
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.diagnostics import reference_state_gradient_norms
 from lstmcourse.plots import plot_gradient_norms
@@ -88,7 +89,7 @@ from lstmcourse.reference import gradient_check, rnn_backward, rnn_forward
 # in float64.
 
 # %%
-rng = np.random.default_rng(0)
+rng = np.random.default_rng(SEED)
 batch, T, features, units = 2, 6, 3, 5
 x = rng.normal(size=(batch, T, features))
 h0 = rng.normal(size=(batch, units))
@@ -111,13 +112,15 @@ dx, dh0, grads = rnn_backward(upstream, cache)       # dL/dhs = upstream
 checks = {"x": (x, dx), "h0": (h0, dh0), **{k: (params[k], grads[k]) for k in params}}
 for name, (value, analytic) in checks.items():
     err = gradient_check(loss, value, analytic)
-    print(f"{name:17s} shape {str(value.shape):10s} relative error < 1e-7: {err < 1e-7}")
-    assert err < 1e-7, name
+    print(f"{name:17s} shape {str(value.shape):10s} relative error ≈ 1e{round(np.log10(err))}")   # order of magnitude
+    assert err < 1e-7, f"{name}: relative error {err:.1e}"
 
 # %% [markdown]
-# All six gradients agree with finite differences to better than $10^{-7}$. (The
-# relative error is $\lVert a - n\rVert / (\lVert a\rVert + \lVert n\rVert)$: about 1
-# for an unrelated answer, about $10^{-10}$ here.)
+# All five gradients (the inputs $x$, the initial state $h_0$, and the three weights
+# $W$, $U$, $b$) agree with finite differences: the relative error
+# $\lVert a - n\rVert / (\lVert a\rVert + \lVert n\rVert)$ is about 1 for an unrelated
+# answer, and about $10^{-10}$ here (printed as an order of magnitude; the cell asserts
+# it is below $10^{-7}$). What is left is the rounding error of the finite difference.
 #
 # ## 3. How far back does the gradient reach?
 #
@@ -131,13 +134,14 @@ for name, (value, analytic) in checks.items():
 
 # %%
 T_long, units_long = 60, 32
-x_long = np.random.default_rng(1).normal(scale=0.5, size=(4, T_long, 3))
-q, _ = np.linalg.qr(np.random.default_rng(2).normal(size=(units_long, units_long)))   # orthogonal
+rng = np.random.default_rng(SEED + 1)
+x_long = rng.normal(scale=0.5, size=(4, T_long, 3))
+q, _ = np.linalg.qr(rng.normal(size=(units_long, units_long)))   # orthogonal
+kernel_long = rng.normal(scale=0.5, size=(3, units_long))
 
 
 def rnn_params(radius):
-    return {"kernel": np.random.default_rng(3).normal(scale=0.5, size=(3, units_long)),
-            "recurrent_kernel": radius * q, "bias": np.zeros(units_long)}
+    return {"kernel": kernel_long, "recurrent_kernel": radius * q, "bias": np.zeros(units_long)}
 
 
 norms = {f"ρ = {r}": reference_state_gradient_norms("rnn", x_long, rnn_params(r)) for r in (0.5, 0.9, 1.0, 1.5, 3.0)}
@@ -162,8 +166,8 @@ assert norms["ρ = 3.0"][0] > 1e4 * norms["ρ = 3.0"][-1], "large radius: the gr
 #   $\tanh'$ factors $(1-h^2) < 1$ shrink it further at every step.
 # - **ρ = 1.5**: growth by $U$ and shrinkage by the saturating tanh ($h \to \pm1$, so
 #   $1-h^2 \to 0$) roughly cancel: the norm wanders around its starting value.
-# - **ρ = 3.0**: the gradient **explodes**, by about seven orders of magnitude over 59
-#   steps. Exploding gradients make training unstable: one huge step can throw the
+# - **ρ = 3.0**: the gradient **explodes**, by six to eight orders of magnitude over 59
+#   steps (the exact figure depends on the random inputs and weights). Exploding gradients make training unstable: one huge step can throw the
 #   weights far away.
 #
 # There is no good setting: keeping the product of Jacobians near 1 over many steps
@@ -209,7 +213,8 @@ for radius, c in ((3.0, 1.0), (0.9, 0.1)):
     assert np.isclose(np.linalg.norm(clip_by_norm(full, c)), c)
 
 # %% [markdown]
-# For ρ = 3.0 clipping turns a gradient of norm $10^8$ into a usable step of norm 1.
+# For ρ = 3.0 clipping turns a huge gradient (its norm is printed above) into a usable
+# step of norm 1.
 # For ρ = 0.9 the first 50 steps contribute a tiny share of the gradient, and after
 # clipping they contribute exactly the same tiny share. Clipping makes training with
 # exploding gradients *safe*; it does not make distant steps *heard*.
@@ -247,7 +252,7 @@ for k in (5, 10, 20, 40):
 # the network must remember the first marked number for up to $T$ steps.
 
 # %%
-x_demo, y_demo = tasks.adding_problem(1, length=10, seed=0)
+x_demo, y_demo = tasks.adding_problem(1, length=10, seed=SEED)
 print("values :", np.round(x_demo[0, :, 0], 2))
 print("markers:", x_demo[0, :, 1])
 print("target :", np.round(y_demo[0], 3))
@@ -255,22 +260,39 @@ print(f"chance-level MSE: {tasks.ADDING_BASELINE_MSE:.3f}")
 
 
 # %%
-def train_adding(length, epochs=10, **cell_kwargs):
-    """Train a 32-unit SimpleRNN on the adding problem; return the best validation MSE."""
-    keras.utils.set_random_seed(0)
-    x_tr, y_tr = tasks.adding_problem(4000, length=length, seed=1)
-    x_va, y_va = tasks.adding_problem(1000, length=length, seed=2)
-    model = keras.Sequential([
-        keras.Input((length, 2)),
-        keras.layers.RNN(SimpleRNNCell(32, **cell_kwargs)),
-        keras.layers.Dense(1),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.01, clipnorm=1.0), loss="mse")
-    history = model.fit(x_tr, y_tr, validation_data=(x_va, y_va), epochs=epochs, batch_size=64, verbose=0)
-    return min(history.history["val_loss"])
+def adding_runs(length, seeds=5, **cell_kwargs):
+    """Train a 32-unit SimpleRNN on the adding problem under `seeds` seeds (SeedRuns)."""
+    x_tr, y_tr = tasks.adding_problem(2000, length=length, seed=SEED + 1)   # (2000, length, 2), (2000, 1)
+    x_va, y_va = tasks.adding_problem(1000, length=length, seed=SEED + 2)
+
+    def build():
+        return keras.Sequential([
+            keras.Input((length, 2)),
+            keras.layers.RNN(SimpleRNNCell(32, **cell_kwargs)),   # (batch, 32): the last state
+            keras.layers.Dense(1),                                 # (batch, 1): the predicted sum
+        ])
+
+    return experiments.train_seeds(
+        build, x_tr, y_tr, loss="mse", seeds=seeds, epochs=10, batch_size=64,
+        optimizer=lambda: keras.optimizers.Adam(0.01, clipnorm=1.0), validation_data=(x_va, y_va))
+
+
+baseline = tasks.ADDING_BASELINE_MSE
+
+
+def relative_mse(runs):
+    """Best validation MSE of each seed, as a fraction of chance level (1 = chance, 0 = perfect)."""
+    return runs.best("val_loss") / baseline
 
 
 # %% [markdown]
+# One training run is an anecdote: the same recipe can learn on one seed and fail on
+# the next. So every experiment below trains **5 seeds** (different initial weights,
+# same data; `experiments.train_seeds` trains them side by side as one wide model) and
+# reports the best validation MSE of each, as a fraction of chance level: the median,
+# then the range over the seeds. We call the task *learned* by a seed when its MSE is
+# below half of chance.
+#
 # Three recipes from the literature for $T = 30$, all with gradient clipping:
 #
 # - the Keras default: tanh with an **orthogonal** $U$ (all singular values 1, a
@@ -284,60 +306,97 @@ def train_adding(length, epochs=10, **cell_kwargs):
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 remedies = {
-    "tanh, orthogonal U (default)": train_adding(30),
-    "tanh, Glorot-uniform U": train_adding(30, recurrent_initializer="glorot_uniform"),
-    "ReLU, identity U (IRNN)": train_adding(30, activation="relu", recurrent_initializer="identity"),
+    "tanh, orthogonal U (default)": adding_runs(30),
+    "tanh, Glorot-uniform U": adding_runs(30, recurrent_initializer="glorot_uniform"),
+    "ReLU, identity U (IRNN)": adding_runs(30, activation="relu", recurrent_initializer="identity"),
 }
-for name, mse in remedies.items():
-    print(f"{name:30s} best validation MSE {mse:.4f}")
+for name, runs in remedies.items():
+    rel = relative_mse(runs)
+    print(f"{name:29s} best val MSE / chance {experiments.spread(rel, 2)}; learned on {np.sum(rel < 0.5)}/{len(rel)} seeds")
 print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
-baseline = tasks.ADDING_BASELINE_MSE
-assert remedies["ReLU, identity U (IRNN)"] < 0.1 * baseline, "the IRNN should solve T = 30"
-assert remedies["tanh, Glorot-uniform U"] > 0.8 * baseline, "careless init stays at chance"
-print("IRNN solves T = 30:", remedies["ReLU, identity U (IRNN)"] < 0.1 * baseline)
-print("tanh RNNs stay near chance (MSE > 0.8 x baseline):",
-      all(remedies[k] > 0.8 * baseline for k in list(remedies)[:2]))
+fig, axes = plt.subplots(1, 2, figsize=(13, 4))
+for name, runs in remedies.items():
+    experiments.plot_curves(runs, "val_loss", ax=axes[0], label=name)
+axes[0].axhline(baseline, color="gray", linestyle=":", label="chance")
+axes[0].set_ylabel("validation MSE")
+axes[0].set_title("T = 30: every seed (thin) and the median (thick)")
+axes[0].legend(fontsize=9)
+experiments.plot_spread({name.split(" (")[0]: relative_mse(runs) for name, runs in remedies.items()}, ax=axes[1],
+                        ylabel="best validation MSE / chance", reference=1.0, reference_label="chance")
+axes[1].axhline(0.5, color="gray", linestyle="--", alpha=0.5)
+axes[1].set_title("one point per seed; the bar is the median")
+plt.show()
+
+# %%
+orthogonal, glorot, irnn = (relative_mse(runs) for runs in remedies.values())
+assert np.sum(irnn < 0.5) >= 4 and np.median(irnn) < 0.2, "the IRNN should learn T = 30 on (almost) every seed"
+assert np.median(orthogonal) > 0.5 and np.median(glorot) > 0.5, "neither tanh RNN should learn T = 30 in the median"
 
 # %% [markdown]
-# With the same budget, the two tanh RNNs are stuck near chance while the IRNN solves
-# the task. Initialisation matters because it sets the Jacobians at the start of
-# training, when the gradient must first find the dependency. (ReLU RNNs bring their
+# Over the seeds the picture is clear, and it is not the one you may have expected:
+#
+# - **neither tanh RNN learns the task**, orthogonal or Glorot: both end near chance.
+#   At $T = 30$ the careful orthogonal initialisation makes no difference worth the
+#   name. (Measured on more seeds while writing this lesson: the orthogonal RNN got
+#   below half of chance on none of 30 seeds, median about 1.0, one seed reaching 0.52;
+#   the Glorot one on none of 20, 0.91–1.01.)
+# - the **IRNN learns the task on every seed**, to a few percent of chance.
+#
+# An orthogonal $U$ keeps the *linear* part of each Jacobian at norm 1, but the tanh
+# still multiplies by $1 - h^2 < 1$ at every step, so the gradient fades anyway. The
+# IRNN's Jacobian is exactly the identity wherever a unit is active: the first marked
+# number can reach the end unchanged from the very first update. (ReLU RNNs bring their
 # own trouble: nothing bounds the state, which is why clipping is on.)
 #
 # ## 7. Where does the plain RNN break?
 #
 # Finally the measurement this lesson has been building up to: the Keras-default tanh
-# RNN on the adding problem for growing $T$, each with the same budget. We call the
-# task *learned* when the validation MSE is below half of chance level.
+# RNN on the adding problem for growing $T$, 5 seeds each, the same budget each time
+# ($T = 30$ is the run above). The breaking point is not one number: near it, some
+# seeds learn and others do not, so we count the seeds that learn at each $T$.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 lengths = [10, 20, 30, 40]
-sweep = {length: train_adding(length) for length in lengths}
-learned = {length: mse < 0.5 * baseline for length, mse in sweep.items()}
-for length, mse in sweep.items():
-    print(f"T = {length:3d}: best validation MSE {mse:.4f} ({mse / baseline:.0%} of chance), learned: {learned[length]}")
-breaks_at = min((length for length, ok in learned.items() if not ok), default=None)
-print("the SimpleRNN first fails at T =", breaks_at)
+sweep = {length: remedies["tanh, orthogonal U (default)"] if length == 30 else adding_runs(length)
+         for length in lengths}
+for length, runs in sweep.items():
+    rel = relative_mse(runs)
+    print(f"T = {length}: best val MSE / chance {experiments.spread(rel, 2)}; learned on {np.sum(rel < 0.5)}/{len(rel)} seeds")
 print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
-assert learned[10] and not learned[40], "short sequences are learned, long ones are not"
-print("T = 10 learned:", learned[10], "  T = 40 learned:", learned[40])
+learned = {length: int(np.sum(relative_mse(runs) < 0.5)) for length, runs in sweep.items()}
+assert learned[10] >= 4, "T = 10 should be learned on (almost) every seed"
+assert learned[30] <= 1 and learned[40] <= 1, "T = 30 and 40 should be learned on (almost) no seed"
 
 # %%
 fig, ax = plt.subplots()
-ax.plot(lengths, [sweep[n] for n in lengths], "o-", label="SimpleRNN (32 units, 10 epochs)")
-ax.axhline(baseline, color="gray", linestyle=":", label="chance (always predict 1.0)")
-ax.axhline(0.5 * baseline, color="gray", linestyle="--", alpha=0.5, label="'learned' threshold")
+for length, runs in sweep.items():
+    rel = relative_mse(runs)
+    ax.scatter(np.full(len(rel), length), rel, s=28, alpha=0.6, color="C0")
+ax.plot(lengths, [np.median(relative_mse(sweep[n])) for n in lengths], "o-", color="C0", lw=2,
+        label="SimpleRNN, 32 units, 10 epochs (median; dots = seeds)")
+ax.axhline(1.0, color="gray", linestyle=":", label="chance (always predict 1.0)")
+ax.axhline(0.5, color="gray", linestyle="--", alpha=0.5, label="'learned' threshold")
 ax.set_xlabel("sequence length T")
-ax.set_ylabel("best validation MSE")
+ax.set_ylabel("best validation MSE / chance")
 ax.set_title("The adding problem: the tanh RNN breaks as T grows")
 ax.legend(fontsize=10)
 plt.show()
+
+# %% [markdown]
+# With this budget (2,000 sequences, 10 epochs) the tanh RNN learns $T = 10$ on every
+# seed, and $T = 30$ or $40$ on (almost) none: it stays near chance. $T = 20$ is the
+# edge, where the result depends on the seed: 3 of 5 seeds learned it in the run stored
+# with this notebook, and 3 of 10 in a separate 10-seed measurement, where the others
+# ended between 0.56 and 0.9 of chance.
+# So "the RNN breaks at $T = 20$" and "it breaks at $T = 30$" are both anecdotes; what
+# holds is a *band* of lengths in which success becomes a matter of luck, and beyond
+# which it does not happen.
 
 # %% [markdown]
 # ## What you should take away
@@ -349,18 +408,24 @@ plt.show()
 # - Clipping bounds the step size (exploding gradients) but does not restore the
 #   signal from far away (vanishing gradients). Truncated BPTT saves compute by giving
 #   up exactly those far dependencies.
-# - Careful initialisation (orthogonal, identity + ReLU) helps; still, a plain tanh RNN
-#   stops learning the adding problem somewhere between $T = 10$ and $T = 40$ here
-#   (at $T = 30$ when this notebook was written).
+# - Measured over 5 seeds at $T = 30$: orthogonal and Glorot initialisation of a tanh
+#   RNN make no difference (both at chance on every seed); the IRNN (identity $U$ +
+#   ReLU) learns the task on every seed.
+# - A plain tanh RNN learns the adding problem at $T = 10$ on every seed, at $T = 20$
+#   on some seeds only, and at $T \ge 30$ on none, with this budget: the breaking point
+#   is a distribution over seeds, not one number.
 #
 # ## Exercises / going further
 #
 # 1. Repeat section 3 with $\rho = 1.0$ and inputs of scale 2 instead of 0.5. Why does
 #    the gradient now vanish faster? (Hint: $1 - h^2$.)
-# 2. In section 7, give the RNN 30 epochs instead of 10. Does the breaking point move?
-#    By how much, and at what cost in time?
-# 3. Write truncated BPTT for the *training* of a long sequence: split it into chunks of
+# 2. In section 7, give the RNN 30 epochs instead of 10. Does the success rate at
+#    $T = 20$ and $T = 30$ change? At what cost in time?
+# 3. Compare orthogonal and Glorot initialisation at $T = 20$, where the tanh RNN
+#    sometimes learns. Is there a difference now? How many seeds would you need before
+#    you believe it (compare the difference of the medians with the spread)?
+# 4. Write truncated BPTT for the *training* of a long sequence: split it into chunks of
 #    20 steps and use `keras.layers.RNN(..., stateful=True)`.
-# 4. Lab 02 (`exercises/lab02`) has you write `rnn_backward` and a gradient check yourself.
+# 5. Lab 02 (`exercises/lab02`) has you write `rnn_backward` and a gradient check yourself.
 #
 # **Next:** lesson 03 replaces the product of Jacobians by a sum: the LSTM cell state.
