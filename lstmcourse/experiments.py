@@ -154,9 +154,14 @@ def _fresh_optimizer(optimizer):
 
 
 def _metric_for(name, loss):
-    """A fresh Keras metric object for a metric name, as ``compile`` would choose it."""
+    """A fresh Keras metric object (one per replica): from a name, as ``compile`` would
+    choose it, from a metric class, or copied from a metric instance."""
     import keras
 
+    if isinstance(name, keras.metrics.Metric):
+        return type(name).from_config(name.get_config())
+    if isinstance(name, type):
+        return name()
     if name in ("accuracy", "acc"):
         loss_name = loss if isinstance(loss, str) else type(loss).__name__
         loss_name = loss_name.lower()
@@ -184,7 +189,8 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
             also draws other seeds for its experiments.
         optimizer: A name, an optimizer (its config is copied for each model), or a
             function returning a new one. Default: ``"adam"``.
-        metrics: Metric names to record besides the loss, e.g. ``["accuracy"]``.
+        metrics: Metrics to record besides the loss: names (``["accuracy"]``), metric
+            classes, or metric instances (each seed gets its own copy).
         epochs, batch_size, validation_data, shuffle, callbacks: As for ``model.fit``.
         replicas: Train the seeds together as block-diagonal replicas of one wide
             model (default, faster), or as separate fits (``False``). See the module

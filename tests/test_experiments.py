@@ -173,3 +173,21 @@ def test_plots_draw_every_seed():
     assert len(ax.lines) == 3                                     # median + one per seed
     ax = experiments.plot_spread({"a": [1, 2, 3], "b": [2, 3, 4]}, reference=2.5, reference_label="chance")
     assert len(ax.collections) == 2 and [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+
+
+def test_each_replica_gets_its_own_metric_object():
+    """A metric instance or class passed in is copied per seed, never shared."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(64, 5, 2)).astype("float32")
+    y = (x[:, -1, 0] > 0).astype("float32")[:, None]
+
+    def build():
+        return keras.Sequential([keras.Input((5, 2)), keras.layers.GRU(3), keras.layers.Dense(1, activation="sigmoid")])
+
+    kwargs = dict(loss="binary_crossentropy", epochs=2, batch_size=32, shuffle=False)
+    by_name = experiments.train_seeds(build, x, y, seeds=3, metrics=["accuracy"], **kwargs)
+    by_instance = experiments.train_seeds(build, x, y, seeds=3, metrics=[keras.metrics.BinaryAccuracy(name="accuracy")],
+                                          **kwargs)
+    by_class = experiments.train_seeds(build, x, y, seeds=3, metrics=[keras.metrics.BinaryAccuracy], **kwargs)
+    np.testing.assert_allclose(by_instance.history["accuracy"], by_name.history["accuracy"])
+    np.testing.assert_allclose(by_class.history["binary_accuracy"], by_name.history["accuracy"])
