@@ -21,8 +21,9 @@
 # *how* it is trained, and why the same recipe breaks down when the memory has to
 # last longer. You will
 #
-# 1. unroll the RNN and apply the chain rule: **backpropagation through time** (BPTT);
-# 2. run a hand-written BPTT and check it against finite differences;
+# 1. apply the chain rule to a one-number RNN over four steps, by hand, and check it;
+# 2. write the same for vectors: **backpropagation through time** (BPTT), run a
+#    hand-written BPTT and check it against finite differences;
 # 3. measure how the gradient shrinks (or grows) with the distance it travels back;
 # 4. see what gradient clipping and truncated BPTT do, and what they do not do;
 # 5. try the classic remedies on a task, and find the sequence length at which a
@@ -45,36 +46,137 @@ SEED = lstmcourse.notebook_seed()   # every random draw below derives from it
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import experiments, tasks
+from lstmcourse import diagrams, experiments, tasks
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.diagnostics import reference_state_gradient_norms
 from lstmcourse.plots import plot_gradient_norms
 from lstmcourse.reference import gradient_check, rnn_backward, rnn_forward
 
 # %% [markdown]
-# ## 1. Unrolling and the chain rule
+# ## 1. The chain rule on a one-number RNN
 #
-# Unrolled over $T$ steps, the RNN is a deep network whose layers share $W$, $U$, $b$:
+# Start as small as possible: a state that is a single number, no bias, weights $w$
+# (input) and $u$ (state), four steps:
+#
+# $$h_t = \tanh(a_t), \qquad a_t = w\,x_t + u\,h_{t-1}, \qquad h_0 = 0, \qquad t = 1, \dots, 4.$$
+#
+# Let the loss $J$ look only at the last state, $J = h_4$ (as the "J(4)" of the source
+# article, computed after the fourth word). How much does the *first* state $h_1$
+# matter to $J$? $h_1$ reaches $J$ only through $h_2$, then $h_3$, then $h_4$, so the
+# chain rule multiplies one factor per step:
+#
+# $$\frac{\partial J}{\partial h_1}
+#   = \frac{\partial J}{\partial h_4}\,
+#     \frac{\partial h_4}{\partial h_3}\,
+#     \frac{\partial h_3}{\partial h_2}\,
+#     \frac{\partial h_2}{\partial h_1},
+# \qquad
+# \frac{\partial h_k}{\partial h_{k-1}} = \tanh'(a_k)\,u = (1 - h_k^2)\,u .$$
+#
+# Each factor is $u$ times a number in $(0, 1]$. If they are all small, their product
+# is tiny: the first word barely moves $J$, and training barely learns from it. That
+# is the whole vanishing-gradient problem, in four lines. Let us compute it and check
+# it against a finite difference: nudge $h_1$ by $\pm\varepsilon$, rerun steps 2–4, and
+# divide the change of $J$ by $2\varepsilon$.
+
+# %%
+w, u = 0.8, 0.6
+xs_scalar = np.array([1.0, -0.2, 0.3, 0.9])      # x_1 .. x_4
+
+
+def states_from(h_start, first_step):
+    """Run steps first_step..4 from the state h_start; return [h_first_step, ..., h_4]."""
+    hs_, h = [], h_start
+    for x_t in xs_scalar[first_step - 1:]:
+        h = np.tanh(w * x_t + u * h)
+        hs_.append(h)
+    return hs_
+
+
+h1, h2, h3, h4 = states_from(0.0, 1)
+factors = {"dh2/dh1": (1 - h2**2) * u, "dh3/dh2": (1 - h3**2) * u, "dh4/dh3": (1 - h4**2) * u}
+chain = 1.0 * np.prod(list(factors.values()))   # dJ/dh4 = 1, times the three factors
+for name, value in factors.items():
+    print(f"{name} = (1 - h^2)·u = {value:.4f}")
+print(f"chain rule:        dJ/dh1 = {chain:.6f}")
+
+eps = 1e-6
+numeric = (states_from(h1 + eps, 2)[-1] - states_from(h1 - eps, 2)[-1]) / (2 * eps)
+print(f"finite difference: dJ/dh1 = {numeric:.6f}")
+assert abs(chain - numeric) < 1e-8
+
+# %% [markdown]
+# The same chain gives the gradient of the *weight* $u$. Because $u$ is used at every
+# step, $J$ depends on it four times over, and its gradient is a **sum over time**: at
+# each step $k$, the gradient reaching $a_k$, $\delta_k = \frac{\partial J}{\partial h_k}(1-h_k^2)$,
+# times what $u$ multiplied there, $h_{k-1}$:
+#
+# $$\frac{\partial J}{\partial u} = \sum_{k=1}^{4} \delta_k\, h_{k-1},
+# \qquad \delta_4 = (1 - h_4^2), \quad \delta_{k-1} = \delta_k\, u\,(1 - h_{k-1}^2).$$
+#
+# Running that recursion from $k = 4$ down to $k = 1$ *is* backpropagation through
+# time: one backward loop over the steps, carrying $\delta$.
+
+# %%
+hs_scalar = [0.0, h1, h2, h3, h4]                # h_0 .. h_4
+grad_u, delta = 0.0, 1 - h4**2                  # delta_4
+for k in range(4, 0, -1):                        # k = 4, 3, 2, 1
+    grad_u += delta * hs_scalar[k - 1]           # u multiplied h_{k-1} at step k
+    if k > 1:
+        delta = delta * u * (1 - hs_scalar[k - 1] ** 2)
+
+
+def final_state(u_value):
+    h = 0.0
+    for x_t in xs_scalar:
+        h = np.tanh(w * x_t + u_value * h)
+    return h
+
+
+numeric_u = (final_state(u + eps) - final_state(u - eps)) / (2 * eps)
+print(f"BPTT:              dJ/du = {grad_u:.6f}")
+print(f"finite difference: dJ/du = {numeric_u:.6f}")
+assert abs(grad_u - numeric_u) < 1e-8
+
+# %% [markdown]
+# ## 2. The same with vectors: BPTT for the tanh RNN
+#
+# With vectors, the numbers become matrices. Unrolled over $T$ steps, the RNN is a
+# deep network whose layers share $W$, $U$, $b$:
 #
 # $$a_t = x_t W + h_{t-1} U + b, \qquad h_t = \tanh(a_t), \qquad t = 1, \dots, T.$$
 #
-# Suppose the loss $L$ looks only at the last state $h_T$ (as when we classify a whole
-# sequence). Then $h_t$ affects $L$ only through $h_{t+1}, h_{t+2}, \dots, h_T$, and the
-# chain rule multiplies one Jacobian per step:
+# Each factor $\partial h_k/\partial h_{k-1}$ is now a Jacobian matrix. In Keras's
+# row-vector layout, $h_k = \tanh(\dots + h_{k-1}U)$, so a gradient (a row vector,
+# like $h$) is carried back one step by multiplying on the right with
 #
-# $$\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}\,
-#   \prod_{k=t+1}^{T} \frac{\partial h_k}{\partial h_{k-1}},
-# \qquad
-# \frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(1 - h_k^2)\, U^\top .$$
+# $$J_k = \frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(1 - h_k^2)\, U^\top
+# \quad\text{(the scalar } (1-h_k^2)\,u \text{ above)},$$
 #
-# (With Keras's row-vector layout, $h_k = \tanh(\dots + h_{k-1}U)$, so the Jacobian
-# carries $U^\top$; $1 - h_k^2$ is $\tanh'(a_k)$.) Every factor has the *same* $U$.
-# That product of $T - t$ matrices is the whole story of this lesson.
+# and for a loss that looks at $h_T$ only,
 #
-# ## 2. BPTT by hand, checked against finite differences
+# $$\frac{\partial L}{\partial h_t} = \frac{\partial L}{\partial h_T}\, J_T\, J_{T-1} \cdots J_{t+1} .$$
+#
+# Mind the order: with row vectors the latest step's Jacobian comes first. (In the
+# column-vector convention of many papers the same product is written
+# $J_{t+1}^\top \cdots J_T^\top \,\partial L / \partial h_T$; see lesson 01's notation
+# note.) Every factor has the *same* $U$: that product of $T - t$ matrices is the
+# whole story of this lesson.
 #
 # Backpropagation walks the unrolled graph backwards, carrying $g_t$, the total
-# gradient reaching $h_t$ (from the loss at step $t$ plus from step $t+1$):
+# gradient reaching $h_t$ (from the loss at step $t$ plus from step $t+1$). The figure
+# shows the forward pass in black and these gradient paths in red:
+
+# %%
+_ = diagrams.bptt_graph(steps=3)
+plt.show()
+
+# %% [markdown]
+# Written out, one backward step is the scalar recursion above with matrices. For a
+# batch of row vectors $x_t$ (batch, features) and $\delta_t$ (batch, units), the
+# gradient of $a_t = x_t W + \dots$ with respect to $W$ is the outer product
+# $x_t^\top \delta_t$ (features, units) summed over the batch, exactly as $\delta_k h_{k-1}$
+# was for the scalar $u$:
 #
 # $$\delta_t = g_t \odot (1 - h_t^2), \quad
 # \frac{\partial L}{\partial W} \mathrel{+}= x_t^\top \delta_t, \quad
@@ -83,12 +185,25 @@ from lstmcourse.reference import gradient_check, rnn_backward, rnn_forward
 # g_{t-1} = \frac{\partial L}{\partial h_{t-1}}\Big|_{\text{direct}} + \delta_t U^\top .$$
 #
 # Because $W$, $U$ and $b$ are shared, their gradients are **sums over time**.
-# `lstmcourse.reference.rnn_backward` is exactly these lines. Is it right? Compare it
-# with the slow but trustworthy central difference
-# $\frac{\partial L}{\partial \theta} \approx \frac{L(\theta+\varepsilon) - L(\theta-\varepsilon)}{2\varepsilon}$,
-# in float64.
+# `lstmcourse.reference.rnn_backward` is exactly these lines; here is its loop, as it
+# is in the package:
 
 # %%
+import inspect
+
+from lstmcourse.reference import rnn as rnn_module
+
+source = inspect.getsource(rnn_module.rnn_backward)
+print(source[source.index("    for t in reversed"):source.index("    grads = {")])
+
+# %% [markdown]
+# Is it right? Compare it with the slow but trustworthy central difference
+# $\frac{\partial L}{\partial \theta} \approx \frac{L(\theta+\varepsilon) - L(\theta-\varepsilon)}{2\varepsilon}$,
+# in float64, for every input and every weight:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (the last digits of a finite difference depend on the CPU; the assert below is the test)
 rng = np.random.default_rng(SEED)
 batch, T, features, units = 2, 6, 3, 5
 x = rng.normal(size=(batch, T, features))
@@ -112,15 +227,14 @@ dx, dh0, grads = rnn_backward(upstream, cache)       # dL/dhs = upstream
 checks = {"x": (x, dx), "h0": (h0, dh0), **{k: (params[k], grads[k]) for k in params}}
 for name, (value, analytic) in checks.items():
     err = gradient_check(loss, value, analytic)
-    print(f"{name:17s} shape {str(value.shape):10s} relative error ≈ 1e{round(np.log10(err))}")   # order of magnitude
+    print(f"{name:17s} shape {str(value.shape):10s} relative error {err:.1e}")
     assert err < 1e-7, f"{name}: relative error {err:.1e}"
 
 # %% [markdown]
 # All five gradients (the inputs $x$, the initial state $h_0$, and the three weights
 # $W$, $U$, $b$) agree with finite differences: the relative error
 # $\lVert a - n\rVert / (\lVert a\rVert + \lVert n\rVert)$ is about 1 for an unrelated
-# answer, and about $10^{-10}$ here (printed as an order of magnitude; the cell asserts
-# it is below $10^{-7}$). What is left is the rounding error of the finite difference.
+# answer, and about $10^{-10}$ here (the cell asserts that it is below $10^{-7}$). What is left is the rounding error of the finite difference.
 #
 # ## 3. How far back does the gradient reach?
 #

@@ -47,7 +47,7 @@ keras = lstmcourse.setup_notebook(seed=42)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import experiments, tasks
+from lstmcourse import diagrams, experiments, tasks
 from lstmcourse.cells import LSTMCell
 
 seed = lstmcourse.notebook_seed()   # every random draw below derives from it
@@ -60,8 +60,15 @@ seed = lstmcourse.notebook_seed()   # every random draw below derives from it
 # y_t = \text{merge}(\overrightarrow{h}_t, \overleftarrow{h}_t).$$
 #
 # The two RNNs have separate weights. $\overrightarrow{h}_t$ summarises $x_1 \dots x_t$ and
-# $\overleftarrow{h}_t$ summarises $x_t \dots x_T$, so $y_t$ sees the whole sequence. Keras's
-# `Bidirectional` wrapper builds both from one layer; `merge_mode` decides how they meet:
+# $\overleftarrow{h}_t$ summarises $x_t \dots x_T$, so $y_t$ sees the whole sequence:
+
+# %%
+_ = diagrams.bidirectional_rnn(steps=3)
+plt.show()
+
+# %% [markdown]
+# Keras's `Bidirectional` wrapper builds both from one layer; `merge_mode` decides how
+# they meet:
 
 # %%
 x = np.random.default_rng(seed).normal(size=(4, 7, 3)).astype("float32")   # (batch, time, features)
