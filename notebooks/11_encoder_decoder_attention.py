@@ -373,7 +373,7 @@ assert np.median(attention_overall) > 0.75, "attention should get most dates exa
 
 # %% [markdown]
 # With the same data and the same 4 epochs, attention gets almost every date right
-# (a median of 90–96 % under the notebook seeds tried; a slow seed lags a few points), while the plain encoder–decoder has
+# (a median of 88–96 % under the notebook seeds tried; a slow seed lags a few points), while the plain encoder–decoder has
 # barely started: a few percent of the dates, at every length. On the **longest**
 # inputs, and overall, every attention seed beats every plain seed by far (the asserts
 # ask for 30 points).
