@@ -8,6 +8,9 @@ Submodules:
                            every gate of a recurrent layer at every time step.
     lstmcourse.experiments one model recipe trained under several seeds: per-seed
                            curves, spread summaries, plots.
+    lstmcourse.diagrams    the course's figures drawn by code.
+    lstmcourse.generation  temperature sampling for language models.
+    lstmcourse.attention   additive (Bahdanau) attention as a Keras layer.
     lstmcourse.setup_notebook()
                            the first call of every notebook: quiet TensorFlow, seeds,
                            determinism, plot style, versions.
@@ -20,9 +23,10 @@ from importlib import import_module
 from lstmcourse._setup import notebook_seed, setup_notebook
 
 __version__ = "0.1.0"
-__all__ = ["setup_notebook", "notebook_seed", "trace", "cells", "reference", "experiments", "__version__"]
+__all__ = ["setup_notebook", "notebook_seed", "trace", "cells", "reference", "experiments", "diagrams",
+           "generation", "attention", "__version__"]
 
-_LAZY_SUBMODULES = {"cells", "reference", "experiments"}
+_LAZY_SUBMODULES = {"cells", "reference", "experiments", "diagrams", "generation", "attention"}
 
 
 def __getattr__(name):

@@ -492,3 +492,7 @@ assert np.median(on_year) > 0.7, "the year digits should attend to the year"
 #   instead of concatenating it after the decoder.
 # - Replace `AdditiveAttention` by `keras.layers.Attention` (dot-product scores): is it
 #   as good, and faster?
+#
+# **Where next:** [`where_next.md`](where_next.md) follows these ideas further
+# (Transformers, convolutions over time, state-space models) with reading, and
+# [`glossary.md`](glossary.md) collects the course's terms.
