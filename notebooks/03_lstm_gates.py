@@ -451,7 +451,7 @@ plt.show()
 # units react to the markers (the vertical stripes in the heatmaps). On every seed
 # that solved the task, the rule finds a unit whose cell state just before the second
 # marker tracks the first marked number almost linearly ($|r|$ above 0.84 on all 15
-# seeds measured while writing this lesson, median 0.98). On most seeds (11 of those
+# seeds measured while writing this lesson, median 0.99). On most seeds (11 of those
 # 15) that unit is a **textbook memory cell**: its forget gate stays close to 1
 # between the markers (0.96–0.99) and its input gate opens at the marked steps, 9 to
 # 37 times wider than elsewhere. On the other seeds the number is still carried, but
