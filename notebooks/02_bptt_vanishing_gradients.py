@@ -454,8 +454,8 @@ assert np.median(orthogonal) > 0.5 and np.median(glorot) > 0.5, "neither tanh RN
 # - **neither tanh RNN learns the task**, orthogonal or Glorot: both end near chance.
 #   At $T = 30$ the careful orthogonal initialisation makes no difference worth the
 #   name. (Measured on more seeds while writing this lesson: the orthogonal RNN got
-#   below half of chance on none of 30 seeds, median about 1.0, one seed reaching 0.52;
-#   the Glorot one on none of 20, 0.91–1.01.)
+#   below half of chance on none of 45 seeds, median about 1.0, its best seeds reaching
+#   0.5–0.75; the Glorot one on none of 35, 0.77–1.09.)
 # - the **IRNN learns the task on every seed**, to a few percent of chance.
 #
 # An orthogonal $U$ keeps the *linear* part of each Jacobian at norm 1, but the tanh
@@ -506,8 +506,9 @@ plt.show()
 # With this budget (2,000 sequences, 10 epochs) the tanh RNN learns $T = 10$ on every
 # seed, and $T = 30$ or $40$ on (almost) none: it stays near chance. $T = 20$ is the
 # edge, where the result depends on the seed: 3 of 5 seeds learned it in the run stored
-# with this notebook, and 3 of 10 in a separate 10-seed measurement, where the others
-# ended between 0.56 and 0.9 of chance.
+# with this notebook, but over 30 seeds tried while writing the lesson only 8 did
+# (between 0 and 3 of each 5, depending on the notebook seed), the others ending
+# anywhere between 0.56 and 1.1 of chance.
 # So "the RNN breaks at $T = 20$" and "it breaks at $T = 30$" are both anecdotes; what
 # holds is a *band* of lengths in which success becomes a matter of luck, and beyond
 # which it does not happen.

@@ -17,7 +17,8 @@
 #
 # # 03 · The LSTM: a memory with gates
 #
-# Lesson 02 ended with a tanh RNN that could not learn the adding problem at $T = 30$:
+# Lesson 02 ended with a tanh RNN that could not learn the adding problem at $T = 30$
+# (it learned it on almost no seed):
 # its gradient is a *product* of Jacobians and fades with distance. Think of "She grew
 # up in France. … Now she has been in China for a few months only. She speaks fluent
 # ___": the answer depends on a word many steps back. The long short-term memory
@@ -44,14 +45,15 @@ import time
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=42)
+SEED = lstmcourse.notebook_seed()   # every random draw below derives from it
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import tasks
+from lstmcourse import experiments, tasks
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 from lstmcourse.diagnostics import state_gradient_norms
-from lstmcourse.plots import plot_gate_heatmaps, plot_gradient_norms
+from lstmcourse.plots import plot_gate_heatmaps
 from lstmcourse.reference import lstm_gates, lstm_step, params_from_layer
 
 sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
@@ -174,8 +176,9 @@ assert np.allclose(h_ref, h_t) and np.allclose(C_ref, C_t)
 # %% [markdown]
 # ## 3. Four gates, one matrix product
 #
-# Computing the gates one by one costs four small matrix products per input. In
-# practice all four are computed at once: concatenate $[x_t, h_{t-1}]$ and multiply by
+# Computing the gates one by one costs eight small matrix products per step: for each
+# of the four gates, one with $x_t$ and one with $h_{t-1}$. In practice all of them are
+# computed at once: concatenate $[x_t, h_{t-1}]$ and multiply by
 # one matrix holding all gate blocks:
 #
 # $$[\text{batch},\ \text{input}+\text{hidden}] \cdot [\text{input}+\text{hidden},\ 4\cdot\text{hidden}] = [\text{batch},\ 4\cdot\text{hidden}],$$
@@ -201,7 +204,7 @@ assert np.allclose(z_f2, z_f) and np.allclose(sigmoid(z_o), o_t)
 # be deployed with the built-in layer, which uses the fast cuDNN kernel on a GPU.
 
 # %%
-x_rand = np.random.default_rng(0).normal(size=(8, 15, 3)).astype("float32")   # (batch, time, features)
+x_rand = np.random.default_rng(SEED).normal(size=(8, 15, 3)).astype("float32")   # (batch, time, features)
 ours = keras.layers.RNN(LSTMCell(16), return_sequences=True)
 builtin = keras.layers.LSTM(16, return_sequences=True)
 ours_out = ours(x_rand)
@@ -228,121 +231,238 @@ assert np.allclose(h_keras, h_t, atol=1e-6)
 # %% [markdown]
 # ## 5. Gradient flow and the task the RNN failed
 #
-# Back to the adding problem, now at $T = 50$ (the tanh RNN already failed at 30).
-# We train a SimpleRNN and an LSTM with the same size, optimiser and budget, and
-# measure $\lVert\partial L/\partial h_t\rVert$ for every $t$ on one validation batch,
-# before and after training (`lstmcourse.diagnostics.state_gradient_norms`).
+# Back to the adding problem at $T = 30$, where the tanh RNN of lesson 02 stayed at
+# chance on (almost) every seed. We train a SimpleRNN and an LSTM with the same size,
+# optimiser and budget, each under **5 seeds** (different initial weights, same data),
+# and measure $\lVert\partial L/\partial h_t\rVert$ for every $t$ on one validation
+# batch, at the initial weights and after training
+# (`lstmcourse.diagnostics.state_gradient_norms`). A seed *solves* the task when its
+# best validation MSE is below 10 % of chance.
 
 # %%
-T = 50
-x_train, y_train = tasks.adding_problem(4000, length=T, seed=1)
-x_val, y_val = tasks.adding_problem(1000, length=T, seed=2)
+T = 30
+x_train, y_train = tasks.adding_problem(2000, length=T, seed=SEED + 1)   # (2000, T, 2), (2000, 1)
+x_val, y_val = tasks.adding_problem(500, length=T, seed=SEED + 2)
 baseline = tasks.ADDING_BASELINE_MSE
+recipes = {"SimpleRNN": lambda: SimpleRNNCell(32), "LSTM": lambda: LSTMCell(32)}
 
 
-def train(cell, epochs=10):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((T, 2)), keras.layers.RNN(cell), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01, clipnorm=1.0), loss="mse")
-    grads_before = state_gradient_norms(model, x_val[:256], y_val[:256])
-    start = time.perf_counter()
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs, batch_size=64, verbose=0)
-    seconds = time.perf_counter() - start
-    grads_after = state_gradient_norms(model, x_val[:256], y_val[:256])
-    return model, history, grads_before, grads_after, seconds
+def builder(make_cell):
+    return lambda: keras.Sequential([
+        keras.Input((T, 2)),
+        keras.layers.RNN(make_cell()),   # (batch, 32): the last hidden state
+        keras.layers.Dense(1),           # (batch, 1): the predicted sum
+    ])
+
+
+def train(make_cell, seeds=5):
+    """Train the recipe on the adding problem under `seeds` seeds (a SeedRuns)."""
+    return experiments.train_seeds(
+        builder(make_cell), x_train, y_train, loss="mse", seeds=seeds, epochs=10, batch_size=32,
+        optimizer=lambda: keras.optimizers.Adam(0.01, clipnorm=1.0), validation_data=(x_val, y_val))
+
+
+def gradient_norms(make_cell, runs, trained=True):
+    """‖∂L/∂h_t‖ for t = 0..T-1 of every seed's model (trained, or at its initial weights): (seeds, T)."""
+    norms = []
+    for i, seed in enumerate(runs.seeds):
+        if trained:
+            model = runs.model(i)
+        else:                                  # the very weights train_seeds started this seed from
+            keras.utils.set_random_seed(seed)
+            model = builder(make_cell)()
+        model.compile(loss="mse")
+        norms.append(state_gradient_norms(model, x_val[:128], y_val[:128]))
+    return np.array(norms)
+
+
+def relative_mse(runs):
+    """Best validation MSE of each seed as a fraction of chance (1 = chance, 0 = perfect)."""
+    return runs.best("val_loss") / baseline
+
+
+def orders(values):
+    """'median (min–max)' in scientific notation, for numbers spanning orders of magnitude."""
+    return f"{np.median(values):.1e} ({np.min(values):.1e}–{np.max(values):.1e}, {len(values)} seeds)"
 
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-results = {"SimpleRNN": train(SimpleRNNCell(32)), "LSTM": train(LSTMCell(32))}
-for name, (_, history, _, grads, seconds) in results.items():
-    print(f"{name:10s} best validation MSE {min(history.history['val_loss']):.4f} "
-          f"(chance {baseline:.3f}); |dL/dh| at distance 49 after training: {grads[0]:.1e}; took {seconds:.1f} s")
+start = time.perf_counter()
+runs = {name: train(make) for name, make in recipes.items()}
+grads_before = {name: gradient_norms(recipes[name], r, trained=False) for name, r in runs.items()}
+grads_after = {name: gradient_norms(recipes[name], r) for name, r in runs.items()}
+rel = {name: relative_mse(r) for name, r in runs.items()}
+for name in runs:
+    print(f"{name:9s} best val MSE / chance {experiments.spread(rel[name], 2)}; solved on {np.sum(rel[name] < 0.1)}/5 seeds")
+    print(f"{'':9s} |dL/dh| {T - 1} steps back: before training {orders(grads_before[name][:, 0])}, "
+          f"after {orders(grads_after[name][:, 0])}")
+gain = {name: grads_after[name][:, 0] / grads_before[name][:, 0] for name in runs}   # what training did, per seed
+ratio = grads_after["LSTM"][:, 0] / grads_after["SimpleRNN"][:, 0]                  # seed by seed
+for name in runs:
+    print(f"training multiplied the {name}'s gradient {T - 1} steps back by {orders(gain[name])}")
+print(f"after training, LSTM / SimpleRNN gradient {T - 1} steps back: {orders(ratio)}; LSTM larger on {np.sum(ratio > 1)}/5 seeds")
+print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
-rnn_mse = min(results["SimpleRNN"][1].history["val_loss"])
-lstm_mse = min(results["LSTM"][1].history["val_loss"])
-rnn_far, lstm_far = results["SimpleRNN"][3][0], results["LSTM"][3][0]
-assert rnn_mse > 0.8 * baseline, "the SimpleRNN should stay near chance at T = 50"
-assert lstm_mse < 0.1 * baseline, "the LSTM should solve the adding problem at T = 50"
-assert lstm_far > 10 * rnn_far, "after training, the LSTM's gradient 49 steps back should be far larger"
-print("SimpleRNN near chance:", rnn_mse > 0.8 * baseline, "| LSTM below 10% of chance:", lstm_mse < 0.1 * baseline)
-print("LSTM gradient 49 steps back more than 10x the RNN's:", lstm_far > 10 * rnn_far)
+assert np.sum(rel["LSTM"] < 0.1) >= 4, "the LSTM should solve T = 30 on (almost) every seed"
+assert np.sum(rel["SimpleRNN"] < 0.5) <= 1 and np.median(rel["SimpleRNN"]) > 0.8, "the RNN should stay near chance"
+assert np.median(gain["LSTM"]) > 5, "training should raise the LSTM's gradient far back"
+assert np.median(gain["LSTM"]) > 10 * np.median(gain["SimpleRNN"]), "... and not the RNN's"
+
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(13, 4), sharey=True)
-plot_gradient_norms({name: r[2] for name, r in results.items()}, ax=axes[0], title="before training")
-plot_gradient_norms({name: r[3] for name, r in results.items()}, ax=axes[1], title="after training (10 epochs)")
+def plot_norms_over_seeds(norms, ax, title):
+    """Gradient norm vs distance: every seed (thin) and the median (thick), per model."""
+    distance = np.arange(T)[::-1]
+    for k, (name, per_seed) in enumerate(norms.items()):
+        for row in per_seed:
+            ax.semilogy(distance, row, color=f"C{k}", lw=0.7, alpha=0.35)
+        ax.semilogy(distance, np.median(per_seed, axis=0), color=f"C{k}", lw=2.5,
+                    label=f"{name} (median of {len(per_seed)} seeds)")
+    ax.set_xlabel("distance from the last step, T − 1 − t")
+    ax.set_title(title)
+    ax.legend(fontsize=9)
+
+
+fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+plot_norms_over_seeds(grads_before, axes[0], "before training")
+plot_norms_over_seeds(grads_after, axes[1], "after training (10 epochs)")
+axes[0].set_ylabel(r"$\|\partial L / \partial h_t\|$ (log scale)")
+experiments.plot_spread(rel, ax=axes[2], ylabel="best validation MSE / chance", reference=1.0, reference_label="chance")
+axes[2].set_title("one point per seed")
 plt.show()
 
 # %% [markdown]
-# Before training, the picture is the opposite of what you might expect: the RNN's
-# gradient reaches further (its $U$ is orthogonal and its activations are small), while
-# a fresh LSTM forgets fast, because its forget gates sit near $\sigma(1) \approx 0.73$
-# (see section 7) and $0.73^{49} \approx 2\times10^{-7}$. The LSTM is not born with a
-# long memory. What differs is what training can do: the LSTM can *learn* to hold
-# $f \approx 1$ and $i \approx 0$ between the two marked steps, which turns the
-# cell-state path into an almost perfect copy, and the gradient from the loss then
-# reaches the first marker. The RNN would have to make a product of 49 Jacobians
-# $\operatorname{diag}(1-h^2)U^\top$ stay near the identity, which gradient descent
-# does not find. After training, the LSTM's gradient 49 steps back is about two
-# orders of magnitude above the RNN's (printed above), and only the LSTM solves the task.
+# Before training, the picture is the opposite of what you might expect: on every
+# seed the RNN's gradient reaches further (its $U$ is orthogonal and its activations
+# are small), while a fresh LSTM forgets fast, because its forget gates sit near
+# $\sigma(1) \approx 0.73$ (see section 7) and $0.73^{29} \approx 10^{-4}$. The LSTM is
+# not born with a long memory. What differs is what training can do: the LSTM can
+# *learn* to hold $f \approx 1$ and $i \approx 0$ between the two marked steps, which
+# turns the cell-state path into an almost perfect copy, and the gradient from the
+# loss then reaches the first marker. The RNN would have to make a product of 29
+# Jacobians $\operatorname{diag}(1-h^2)U^\top$ stay near the identity, which gradient
+# descent does not find.
 #
-# ## 6. Reading the gates of the trained LSTM
+# What holds over seeds (5 here; 25 LSTM and 15 RNN seeds were measured while writing
+# this lesson, this run included):
+#
+# - the LSTM solves the task on (almost) every seed (24 of 25), the RNN on none;
+# - training raises the LSTM's gradient 29 steps back on every seed, by about an order
+#   of magnitude (median about ×15, range ×4 to ×22 over 15 seeds), and it ends in a
+#   narrow band; training *shrinks* the RNN's on most seeds, often by orders of magnitude;
+# - the raw comparison "the LSTM's gradient far back is larger than the RNN's" holds
+#   on most seeds but not all (11 of 15): an RNN stuck at chance can end with a sizeable
+#   gradient far back. A gradient norm says the loss is *sensitive* to $h_t$, not that
+#   the network has learned to use it. The reliable signal is the task, and what
+#   training does to the gradient.
+
+# %% [markdown]
+# ## 6. Reading the gates of the trained LSTMs
 #
 # `lstmcourse.trace` records every gate at every step for a batch (it runs the cell's
-# own step function, so it is exactly what the layer computes). Here is one validation
-# sequence; the two marked steps are shown on the time axis.
+# own step function, so it is exactly what the layer computes). Does one unit hold the
+# first number? A rule, applied to every seed's model: correlate each unit's cell state
+# just before the second marker with the first marked value, over 256 validation
+# sequences, and take the unit with the largest $|r|$. For that unit we then measure
+# its forget gate between the two markers and its input gate at the marked steps
+# against elsewhere.
 
 # %%
-lstm_model = results["LSTM"][0]
-trace = lstmcourse.trace(lstm_model.layers[0], x_val[:256])
-assert np.allclose(trace["h"][:, -1], lstm_model.layers[0](x_val[:256]), atol=1e-5)
-marked = x_val[0, :, 1] == 1
-ticks = ["●" if m else "" for m in marked]
-axes = plot_gate_heatmaps(trace, names=["input_gate", "forget_gate", "cell_state"], sample=0, tokens=ticks)
-axes[0].set_title("input gate (● = marked step)", fontsize=11, loc="left")
-plt.show()
+batch_idx = np.arange(256)
+markers = x_val[:256, :, 1] == 1                                   # (batch, time)
+first = np.argmax(markers, axis=1)                                 # step of the 1st marker, (batch,)
+second = T // 2 + np.argmax(markers[:, T // 2:], axis=1)           # step of the 2nd marker
+first_value = x_val[batch_idx, first, 0]                           # the number to remember, (batch,)
+
+
+def memory_unit(model):
+    """The unit whose C (just before the 2nd marker) best tracks the 1st marked value, and its gates."""
+    tr = lstmcourse.trace(model.layers[0], x_val[:256])
+    assert np.allclose(tr["h"][:, -1], model.layers[0](x_val[:256]), atol=1e-5)   # the trace is the layer
+    c_before_second = tr["cell_state"][batch_idx, second - 1]                  # (batch, units)
+    r = np.array([np.corrcoef(c_before_second[:, u], first_value)[0, 1] for u in range(c_before_second.shape[1])])
+    unit = int(np.nanargmax(np.abs(r)))
+    steps = np.arange(T)[None]
+    between = (steps > first[:, None]) & (steps < second[:, None])             # (batch, time)
+    forget, inp = tr["forget_gate"][:, :, unit], tr["input_gate"][:, :, unit]
+    return {"unit": unit, "r": r[unit], "forget_between": forget[between].mean(),
+            "input_ratio": inp[markers].mean() / inp[~markers].mean(), "trace": tr}
+
+
+def textbook(m):
+    """A textbook memory cell: tracks the number, keeps it (f > 0.9), writes only at the markers (> 5x)."""
+    return abs(m["r"]) > 0.9 and m["forget_between"] > 0.9 and m["input_ratio"] > 5
+
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# Which unit remembers the first marked number? Correlate each unit's cell state just
-# before the second marker with the first marked value, over 256 sequences.
-batch_idx = np.arange(256)
-markers = x_val[:256, :, 1] == 1                                   # (batch, time)
-first = np.argmax(markers, axis=1)
-second = T // 2 + np.argmax(markers[:, T // 2:], axis=1)
-first_value = x_val[batch_idx, first, 0]
-c_before_second = trace["cell_state"][batch_idx, second - 1]       # (batch, units)
-corr = np.array([np.corrcoef(c_before_second[:, u], first_value)[0, 1] for u in range(32)])
-unit = int(np.nanargmax(np.abs(corr)))
-forget_mean = float(np.nanmean(trace["forget_gate"][:, :, unit]))
-input_marked = float(trace["input_gate"][:, :, unit][markers].mean())
-input_unmarked = float(trace["input_gate"][:, :, unit][~markers].mean())
-print(f"unit {unit}: correlation of C (before the 2nd marker) with the 1st marked number: {corr[unit]:+.3f}")
-print(f"unit {unit}: mean forget gate {forget_mean:.3f}; input gate {input_marked:.2f} at marked steps, "
-      f"{input_unmarked:.3f} elsewhere")
-print("mean forget gate of all units:", trace["forget_gate"].mean(axis=(0, 1)).round(2))
+units = [memory_unit(runs["LSTM"].model(i)) for i in range(len(runs["LSTM"]))]
+for seed, m, mse in zip(runs["LSTM"].seeds, units, rel["LSTM"]):
+    print(f"seed {seed}: val MSE / chance {mse:.3f} | unit {m['unit']:2d}: r = {m['r']:+.3f}, "
+          f"forget gate between markers {m['forget_between']:.3f}, input gate at markers / elsewhere {m['input_ratio']:.1f}x")
+solved = rel["LSTM"] < 0.1
+abs_r = np.abs([m["r"] for m in units])[solved]
+forget_between = np.array([m["forget_between"] for m in units])[solved]
+input_ratio = np.array([m["input_ratio"] for m in units])[solved]
+n_textbook = sum(textbook(m) for m, ok in zip(units, solved) if ok)
+print(f"over the {solved.sum()} seeds that solved it: |r| {experiments.spread(abs_r, 3)}; "
+      f"forget gate between markers {experiments.spread(forget_between, 2)}; "
+      f"input gate ratio {experiments.spread(input_ratio, 1)}; textbook memory cell on {n_textbook}/{solved.sum()}")
 
 # %%
-assert abs(corr[unit]) > 0.8 and forget_mean > 0.9 and input_marked > 5 * input_unmarked
-print("a memory unit exists: |corr| > 0.8, forget gate > 0.9, input gate opens > 5x at markers:",
-      abs(corr[unit]) > 0.8 and forget_mean > 0.9 and input_marked > 5 * input_unmarked)
+assert solved.sum() >= 4 and np.min(abs_r) > 0.7, "on every solving seed one unit's C tracks the first number"
+assert n_textbook >= 1, "a textbook memory cell (f ≈ 1, input gate open at the markers) should appear"
+
+# %% [markdown]
+# To *look* at gates we need one model. The rule: the first seed whose unit is a
+# textbook memory cell (the highest $|r|$ if none is), and the validation sequence with
+# the largest first marked number, so that remembering it shows.
 
 # %%
-axes = plot_gate_heatmaps(trace, names=["input_gate", "forget_gate", "cell_state"], sample=0,
-                          units=[unit], tokens=ticks)
-axes[0].set_title(f"unit {unit}: input gate (● = marked step)", fontsize=11, loc="left")
+# NBVAL_IGNORE_OUTPUT
+shown = next((i for i, m in enumerate(units) if textbook(m)), int(np.argmax(np.abs([m["r"] for m in units]))))
+m = units[shown]
+sample = int(np.argmax(first_value))                               # the largest number to remember
+ticks = ["●" if marked else "" for marked in markers[sample]]
+print(f"illustrated model: seed {runs['LSTM'].seeds[shown]}, unit {m['unit']}; "
+      f"sample {sample}, first marked value {first_value[sample]:.2f}")
+axes = plot_gate_heatmaps(m["trace"], names=["input_gate", "forget_gate", "cell_state"], sample=sample, tokens=ticks)
+axes[0].set_title("all 32 units: input gate (● = marked step)", fontsize=11, loc="left")
+plt.show()
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(14, 3.6), gridspec_kw={"width_ratios": [2, 1]})
+plot_gate_heatmaps(m["trace"], names=["cell_state"], sample=sample, units=[m["unit"]], tokens=ticks, axes=[axes[0]])
+axes[0].set_title(f"unit {m['unit']}: cell state of sample {sample} (first marked value {first_value[sample]:.2f})",
+                  fontsize=11, loc="left")
+c_unit = m["trace"]["cell_state"][batch_idx, second - 1, m["unit"]]
+axes[1].scatter(first_value, c_unit, s=10, alpha=0.6)
+axes[1].scatter(first_value[sample], c_unit[sample], s=60, color="C3", label=f"sample {sample}")
+axes[1].set_xlabel("first marked value")
+axes[1].set_ylabel("C just before the 2nd marker")
+axes[1].set_title(f"256 sequences: r = {m['r']:+.2f}", fontsize=11)
+axes[1].legend(fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The trained network has found the algorithm, and the measurements say how. Many
-# units react to the markers (the vertical stripes above), and one of them is a
-# textbook memory cell: its input gate **opens at the marked steps** and stays almost
-# shut elsewhere, its forget gate stays **close to 1**, so its cell state **holds the
-# first marked number** until the second marker arrives (the correlation near ±1).
-# Most other units have forget gates between 0.5 and 0.8: they track recent inputs.
-# This is what "the LSTM decides what to remember" means, measured.
+# The trained networks have found the algorithm, and the measurements say how. Many
+# units react to the markers (the vertical stripes in the heatmaps). On every seed
+# that solved the task, the rule finds a unit whose cell state just before the second
+# marker tracks the first marked number almost linearly ($|r|$ above 0.84 on all 15
+# seeds measured while writing this lesson, median 0.99). On most seeds (11 of those
+# 15) that unit is a **textbook memory cell**: its forget gate stays close to 1
+# between the markers (0.96–0.99) and its input gate opens at the marked steps, 9 to
+# 37 times wider than elsewhere. On the other seeds the number is still carried, but
+# the chosen unit's forget gate sits near 0.7 and its input gate is not selective: the
+# network solved the task another way, which we do not dissect here.
+#
+# The heatmaps and the scatter show one such model: each dot is a sequence, and the unit's
+# memory is a straight function of the number it has to remember. (We read $C$ *just
+# before* the second marker: after it, the cell also takes in the second number, and
+# the correlation with the first alone drops to about 0.6.) This is what "the LSTM
+# decides what to remember" means, measured.
 #
 # ## 7. Why the forget-gate bias starts at 1
 #
@@ -350,20 +470,50 @@ plt.show()
 # following Jozefowicz et al., 2015). With a bias of 0 the forget gate starts at
 # $\sigma(0) = 0.5$, so the memory halves at every step and gradients along the cell
 # state shrink like $0.5^d$; with a bias of 1 it starts at $\sigma(1) \approx 0.73$.
-# Same task, same budget, only this initial value changed:
+# Same task, same budget, same 5 seeds (so each seed starts from the same weights but
+# for this one bias), only this initial value changed:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-no_bias = train(LSTMCell(32, unit_forget_bias=False))
-no_bias_mse = min(no_bias[1].history["val_loss"])
-print(f"LSTM, forget bias 0: best validation MSE {no_bias_mse:.4f}; forget bias 1: {lstm_mse:.4f}")
+runs["LSTM, forget bias 0"] = train(lambda: LSTMCell(32, unit_forget_bias=False))
+rel["LSTM, forget bias 0"] = relative_mse(runs["LSTM, forget bias 0"])
+mean_curve = {name: runs[name].history["val_loss"].mean(axis=1) / baseline for name in ("LSTM", "LSTM, forget bias 0")}
+for name, label in (("LSTM", "forget bias 1"), ("LSTM, forget bias 0", "forget bias 0")):
+    print(f"{label}: solved on {np.sum(rel[name] < 0.1)}/5 seeds; best val MSE / chance {experiments.spread(rel[name], 2)}; "
+          f"epochs to 10% of chance {runs[name].epochs_to('val_loss', 0.1 * baseline)}")
+later = mean_curve["LSTM, forget bias 0"] > mean_curve["LSTM"]
+print(f"mean val MSE over the 10 epochs higher with bias 0 than with bias 1 (same seed): on {later.sum()}/5 seeds")
+print(f"took {runs['LSTM, forget bias 0'].seconds:.1f} s")
 
 # %%
-assert no_bias_mse > 0.8 * baseline and lstm_mse < 0.1 * baseline
-print("forget bias 0 stays near chance within 10 epochs; forget bias 1 solves it:",
-      no_bias_mse > 0.8 * baseline and lstm_mse < 0.1 * baseline)
+solved_by = {name: int(np.sum(rel[name] < 0.1)) for name in ("LSTM", "LSTM, forget bias 0")}
+assert solved_by["LSTM"] >= 4 and solved_by["LSTM, forget bias 0"] <= solved_by["LSTM"], "bias 1 solves it more often"
+assert later.sum() >= 4, "with bias 0 the same seed learns later"
+
+# %%
+fig, ax = plt.subplots()
+experiments.plot_curves(runs["LSTM"], "val_loss", ax=ax, label="forget bias 1")
+experiments.plot_curves(runs["LSTM, forget bias 0"], "val_loss", ax=ax, label="forget bias 0")
+ax.axhline(baseline, color="gray", linestyle=":", label="chance")
+ax.axhline(0.1 * baseline, color="gray", linestyle="--", alpha=0.5, label="solved (10% of chance)")
+ax.set_ylabel("validation MSE")
+ax.set_title(f"T = {T}: every seed (thin) and the median (thick)")
+ax.legend(fontsize=9)
+plt.show()
 print(f"initial forget gate: sigma(0) = {sigmoid(0.0):.2f}, sigma(1) = {sigmoid(1.0):.2f}; "
-      f"memory left after 25 steps: {0.5 ** 25:.0e} vs {sigmoid(1.0) ** 25:.0e}")
+      f"memory left after 15 steps: {0.5 ** 15:.0e} vs {sigmoid(1.0) ** 15:.0e}")
+
+# %% [markdown]
+# Each seed starts from the same weights under both settings, except for this one
+# bias, so the comparison is seed by seed. With bias 0 the same seed learns later
+# (on all 15 seeds measured, its mean validation MSE over the epochs is higher, and its
+# MSE stays at chance for the first five epochs or so), and within the 10-epoch budget
+# it solves the task on fewer seeds: 13 of 25 measured while writing this lesson,
+# against 24 of 25 with bias 1 (a 5-seed run can show anything from about 1 to 5). The bias
+# does not decide *whether* an LSTM can learn the task; it decides how soon it starts,
+# and with a fixed budget that becomes the difference between solved and not solved
+# on many seeds.
+
 
 # %% [markdown]
 # ## 8. Peepholes, briefly
@@ -390,18 +540,27 @@ print([(w.path.split("/")[-1], tuple(w.shape)) for w in peephole.weights])
 #   what to write and what to show; $\tilde C_t$ proposes new content.
 # - All four gates come from one product $[\text{batch}, \text{in}+\text{hid}]\cdot[\text{in}+\text{hid}, 4\,\text{hid}]$,
 #   split in Keras's order i, f, c, o.
-# - Trained on the adding problem at $T = 50$, the LSTM solves it where the RNN stays
-#   at chance, and its gradient 49 steps back ends up far larger; a fresh LSTM is not
-#   better than a fresh RNN, the gates make the long memory *learnable*.
-# - Initialising the forget bias to 1 is what let it start learning within our budget.
+# - On the adding problem at $T = 30$, measured over seeds, the LSTM solves it on
+#   (almost) every seed where the RNN stays at chance on every seed. Training raises
+#   the LSTM's gradient far back by about ×10; a fresh LSTM is not better than a fresh
+#   RNN: the gates make the long memory *learnable*.
+# - On most seeds one unit becomes a memory cell (forget gate ≈ 1, input gate open at
+#   the markers); on some the network finds another solution.
+# - A forget bias of 1 makes the LSTM start learning sooner on every seed; with bias 0
+#   only about half of the seeds solve the task within the same budget.
+# - Claims about training are claims about a distribution: run several seeds, report
+#   the spread, and prefer the measurement that holds seed by seed.
 #
 # ## Exercises / going further
 #
 # 1. Change the boss's weights so that the forget gate keeps the old memory
 #    ($f \approx 1$). What is $C_t$ now, and why can it exceed 1?
-# 2. Train the LSTM on the adding problem at $T = 100$. How many epochs does it need?
-# 3. In section 6, plot the output gate too. When does the cell *show* its memory?
-# 4. Train `LSTMCell(32, peephole=True)` on the adding problem; compare with section 5.
+# 2. Train the LSTM on the adding problem at $T = 100$ over 5 seeds. How many epochs
+#    does it need (`runs.epochs_to`)? Do all seeds get there?
+# 3. In section 6, plot the output gate of the memory unit too. When does the cell
+#    *show* its memory? Is it the same on every seed?
+# 4. Train `LSTMCell(32, peephole=True)` on the adding problem over 5 seeds; compare
+#    the success rate and the epochs to solve with section 5.
 # 5. Lab 03 (`exercises/lab03`) asks you to write `lstm_step` and an LSTM Keras cell.
 #
 # **Next:** lesson 04, the GRU: the same idea with two gates and one state.
