@@ -116,6 +116,14 @@ def install_steps(root: Path = ROOT) -> list[tuple[str, list[str]]]:
     ]
 
 
+def pip_env() -> dict[str, str]:
+    """The environment of the pip steps: setuptools' informational banner about editable installs
+    ("be careful with folders ... same name as your package") is silenced; errors still show."""
+    env = dict(os.environ)
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), "ignore:Editable installation"]))
+    return env
+
+
 def env_fingerprint(root: Path = ROOT) -> dict[str, str]:
     """What a built .venv must match: the lock files and this Python (environment), pyproject (package)."""
     env = hashlib.sha256(sys.version.encode())
@@ -150,7 +158,7 @@ def build_env(venv_dir: Path, steps: list[tuple[str, list[str]]], stamp: dict[st
         venv.EnvBuilder(with_pip=True).create(venv_dir)
         for number, (title, pip_args) in enumerate(steps, 1):
             print(f"\n[{number}/{len(steps)}] {title}", flush=True)
-            run([py, "-m", "pip", *pip_args, *pip_options])
+            run([py, "-m", "pip", *pip_args, *pip_options], env=pip_env())
     except (subprocess.CalledProcessError, OSError, KeyboardInterrupt) as error:
         shutil.rmtree(venv_dir, ignore_errors=True)
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else f"failed: {error}"
@@ -172,7 +180,7 @@ def ensure_env(venv_dir: Path = VENV, root: Path = ROOT) -> Path:
     if py.exists() and have.get("environment") == wanted["environment"]:
         print("pyproject.toml changed: reinstalling the lstmcourse package only.", flush=True)
         title, pip_args = install_steps(root)[2]
-        run([py, "-m", "pip", *pip_args])
+        run([py, "-m", "pip", *pip_args], env=pip_env())
         (venv_dir / STAMP_NAME).write_text(json.dumps(wanted, indent=1) + "\n")
         return py
     print(f"First run: building {venv_dir} from the hashed lock in requirements/ "

@@ -47,8 +47,11 @@ def test_exercises_are_up_to_date(tmp_path):
     """Regenerating exercises/ from solutions/ with nbgrader gives exactly the committed files."""
     subprocess.run([sys.executable, str(ROOT / "course.py"), "exercises", str(tmp_path)],
                    check=True, capture_output=True)
-    committed = sorted(p.relative_to(ROOT / "exercises") for p in (ROOT / "exercises").rglob("*") if p.is_file())
-    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    def files(folder):  # not JupyterLab's .ipynb_checkpoints/ or other dot-folders a learner's session leaves
+        return sorted(p.relative_to(folder) for p in folder.rglob("*")
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+    committed, fresh = files(ROOT / "exercises"), files(tmp_path)
     assert committed == fresh
     for rel in fresh:
         assert filecmp.cmp(tmp_path / rel, ROOT / "exercises" / rel, shallow=False), (

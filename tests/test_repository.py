@@ -1,5 +1,6 @@
-"""Keep the course's moving parts consistent: environments, notebooks, README, CI."""
+"""Keep the course's moving parts consistent: notebooks, README, CI (the environment: test_environment_lock.py)."""
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,23 +11,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 COLAB = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
 
-LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SOLUTIONS = sorted((ROOT / "solutions").glob("**/*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("**/*.ipynb"))
+
+def tracked_notebooks(folder, pattern):
+    """Notebooks of the course, not the copies JupyterLab keeps in .ipynb_checkpoints/ (or any dot-folder)."""
+    return sorted(p for p in (ROOT / folder).glob(pattern)
+                  if not any(part.startswith(".") for part in p.relative_to(ROOT).parts))
+
+
+LESSONS = tracked_notebooks("notebooks", "*.ipynb")
+SOLUTIONS = tracked_notebooks("solutions", "**/*.ipynb")
+EXERCISES = tracked_notebooks("exercises", "**/*.ipynb")
 EXECUTED = LESSONS + SOLUTIONS  # notebooks whose stored outputs nbval compares
 
 
 def rel(path):
     return path.relative_to(ROOT).as_posix()
-
-
-def test_environment_yml_matches_dev_extra():
-    text = (ROOT / "environment.yml").read_text()
-    pip_section = text.split("- pip:", 1)[1]
-    pip_items = [line.strip()[2:] for line in pip_section.splitlines() if line.strip().startswith("- ")]
-    assert "-e ." in pip_items, "environment.yml must install the course package itself"
-    pip_items.remove("-e .")
-    assert pip_items == PYPROJECT["project"]["optional-dependencies"]["dev"]
 
 
 def test_dev_pins_are_exact():
@@ -87,12 +86,13 @@ def test_jupytext_pair_in_sync(path):
     )
 
 
-def test_no_deps_packages_match_binder_postbuild():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    course = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course)
-    post_build = (ROOT / "postBuild").read_text()
-    for package in course.NO_DEPS_PACKAGES:
-        assert f"pip install --no-deps {package}" in post_build
+def test_dot_folders_are_not_taken_for_course_notebooks(tmp_path, monkeypatch):
+    """Opening a lesson in JupyterLab leaves .ipynb_checkpoints/ copies; they are not course notebooks."""
+    for folder in ("notebooks/.ipynb_checkpoints", "solutions/lab01/.ipynb_checkpoints", "exercises/.hidden"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "x-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "solutions" / "lab01" / "lab01.ipynb").write_text("{}")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert tracked_notebooks("notebooks", "*.ipynb") == []
+    assert tracked_notebooks("solutions", "**/*.ipynb") == [tmp_path / "solutions" / "lab01" / "lab01.ipynb"]
+    assert tracked_notebooks("exercises", "**/*.ipynb") == []
