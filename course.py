@@ -74,7 +74,8 @@ PLATFORMS = {
 }
 
 # What a first build costs, measured on a fresh clone (2-core Linux x86-64, empty pip cache):
-FIRST_BUILD_NOTE = "about 2.3 GB in .venv, about 700 MB to download; 1-6 minutes depending on the connection"
+FIRST_BUILD_NOTE = ("about 510 MB to download, 2.3 GB in .venv; about 1 minute with a fast connection, "
+                    "longer on a slow one")
 
 
 def venv_python(venv_dir: Path = VENV) -> Path:
