@@ -8,6 +8,8 @@
                                  # stored outputs are fresh; syncs jupytext pairs first
     python3 course.py exercises  # (maintainers) regenerate exercises/ from solutions/
                                  # with nbgrader (student versions, no outputs)
+    python3 course.py sync-links # (maintainers) point Colab badges and install cells at the
+                                 # repository and release tag set in pyproject.toml
     python3 course.py lock [--upgrade]
                                  # (maintainers) re-resolve requirements/*.txt and
                                  # environment.yml with uv; then run the full test suite
@@ -22,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -235,7 +238,63 @@ def strip_execution_timestamps(nb_path: Path) -> None:
     nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-COLAB_PREFIX = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
+# ---------------------------------------------------------------------------------------
+# Where the course lives: one place (pyproject.toml), written into every link by sync-links
+# ---------------------------------------------------------------------------------------
+
+BADGE_LINK = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/")
+INSTALL_LINK = re.compile(r"git\+https://github\.com/[\w.-]+/[\w-]+(?:@[\w.-]+)?")
+
+
+def course_location(root: Path = ROOT) -> tuple[str, str]:
+    """(owner/name on GitHub, release tag), from pyproject.toml's [project.urls] and [tool.lstmcourse]."""
+    import tomllib
+
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    url = config["project"]["urls"]["Repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w-]+)", url)
+    if not match:
+        sys.exit(f"pyproject.toml: [project.urls] Repository must be https://github.com/OWNER/NAME. Received: {url!r}")
+    return match.group(1), config["tool"]["lstmcourse"]["release-tag"]
+
+
+def colab_prefix(root: Path = ROOT) -> str:
+    repo, tag = course_location(root)
+    return f"https://colab.research.google.com/github/{repo}/blob/{tag}/"
+
+
+def sync_links_text(text: str, root: Path = ROOT) -> str:
+    """Point every Colab badge and `pip install ... git+https://github.com/...` at the repository and tag."""
+    repo, tag = course_location(root)
+    text = BADGE_LINK.sub(colab_prefix(root), text)
+    return INSTALL_LINK.sub(f"git+https://github.com/{repo}@{tag}", text)
+
+
+def link_files(root: Path = ROOT) -> list[Path]:
+    """The files that carry badges or install cells (not JupyterLab's .ipynb_checkpoints copies)."""
+    found = [root / "README.md"]
+    for folder in ("notebooks", "solutions", "exercises"):
+        for pattern in ("**/*.ipynb", "**/*.py"):
+            found += [p for p in (root / folder).glob(pattern)
+                      if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    return sorted(set(found))
+
+
+def cmd_sync_links(args: list[str]) -> int:
+    """(maintainers) Rewrite badges and install cells from pyproject.toml; idempotent, standard library only."""
+    changed = 0
+    for path in link_files():
+        text = path.read_text(encoding="utf-8")
+        new = sync_links_text(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed += 1
+            print(f"updated {path.relative_to(ROOT).as_posix()}")
+    repo, tag = course_location()
+    print(f"{changed} file(s) changed; links point at github.com/{repo} @ {tag}.")
+    return 0
+
+
 
 
 def generate_exercises(py: Path, out_root: Path) -> None:
@@ -249,7 +308,8 @@ def generate_exercises(py: Path, out_root: Path) -> None:
             cwd=ROOT, env=child_env())
         for nb in (out_root / lab).glob("*.ipynb"):
             text = nb.read_text(encoding="utf-8")
-            nb.write_text(text.replace(COLAB_PREFIX + "solutions/", COLAB_PREFIX + "exercises/"), encoding="utf-8")
+            prefix = colab_prefix()
+            nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")
 
 
 def cmd_exercises(args: list[str]) -> int:
@@ -373,7 +433,7 @@ def cmd_lock(args: list[str]) -> int:
 
 
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
-            "lock": cmd_lock}
+            "lock": cmd_lock, "sync-links": cmd_sync_links}
 
 
 def main(argv: list[str]) -> int:

@@ -9,7 +9,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-COLAB = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
 
 
 def tracked_notebooks(folder, pattern):
@@ -22,6 +21,20 @@ LESSONS = tracked_notebooks("notebooks", "*.ipynb")
 SOLUTIONS = tracked_notebooks("solutions", "**/*.ipynb")
 EXERCISES = tracked_notebooks("exercises", "**/*.ipynb")
 EXECUTED = LESSONS + SOLUTIONS  # notebooks whose stored outputs nbval compares
+
+
+def load_course():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    return course
+
+
+course = load_course()
+REPO, TAG = course.course_location()
+COLAB = course.colab_prefix()  # https://colab.research.google.com/github/<repo>/blob/<tag>/
 
 
 def rel(path):
@@ -96,3 +109,28 @@ def test_dot_folders_are_not_taken_for_course_notebooks(tmp_path, monkeypatch):
     assert tracked_notebooks("notebooks", "*.ipynb") == []
     assert tracked_notebooks("solutions", "**/*.ipynb") == [tmp_path / "solutions" / "lab01" / "lab01.ipynb"]
     assert tracked_notebooks("exercises", "**/*.ipynb") == []
+
+
+def test_location_is_set_in_one_place():
+    assert re.fullmatch(r"[\w.-]+/[\w-]+", REPO) and re.fullmatch(r"v\d+\.\d+\.\d+", TAG), (REPO, TAG)
+    assert PYPROJECT["project"]["urls"]["Repository"] == f"https://github.com/{REPO}"
+
+
+@pytest.mark.parametrize("path", course.link_files(), ids=rel)
+def test_badges_and_install_cells_point_at_the_repository_and_tag(path):
+    """Every link is what `python3 course.py sync-links` writes: run it after changing pyproject.toml."""
+    text = path.read_text(encoding="utf-8")
+    assert course.sync_links_text(text) == text, "stale links: run python3 course.py sync-links"
+    for install in course.INSTALL_LINK.findall(text):
+        assert install == f"git+https://github.com/{REPO}@{TAG}"
+
+
+def test_sync_links_rewrites_any_location_and_is_idempotent():
+    old = ('[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]'
+           '(https://colab.research.google.com/github/someone/fork/blob/main/notebooks/01_rnn_cell.ipynb)\n'
+           '    %pip install -q \\"lstmcourse[data] @ git+https://github.com/someone/fork\\"\n')
+    once = course.sync_links_text(old)
+    assert once == (f'[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]'
+                    f'({COLAB}notebooks/01_rnn_cell.ipynb)\n'
+                    f'    %pip install -q \\"lstmcourse[data] @ git+https://github.com/{REPO}@{TAG}\\"\n')
+    assert course.sync_links_text(once) == once
