@@ -3,6 +3,9 @@
 
     python3 course.py lab        # build .venv from the hashed lock, open JupyterLab
     python3 course.py test       # build .venv from the hashed lock, run every test
+    python3 course.py lab-instructor
+                                 # (instructors) JupyterLab with nbgrader's tools and the
+                                 # jupytext twins shown
     python3 course.py execute notebooks/01_rnn_cell.ipynb ...
                                  # (maintainers) re-run notebooks in place so their
                                  # stored outputs are fresh; syncs jupytext pairs first
@@ -198,10 +201,45 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def cmd_lab(args: list[str]) -> int:
-    py = ensure_env()
+# The learner's JupyterLab hides the instructor's tools (nbgrader's menu, panels, Validate button
+# and server routes) and the jupytext twins of lessons and labs, which would list each lesson twice.
+NBGRADER_SERVER_EXTENSIONS = [f"nbgrader.server_extensions.{name}"
+                              for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")]
+NBGRADER_LAB_EXTENSION = "@jupyter/nbgrader"
+TWIN_GLOBS = ["[0-9][0-9]_*.py", "lab[0-9][0-9].py"]  # notebooks/NN_name.py, solutions|exercises/labNN/labNN.py
+SERVER_HIDE_GLOBS = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~"]  # jupyter_server's
+
+
+def learner_jupyter_config(venv_dir: Path = VENV) -> Path:
+    """A Jupyter config folder, put first on JUPYTER_CONFIG_PATH by `course.py lab`, that turns nbgrader off."""
+    folder = venv_dir / "etc" / "lstmcourse-learner"
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    server = {"ServerApp": {"jpserver_extensions": {name: False for name in NBGRADER_SERVER_EXTENSIONS}},
+              "ContentsManager": {"hide_globs": SERVER_HIDE_GLOBS + TWIN_GLOBS}}
+    (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1) + "\n")
+    page = {"disabledExtensions": {NBGRADER_LAB_EXTENSION: True}}
+    (folder / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1) + "\n")
+    return folder
+
+
+def jupyterlab_command(py: Path, args: list[str]) -> list[str]:
     extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
-    return subprocess.call([str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *extra, *args], env=child_env())
+    return [str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *extra, *args]
+
+
+def cmd_lab(args: list[str]) -> int:
+    """The learner's JupyterLab: lessons listed once, no nbgrader tools."""
+    py = ensure_env()
+    env = child_env()
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(learner_jupyter_config()),
+                                                              env.get("JUPYTER_CONFIG_PATH")]))
+    return subprocess.call(jupyterlab_command(py, args), env=env)
+
+
+def cmd_lab_instructor(args: list[str]) -> int:
+    """The instructor's JupyterLab: nbgrader's extensions on, every file (jupytext twins too) shown."""
+    py = ensure_env()
+    return subprocess.call(jupyterlab_command(py, args), env=child_env())
 
 
 def cmd_test(args: list[str]) -> int:
@@ -433,7 +471,8 @@ def cmd_lock(args: list[str]) -> int:
 
 
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
-            "lock": cmd_lock, "sync-links": cmd_sync_links}
+            "lock": cmd_lock, "sync-links": cmd_sync_links,
+            "lab-instructor": cmd_lab_instructor}
 
 
 def main(argv: list[str]) -> int:

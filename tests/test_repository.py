@@ -1,4 +1,5 @@
 """Keep the course's moving parts consistent: notebooks, README, CI (the environment: test_environment_lock.py)."""
+import json
 import re
 import sys
 import tomllib
@@ -134,3 +135,23 @@ def test_sync_links_rewrites_any_location_and_is_idempotent():
                     f'({COLAB}notebooks/01_rnn_cell.ipynb)\n'
                     f'    %pip install -q \\"lstmcourse[data] @ git+https://github.com/{REPO}@{TAG}\\"\n')
     assert course.sync_links_text(once) == once
+
+
+def test_learner_jupyterlab_hides_exactly_the_twins_and_turns_nbgrader_off(tmp_path):
+    """`course.py lab`: each lesson listed once, no nbgrader tools (`lab-instructor` shows everything)."""
+    from fnmatch import fnmatch
+
+    folder = course.learner_jupyter_config(tmp_path)
+    server = json.loads((folder / "jupyter_server_config.json").read_text())
+    page = json.loads((folder / "labconfig" / "page_config.json").read_text())
+    globs = server["ContentsManager"]["hide_globs"]
+    files = [p for p in ROOT.rglob("*") if p.is_file() and not any(
+        part.startswith(".") or part == "__pycache__" for part in p.relative_to(ROOT).parts)]
+    hidden = {rel(p) for p in files if any(fnmatch(p.name, g) for g in globs)}
+    twins = {rel(p) for p in files if p.suffix == ".py" and p.with_suffix(".ipynb").exists()}
+    assert hidden == twins
+    assert page == {"disabledExtensions": {"@jupyter/nbgrader": True}}
+    installed = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json"
+    if installed.exists():  # every server extension nbgrader enables is switched off
+        enabled = json.loads(installed.read_text())["ServerApp"]["jpserver_extensions"]
+        assert server["ServerApp"]["jpserver_extensions"] == {name: False for name in enabled}
