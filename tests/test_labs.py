@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -61,8 +62,9 @@ def test_exercises_are_up_to_date(tmp_path):
 @pytest.mark.parametrize("lab", LAB_NAMES)
 def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
     text = (ROOT / "exercises" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
-    assert "BEGIN SOLUTION" not in text and "blob/main/solutions/" not in text
-    assert f"blob/main/exercises/{lab}/{lab}.ipynb" in text
+    tag = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["lstmcourse"]["release-tag"]
+    assert "BEGIN SOLUTION" not in text and f"blob/{tag}/solutions/" not in text
+    assert f"blob/{tag}/exercises/{lab}/{lab}.ipynb" in text
     nb = json.loads(text)
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
 
