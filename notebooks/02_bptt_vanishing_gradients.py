@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/notebooks/02_bptt_vanishing_gradients.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/v0.2.0/notebooks/02_bptt_vanishing_gradients.ipynb)
 #
 # # 02 · Backpropagation through time and vanishing gradients
 #
@@ -33,7 +33,7 @@
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
-    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse"
+    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
 # %%
 import time

