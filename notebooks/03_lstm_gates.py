@@ -50,7 +50,7 @@ SEED = lstmcourse.notebook_seed()   # every random draw below derives from it
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import experiments, tasks
+from lstmcourse import diagrams, experiments, tasks
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 from lstmcourse.diagnostics import state_gradient_norms
 from lstmcourse.plots import plot_gate_heatmaps
@@ -82,6 +82,15 @@ sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
 # product of $U$'s. When the network keeps $f \approx 1$, the memory and its gradient
 # survive for a long time.
 #
+# The figure draws these equations in the style of Christopher Olah's well-known
+# diagram: the cell state runs along the top and meets only a $\odot$ and a $+$; the four
+# boxes below are the three gates and the candidate, each computed from $[x_t, h_{t-1}]$.
+
+# %%
+_ = diagrams.lstm_cell()
+plt.show()
+
+# %% [markdown]
 # ## 2. The gates one by one: should the boss give a raise?
 #
 # You are the boss and an employee asks for a raise. Your long-term state is

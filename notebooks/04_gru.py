@@ -42,7 +42,7 @@ keras = lstmcourse.setup_notebook(seed=42)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import experiments, tasks
+from lstmcourse import diagrams, experiments, tasks
 from lstmcourse.cells import GRUCell, LSTMCell, SimpleRNNCell
 from lstmcourse.reference import gru_gates, gru_step, params_from_layer
 
@@ -69,6 +69,15 @@ from lstmcourse.reference import gru_gates, gru_step, params_from_layer
 # the whole state is the output. (Papers differ in whether $z$ or $1-z$ weighs the old
 # state; we follow Keras.)
 #
+# The figure draws the cell: the state line along the top, the two gates, the
+# candidate, and the mix of old state and candidate. (It shows the candidate in Cho et
+# al.'s form, as the equations above; section 2 explains Keras's default variant.)
+
+# %%
+_ = diagrams.gru_cell()
+plt.show()
+
+# %% [markdown]
 # Let us compute one step by hand, gate by gate, and compare with the reference
 # implementation. The weights have Keras's layout: `kernel` (features, 3·units),
 # `recurrent_kernel` (units, 3·units).
@@ -266,6 +275,14 @@ plt.show()
 # %% [markdown]
 # ## 6. When to prefer which
 #
+# First the three cells side by side: what each carries from step to step, its gates,
+# its weight blocks in Keras's order, and how the GRU's gates relate to the LSTM's.
+
+# %%
+_ = diagrams.cell_comparison()
+plt.show()
+
+# %% [markdown]
 # The usual advice (including the articles this course is based on) is that the GRU is
 # a simpler LSTM, "a little faster, with comparable results". Our race tests that:
 #

@@ -42,7 +42,7 @@ keras = lstmcourse.setup_notebook(seed=42)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import experiments, tasks
+from lstmcourse import diagrams, experiments, tasks
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 
 # %% [markdown]
@@ -55,6 +55,16 @@ from lstmcourse.cells import LSTMCell, SimpleRNNCell
 #
 # (batch, time, features) → LSTM(32, return_sequences=True) → (batch, time, 32)
 # → LSTM(16, return_sequences=True) → (batch, time, 16) → LSTM(8) → (batch, 8)
+#
+# Drawn out for two layers: every state of layer 1 is an input of layer 2 at the same
+# step, each layer has its own weights, and only layer 2's last state leaves the stack.
+
+# %%
+_ = diagrams.stacked_rnn(steps=4, cell="LSTM")
+plt.show()
+
+# %% [markdown]
+# In code, the stack is a list of layers applied one after the other:
 
 # %%
 x = np.random.default_rng(0).normal(size=(4, 10, 3)).astype("float32")   # (batch, time, features)

@@ -63,6 +63,25 @@ print("x_train", data.x_train.shape, " y_train", data.y_train.shape)
 for name, label, ids in zip(data.names_train[:4], data.y_train[:4], data.x_train[:4]):
     print(f"{name:18s} {data.languages[label]:10s} {ids}")
 
+# %% [markdown]
+# ### How a name becomes ids: `StringLookup`
+#
+# The helper does nothing hidden: it splits each name into characters, pads the row
+# with empty strings to 16 characters, and maps every character to an integer with
+# `keras.layers.StringLookup`. Given the vocabulary (the characters seen in training),
+# the layer reserves id 0 for the mask token (here the empty string: padding) and id 1
+# for characters it has never seen (`[UNK]`), so the known characters get ids 2, 3, …
+# Here is the same encoding written out for one name:
+
+# %%
+lookup = keras.layers.StringLookup(vocabulary=data.vocabulary, mask_token="", oov_token="[UNK]")
+print("first ids:", {token: i for i, token in enumerate(lookup.get_vocabulary()[:6])})
+chars = list("kowalski") + [""] * (16 - len("kowalski"))    # one row of 16 characters
+by_hand = np.asarray(lookup(np.array([chars])), dtype="int32")
+print("kowalski ->", by_hand[0])
+print("unknown character '@' ->", int(lookup(np.array(["@"]))[0]))
+assert np.array_equal(by_hand, data.encode(["kowalski"])), "the helper does exactly this"
+
 # %%
 counts = np.bincount(data.y_train, minlength=n_classes)
 majority = float(np.mean(data.y_test == counts.argmax()))
