@@ -8,6 +8,9 @@
                                  # stored outputs are fresh; syncs jupytext pairs first
     python3 course.py exercises  # (maintainers) regenerate exercises/ from solutions/
                                  # with nbgrader (student versions, no outputs)
+    python3 course.py instructor DIR
+                                 # (instructors) an nbgrader course in DIR: the labs in
+                                 # DIR/source, nbgrader_config.py in DIR (solutions/README.md)
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv and is reinstalled only when
@@ -134,7 +137,24 @@ def cmd_exercises(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises}
+def cmd_instructor(args: list[str]) -> int:
+    """Lay out an nbgrader course: DIR/nbgrader_config.py and DIR/source/labNN/labNN.ipynb (no twins)."""
+    if len(args) != 1:
+        sys.exit("usage: python3 course.py instructor COURSE_DIR")
+    import shutil
+
+    course = Path(args[0]).resolve()
+    for lab in sorted(p for p in (ROOT / "solutions").iterdir() if p.is_dir() and p.name.startswith("lab")):
+        (course / "source" / lab.name).mkdir(parents=True, exist_ok=True)
+        for nb in lab.glob("*.ipynb"):
+            shutil.copyfile(nb, course / "source" / lab.name / nb.name)
+    shutil.copyfile(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    print(f"nbgrader course in {course}: cd there and follow solutions/README.md (generate_assignment, ...).")
+    return 0
+
+
+COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
+            "instructor": cmd_instructor}
 
 
 def main(argv: list[str]) -> int:
