@@ -42,6 +42,7 @@ import itertools
 import os
 import re
 import sys
+import warnings
 
 import numpy as np
 
@@ -764,6 +765,10 @@ def _cell_failure(name, stage, err):
         return AssertionError(f"{name}: {stage} failed: {line} — this is what NumPy (np.*, .numpy(), float(...)) "
                               "inside call() does: in a model, Keras runs call() on symbolic tensors that have "
                               "no values yet. Use keras.ops (ops.matmul, ops.tanh, ops.sigmoid, ops.split).")
+    if "leaves" in line or "PyTreeSpec" in line or "structure" in line.lower():
+        return AssertionError(f"{name}: {stage} failed with {type(err).__name__}: {line} — call() must return "
+                              "(output, new_states) with one new state per entry of state_size: (h, [h]) for the "
+                              "RNN, (h, [h, c]) for the LSTM.")
     return AssertionError(f"{name}: {stage} failed with {type(err).__name__}: {line}")
 
 
@@ -836,7 +841,9 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     before = model.get_weights()
     try:
-        model.fit(x32, np.ones_like(got, dtype="float32"), epochs=1, batch_size=batch, verbose=0)
+        with warnings.catch_warnings():  # "Gradients do not exist for variables": reported below, in words
+            warnings.simplefilter("ignore")
+            model.fit(x32, np.ones_like(got, dtype="float32"), epochs=1, batch_size=batch, verbose=0)
     except Exception as err:
         raise _cell_failure(name, "one training step (model.fit)", err) from None
     for w, old, new in zip(("kernel", "recurrent_kernel", "bias"), before, model.get_weights()):

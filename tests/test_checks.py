@@ -183,8 +183,21 @@ def make_backward(deriv="h_t", through_time=True, dU_with="h_prev", scale=1.0, U
     return rnn_backward
 
 
+def backward_einsum(dhs, cache):  # correct: deltas first, then every gradient with one einsum
+    x, h0, hs, W, U = cache["x"], cache["h0"], cache["hs"], cache["kernel"], cache["recurrent_kernel"]
+    deltas, g = np.zeros_like(hs), np.zeros_like(h0)
+    for t in range(x.shape[1] - 1, -1, -1):
+        deltas[:, t] = (dhs[:, t] + g) * (1 - hs[:, t] ** 2)
+        g = deltas[:, t] @ U.T
+    h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)
+    grads = {"kernel": np.einsum("btf,btu->fu", x, deltas), "recurrent_kernel": np.einsum("btv,btu->vu", h_prev, deltas),
+             "bias": deltas.sum(axis=(0, 1))}
+    return np.einsum("btu,fu->btf", deltas, W), g, grads
+
+
 RNN_BACKWARD = [
     ("rnn_backward", "correct", make_backward(), "pass"),
+    ("rnn_backward", "correct: deltas first, einsum", backward_einsum, "pass"),
     ("rnn_backward", "no tanh derivative", make_backward(deriv="none"), r"tanh derivative \(1 − h_t²\) is missing"),
     ("rnn_backward", "derivative at h_{t-1}", make_backward(deriv="h_prev"), r"derivative uses h_\{t-1\}"),
     ("rnn_backward", "not through time", make_backward(through_time=False), "does not flow back through time"),
@@ -366,6 +379,14 @@ def make_lstm_forward(carry_c=True, carry_h=True, return_c=False):
     return lstm_forward
 
 
+def _lstm_inline(x, h0, c0, params):
+    h, c, hs = h0, c0, []
+    for t in range(x.shape[1]):
+        h, c = lstm_per_gate(x[:, t], h, c, params)
+        hs.append(h)
+    return hs
+
+
 LSTM = [
     ("lstm_step", "correct: one product, split", make_lstm(), "pass"),
     ("lstm_step", "correct: per-gate slices", lstm_per_gate, "pass"),
@@ -386,6 +407,7 @@ LSTM = [
     ("lstm_step", "one value", lambda x, h, c, p: make_lstm()(x, h, c, p)[0], "must return 2 values"),
     ("lstm_step", "answer key", ref.lstm_step, KEY),
     ("lstm_forward", "correct (with a wrong lstm_step: no cascade)", make_lstm_forward(), "pass"),
+    ("lstm_forward", "correct: inline, per-gate step", lambda x, h0, c0, p: (np.stack(_lstm_inline(x, h0, c0, p), 1), None), "pass"),
     ("lstm_forward", "c not carried", make_lstm_forward(carry_c=False), "cell state is not carried"),
     ("lstm_forward", "h not carried", make_lstm_forward(carry_h=False), "hidden state is not carried"),
     ("lstm_forward", "returns c", make_lstm_forward(return_c=True), "cell states"),
@@ -505,6 +527,12 @@ class RNNCellOk(keras.layers.Layer):
         return h, [h]
 
 
+class RNNCellConcat(RNNCellOk):  # correct: one product on [x, h] with the stacked [W; U]
+    def pre(self, inputs, h):
+        stacked = ops.concatenate([self.kernel, self.recurrent_kernel], axis=0)
+        return ops.matmul(ops.concatenate([inputs, h], axis=-1), stacked) + self.bias
+
+
 class RNNCellNoBias(RNNCellOk):
     def pre(self, inputs, h):
         return ops.matmul(inputs, self.kernel) + ops.matmul(h, self.recurrent_kernel)
@@ -569,6 +597,14 @@ class LSTMCellOk(keras.layers.Layer):
         return h, [h, c]
 
 
+class LSTMCellPerGate(LSTMCellOk):  # correct: one product per gate, on slices of the weights
+    def gates(self, inputs, h_prev):
+        u = self.units
+        return [ops.matmul(inputs, self.kernel[:, k * u:(k + 1) * u])
+                + ops.matmul(h_prev, self.recurrent_kernel[:, k * u:(k + 1) * u]) + self.bias[k * u:(k + 1) * u]
+                for k in range(4)]
+
+
 class LSTMCellSwapped(LSTMCellOk):
     def gates(self, inputs, h_prev):
         i, f, g, o = super().gates(inputs, h_prev)
@@ -602,6 +638,7 @@ class LSTMCellSubclassesKey(LSTMCell):
 
 CELL_CORPUS = [
     ("rnn cell", "correct", RNNCellOk, "pass"),
+    ("rnn cell", "correct: one product on [x, h]", RNNCellConcat, "pass"),
     ("rnn cell", "no bias", RNNCellNoBias, "bias b is missing"),
     ("rnn cell", "transposed U", RNNCellTransposedU, "recurrent kernel is transposed"),
     ("rnn cell", "NumPy in call", RNNCellNumpy, "NumPy .* inside call\\(\\)"),
@@ -612,9 +649,10 @@ CELL_CORPUS = [
     ("rnn cell", "an instance, not the class", RNNCellOk(4), "expected a class"),
     ("rnn cell", "LSTM state size", LSTMCellOk, r"state_size is \[4, 4\]"),
     ("lstm cell", "correct", LSTMCellOk, "pass"),
+    ("lstm cell", "correct: per-gate slices", LSTMCellPerGate, "pass"),
     ("lstm cell", "f and i swapped", LSTMCellSwapped, "forget and input gates are swapped"),
     ("lstm cell", "outputs concat([h, c])", LSTMCellConcat, r"concatenated gates or states"),
-    ("lstm cell", "states [h] only", LSTMCellOnlyH, "failed"),
+    ("lstm cell", "states [h] only", LSTMCellOnlyH, r"one new state per entry of state_size"),
     ("lstm cell", "NumPy on one gate", LSTMCellNumpyGate, "NumPy .* inside call\\(\\)"),
     ("lstm cell", "subclasses the course's LSTMCell", LSTMCellSubclassesKey, KEY),
     ("lstm cell", "keras.layers.LSTMCell", keras.layers.LSTMCell, KEY),
@@ -703,6 +741,13 @@ def stacked(first_rs=True, second_rs=True, layer=keras.layers.LSTM, mask=True, a
     return build_stacked
 
 
+def bidirectional_functional():
+    inputs = keras.Input((None,), dtype="int32")
+    hidden = keras.layers.Embedding(len(tasks.TEDDY_VOCAB), 8, mask_zero=True)(inputs)
+    hidden = keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True))(hidden)
+    return keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(hidden))
+
+
 def bidirectional(units=16, merge_mode="concat", mask=True, act="softmax", layer=keras.layers.LSTM):
     def build_bidirectional():
         return keras.Sequential([
@@ -721,6 +766,7 @@ TAGGERS = [
     ("stacked", "no mask_zero", stacked(mask=False), "mask_zero=False"),
     ("stacked", "no softmax", stacked(act=None), "activation='linear'"),
     ("bidirectional", "correct", bidirectional(), "pass"),
+    ("bidirectional", "correct: functional API", bidirectional_functional, "pass"),
     ("bidirectional", "merge_mode sum, 32 units", bidirectional(units=32, merge_mode="sum"), "merge_mode='sum'"),
     ("bidirectional", "GRU inside", bidirectional(layer=keras.layers.GRU), "is a GRU"),
     ("bidirectional", "no mask_zero", bidirectional(mask=False), "mask_zero=False"),
