@@ -125,7 +125,8 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_a
 # %% nbgrader={"grade": false, "grade_id": "print_results", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 # NBVAL_IGNORE_OUTPUT
 for kind in ("rnn", "gru", "lstm"):
-    print(f"{kind:5s} best validation MSE {results[kind]:.4f}   parameters {make_model(kind).count_params()}")
+    params = make_model(kind).count_params()
+    print(f"{kind:5s} best validation MSE {results[kind]:.4f}   parameters {params}")
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "which_cell", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
