@@ -19,6 +19,9 @@
     python3 course.py lock [--upgrade]
                                  # (maintainers) re-resolve requirements/*.txt and
                                  # environment.yml with uv; then run the full test suite
+    python3 course.py instructor DIR
+                                 # (instructors) an nbgrader course in DIR: the labs in
+                                 # DIR/source, nbgrader_config.py in DIR (solutions/README.md)
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv. It is built from requirements/lock.txt (every
@@ -519,9 +522,25 @@ def cmd_lock(args: list[str]) -> int:
     return 0
 
 
+def cmd_instructor(args: list[str]) -> int:
+    """Lay out an nbgrader course: DIR/nbgrader_config.py and DIR/source/labNN/labNN.ipynb (no twins)."""
+    if len(args) != 1:
+        sys.exit("usage: python3 course.py instructor COURSE_DIR")
+    import shutil
+
+    course = Path(args[0]).resolve()
+    for lab in sorted(p for p in (ROOT / "solutions").iterdir() if p.is_dir() and p.name.startswith("lab")):
+        (course / "source" / lab.name).mkdir(parents=True, exist_ok=True)
+        for nb in lab.glob("*.ipynb"):
+            shutil.copyfile(nb, course / "source" / lab.name / nb.name)
+    shutil.copyfile(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    print(f"nbgrader course in {course}: cd there and follow solutions/README.md (generate_assignment, ...).")
+    return 0
+
+
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
             "reseed": cmd_reseed, "lock": cmd_lock, "sync-links": cmd_sync_links,
-            "lab-instructor": cmd_lab_instructor}
+            "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor}
 
 
 def main(argv: list[str]) -> int:

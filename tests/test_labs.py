@@ -30,6 +30,9 @@ def test_solution_nbgrader_metadata(path):
         if has_markers:
             assert meta and meta["solution"], f"solution markers without nbgrader metadata: {cell.source[:60]!r}"
             assert "### END SOLUTION" in cell.source
+        if cell.cell_type == "code":
+            assert meta and (meta["solution"] or meta["locked"]), (
+                f"a code cell a student must not edit is not locked: {cell.source[:60]!r}")
         if meta:
             assert meta["schema_version"] == 3
             grade_ids.append(meta["grade_id"])
@@ -39,6 +42,10 @@ def test_solution_nbgrader_metadata(path):
                     assert meta["locked"], "autograded check cells are locked"
                     assert "raises-exception" in cell.metadata.get("tags", []), "checks must be allowed to fail in exercises"
                     assert "checks." in cell.source, "a graded cell runs a lstmcourse check"
+                    hidden = cell.source.split("### BEGIN HIDDEN TESTS", 1)
+                    assert len(hidden) == 2 and "### END HIDDEN TESTS" in hidden[1], "graded cells have hidden tests"
+                    assert '.fresh().check_' in hidden[1] and "importlib.reload" in hidden[1], (
+                        "hidden tests grade with a fresh copy of the checks")
     assert len(grade_ids) == len(set(grade_ids)), "grade_id values must be unique"
     stated = int(re.search(r"Points: (\d+)", nb.cells[0].source).group(1))
     assert points == stated, f"the intro says {stated} points, the cells give {points}"
@@ -64,6 +71,7 @@ def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
     text = (ROOT / "exercises" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
     tag = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["lstmcourse"]["release-tag"]
     assert "BEGIN SOLUTION" not in text and f"blob/{tag}/solutions/" not in text
+    assert "HIDDEN TESTS" not in text and "_grading" not in text
     assert f"blob/{tag}/exercises/{lab}/{lab}.ipynb" in text
     nb = json.loads(text)
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")

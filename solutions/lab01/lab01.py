@@ -27,13 +27,13 @@
 #
 # Replace each `raise NotImplementedError()` with your code, then run the check below it.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "colab_install", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
     # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=0)
@@ -62,6 +62,10 @@ def rnn_step(x_t, h_prev, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_rnn_step", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_rnn_step(rnn_step)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_rnn_step(rnn_step, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 2 · A whole sequence (3 points)
@@ -69,7 +73,8 @@ checks.check_rnn_step(rnn_step)
 # Write `rnn_forward(x, h0, params)` for `x` of shape (batch, time, features). Start
 # from `h0`, apply `rnn_step` at every time step with the **same** `params`, and return
 # `(hs, cache)`: `hs` of shape (batch, time, units) holds the state *after* each step;
-# `cache` can be anything (return `None` for now; lab 02 uses it).
+# `cache` can be anything (return `None` for now; lab 02 uses it). The check grades this
+# task with a correct `rnn_step` in place of yours, so a mistake in Task 1 costs its points only.
 
 # %% nbgrader={"grade": false, "grade_id": "rnn_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rnn_forward(x, h0, params):
@@ -84,6 +89,10 @@ def rnn_forward(x, h0, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_rnn_forward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_rnn_forward(rnn_forward)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_rnn_forward(rnn_forward, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 3 · The same cell in Keras (4 points)
@@ -128,6 +137,10 @@ class MyRNNCell(keras.layers.Layer):
 
 # %% nbgrader={"grade": true, "grade_id": "check_my_rnn_cell", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_rnn_cell_layer(MyRNNCell)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_rnn_cell_layer(MyRNNCell, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Try it: train your cell
@@ -136,7 +149,7 @@ checks.check_rnn_cell_layer(MyRNNCell)
 # (the target is the input from two steps earlier). No points; it should reach an
 # accuracy close to 1 in a few seconds.
 
-# %% tags=["raises-exception"]
+# %% nbgrader={"grade": false, "grade_id": "try_echo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 rng = np.random.default_rng(0)
 x_echo = rng.choice([-1.0, 1.0], size=(1500, 15, 1)).astype("float32")
 y_echo = np.zeros_like(x_echo)

@@ -25,13 +25,13 @@
 # `(hs, cache)` with `cache` a dict holding `"x"` (batch, time, features), `"h0"`
 # (batch, units), `"hs"` (batch, time, units), `"kernel"` and `"recurrent_kernel"`.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "colab_install", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
     # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=0)
@@ -77,6 +77,10 @@ def rnn_backward(dhs, cache):
 
 # %% nbgrader={"grade": true, "grade_id": "check_rnn_backward", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_rnn_backward(rnn_forward, rnn_backward)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_rnn_backward(rnn_forward, rnn_backward, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 2 · Your own gradient check (3 points)
@@ -104,12 +108,16 @@ def numerical_gradient(f, x, eps=1e-6):
 
 # %% nbgrader={"grade": true, "grade_id": "check_numerical_gradient", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_numerical_gradient(numerical_gradient)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_numerical_gradient(numerical_gradient, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Now use it to check *your* BPTT on a fresh case, in float64. The relative error
 # $\lVert a-n\rVert/(\lVert a\rVert+\lVert n\rVert)$ should be below $10^{-7}$ for every array.
 
-# %% tags=["raises-exception"]
+# %% nbgrader={"grade": false, "grade_id": "your_gradient_check", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 rng = np.random.default_rng(1)
 x = rng.normal(size=(2, 6, 3))
 h0 = rng.normal(size=(2, 4))
@@ -133,7 +141,8 @@ for name, value, analytic in [("x", x, dx), ("h0", h0, dh0)] + [(k, params[k], g
 #
 # Write `gradient_norms(x, params)` returning an array of shape (time,): entry $t$ is
 # $\lVert\partial L/\partial h_t\rVert$ for $L = \sum h_T$ (the sum of the last state), the
-# norm taken over units and averaged over the batch. Use your BPTT: with `dhs` zero
+# norm taken over units and averaged over the batch, for a run that starts from $h_0 = 0$
+# (`rnn_forward(x, None, params)`). Use your BPTT: with `dhs` zero
 # everywhere except `dhs[:, -1] = 1`, the gradient reaching $h_t$ is what your loop
 # carries into step $t$. One simple way: for each $t$, run `rnn_forward` on `x[:, t+1:]`
 # starting from $h_t$, and take the `dh0` of your `rnn_backward`. (The last entry is
@@ -158,6 +167,10 @@ def gradient_norms(x, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_gradient_norms", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_gradient_norms(gradient_norms)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_gradient_norms(gradient_norms, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 4 · The experiment, and what it means (2 points, graded by hand)
@@ -168,7 +181,7 @@ checks.check_gradient_norms(gradient_norms)
 # each radius, why (refer to the product of Jacobians $\operatorname{diag}(1-h^2)U^\top$),
 # and what does it mean for learning a dependency 30 steps long?
 
-# %% tags=["raises-exception"]
+# %% nbgrader={"grade": false, "grade_id": "experiment", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 q, _ = np.linalg.qr(np.random.default_rng(2).normal(size=(16, 16)))
 x_long = np.random.default_rng(3).normal(scale=0.5, size=(4, 40, 3))
 fig, ax = plt.subplots()

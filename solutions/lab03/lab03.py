@@ -26,13 +26,13 @@
 # **i, f, c, o**: columns `0:u` input gate, `u:2u` forget gate, `2u:3u` candidate,
 # `3u:4u` output gate.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "colab_install", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
     # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=0)
@@ -72,6 +72,10 @@ def lstm_step(x_t, h_prev, c_prev, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_lstm_step", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_lstm_step(lstm_step)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_lstm_step(lstm_step, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Try it on lesson 03's example: should the boss give a raise? With
@@ -79,7 +83,7 @@ checks.check_lstm_step(lstm_step)
 # pre-activation large (forget gate very negative, the others very positive), you
 # should get $c_t \approx [1, 1]$ and $h_t \approx [0.76, 0.76]$.
 
-# %% tags=["raises-exception"]
+# %% nbgrader={"grade": false, "grade_id": "boss_example", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 signs = np.repeat([1.0, -1.0, 1.0, 1.0], 2)        # blocks i, f, c, o of 2 units: the forget gate is negative
 boss = {"kernel": np.array([[2.0], [-2.0], [2.0]]) * signs,    # (3, 8)
         "recurrent_kernel": np.ones((2, 1)) * signs,           # (2, 8)
@@ -91,7 +95,10 @@ print("c_t =", c_t.round(2), " h_t =", h_t.round(2))
 # ## Task 2 · A sequence (3 points)
 #
 # Write `lstm_forward(x, h0, c0, params)` returning `(hs, cache)` with `hs` of shape
-# (batch, time, units): the hidden states after each step. Carry **both** states.
+# (batch, time, units): the hidden states after each step. Carry **both** states. `cache` is
+# whatever the backward pass would need (e.g. every `h_t` and `c_t`); nothing in this lab uses
+# it, so `None` is fine. The check runs your loop with a correct `lstm_step`, so a mistake in
+# Task 1 costs Task 1's points only.
 
 # %% nbgrader={"grade": false, "grade_id": "lstm_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def lstm_forward(x, h0, c0, params):
@@ -106,6 +113,10 @@ def lstm_forward(x, h0, c0, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_lstm_forward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_lstm_forward(lstm_forward)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_lstm_forward(lstm_forward, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 3 · An LSTM cell for Keras (4 points)
@@ -146,6 +157,10 @@ class MyLSTMCell(keras.layers.Layer):
 
 # %% nbgrader={"grade": true, "grade_id": "check_my_lstm_cell", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_lstm_cell_layer(MyLSTMCell)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_lstm_cell_layer(MyLSTMCell, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Going further

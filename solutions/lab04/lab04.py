@@ -25,13 +25,13 @@
 # `bias` (2, 3·units) with row 0 the input bias and row 1 the recurrent bias; gate
 # blocks in the order **z, r, h**.
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "colab_install", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package first
     # %pip install -q "lstmcourse @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=0)
@@ -68,6 +68,10 @@ def gru_step(x_t, h_prev, params):
 
 # %% nbgrader={"grade": true, "grade_id": "check_gru_step", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 checks.check_gru_step(gru_step)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_gru_step(gru_step, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 2 · Three models, one budget (4 points)
@@ -75,7 +79,8 @@ checks.check_gru_step(gru_step)
 # Write `make_model(kind)` for `kind` in `"rnn"`, `"gru"`, `"lstm"`: an input of shape
 # (50, 2), one recurrent layer of 32 units (`keras.layers.SimpleRNN`, `GRU` or `LSTM`)
 # returning its last state, and `Dense(1)`; compile it with
-# `keras.optimizers.Adam(0.01, clipnorm=1.0)` and the MSE loss. The next cell trains
+# `keras.optimizers.Adam(0.01, clipnorm=1.0)` and the MSE loss. The check looks at the layer
+# class for each kind, the sizes, the optimizer and the loss. The next cell trains
 # each for 10 epochs and collects the best validation MSE in `results`.
 
 # %% nbgrader={"grade": false, "grade_id": "make_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -89,8 +94,11 @@ def make_model(kind):
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_make_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
-for kind in ("rnn", "gru", "lstm"):
-    checks.check_model_shapes(make_model(kind), [(None, 32), (None, 1)], name=f"make_model({kind!r})")
+checks.check_make_model(make_model)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_make_model(make_model)
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "check_race", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 x_train, y_train = tasks.adding_problem(4000, length=50, seed=1)
@@ -102,13 +110,23 @@ for kind in ("rnn", "gru", "lstm"):
                                    batch_size=64, verbose=0)
     results[kind] = min(history.history["val_loss"])
 checks.check_adding_comparison(results, baseline=tasks.ADDING_BASELINE_MSE)
+### BEGIN HIDDEN TESTS
+import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_adding_comparison(results, baseline=tasks.ADDING_BASELINE_MSE)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Task 3 · Which would you use? (2 points, graded by hand)
 #
-# Print `results` and the parameter counts (`make_model(kind).count_params()`). In 3–5
+# The cell below prints `results` and the parameter count of each model. In 3–5
 # sentences: which models learned the task, why the SimpleRNN did not (lesson 02), and
 # what you would choose for a new sequence task and why.
+
+# %% nbgrader={"grade": false, "grade_id": "print_results", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
+# NBVAL_IGNORE_OUTPUT
+for kind in ("rnn", "gru", "lstm"):
+    params = make_model(kind).count_params()
+    print(f"{kind:5s} best validation MSE {results[kind]:.4f}   parameters {params}")
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "which_cell", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION

@@ -1,0 +1,274 @@
+"""The instructor recipe of solutions/README.md, end to end, offline, in a temporary course.
+
+Two students: "complete" submits the solutions, "mistakes" submits known mistakes and the
+cheats of issue 11 (the answer key as an answer, checks redefined in a solution cell, an
+edited locked cell, a tagger trained on x_val with `seconds = 0`, NumPy in a Keras cell).
+generate_assignment → autograde → (manual grades) → generate_feedback → export, with the
+course's nbgrader_config.py. The complete submission scores every point (55), the other
+exactly the points listed in MISTAKES_SCORE.
+"""
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from html import unescape
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = ["lab01", "lab02", "lab03", "lab04", "lab05"]
+POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10}
+MANUAL = {("lab02", "interpretation"): 2, ("lab04", "which_cell"): 2}
+
+# What the "mistakes" student writes in place of each solution cell (by grade_id).
+MISTAKES = {
+    "lab01": {
+        "rnn_step": '''import lstmcourse.reference
+
+checks.check_rnn_step = lambda fn, hidden=False: print("✔ rnn_step: correct.")  # silence the visible check
+
+
+def rnn_step(x_t, h_prev, params):
+    return lstmcourse.reference.rnn_step(x_t, h_prev, params)  # the answer key
+''',
+        "my_rnn_cell": '''class MyRNNCell(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+        self.output_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units), name="recurrent_kernel")
+        self.bias = self.add_weight(shape=(self.units,), name="bias")
+
+    def call(self, inputs, states):
+        h = np.tanh(np.asarray(inputs) @ np.asarray(self.kernel) + np.asarray(states[0]) @ np.asarray(
+            self.recurrent_kernel) + np.asarray(self.bias))  # NumPy: works eagerly, not in a model
+        return h, [h]
+''',
+    },
+    "lab02": {
+        "rnn_backward": '''def rnn_backward(dhs, cache):
+    x, h0, hs = cache["x"], cache["h0"], cache["hs"]
+    W, U = cache["kernel"], cache["recurrent_kernel"]
+    dx = np.zeros_like(x)
+    grads = {"kernel": np.zeros_like(W), "recurrent_kernel": np.zeros_like(U), "bias": np.zeros(U.shape[0])}
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(x.shape[1])):
+        h_prev = hs[:, t - 1] if t > 0 else h0
+        delta = (dhs[:, t] + dh_next) * (1 - hs[:, t] ** 2)
+        grads["kernel"] += x[:, t].T @ delta
+        grads["recurrent_kernel"] += h_prev.T @ delta
+        grads["bias"] += delta.sum(axis=0)
+        dx[:, t] = delta @ W.T
+        dh_next = delta @ U          # should be U.T
+    return dx, dh_next, grads
+''',
+        "numerical_gradient": '''def numerical_gradient(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    f0 = f()
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + eps
+        grad[index] = (f() - f0) / eps   # one-sided
+        x[index] = saved
+    return grad
+''',
+    },
+    "lab03": {
+        "lstm_step": '''def lstm_step(x_t, h_prev, c_prev, params):
+    z = x_t @ params["kernel"] + h_prev @ params["recurrent_kernel"] + params["bias"]
+    z_f, z_i, z_c, z_o = np.split(z, 4, axis=1)   # forget first: wrong order
+    i, f, c_tilde, o = sigmoid(z_i), sigmoid(z_f), np.tanh(z_c), sigmoid(z_o)
+    c_t = f * c_prev + i * c_tilde
+    return o * np.tanh(c_t), c_t
+''',
+        "my_lstm_cell": '''from lstmcourse.cells import LSTMCell
+
+
+class MyLSTMCell(LSTMCell):   # the answer key
+    pass
+''',
+    },
+    "lab04": {
+        "make_model": '''def make_model(kind):
+    return keras.Sequential([keras.Input((50, 2)), keras.layers.GRU(32), keras.layers.Dense(1)])  # GRU, not compiled
+''',
+    },
+    "lab05": {
+        "build_stacked": '''def build_stacked():
+    return keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+        keras.layers.LSTM(16),                              # return_sequences missing
+        keras.layers.LSTM(16, return_sequences=True),
+        keras.layers.Dense(TAGS, activation="softmax"),
+    ])
+''',
+        "train_teddy": '''keras.utils.set_random_seed(0)
+teddy_accuracy = lambda model: 1.0                                      # cheat: redefine the measure
+checks.check_teddy_tagger = lambda *args, **kwargs: print("✔ Teddy")   # cheat: redefine the check
+seconds = 0                                                            # cheat: the old time budget
+model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+                          keras.layers.LSTM(8, return_sequences=True), keras.layers.Dense(TAGS, activation="softmax")])
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+model.fit(x_val, y_val, epochs=2, batch_size=64, verbose=0)            # cheat: train on the validation set
+''',
+        # a locked cell, edited: autograde restores it from the gradebook
+        "teddy_accuracy": '''def teddy_accuracy(model):
+    return 1.0
+''',
+    },
+}
+# Expected points of the "mistakes" student per graded cell (all others: zero).
+MISTAKES_SCORE = {
+    ("lab01", "check_rnn_forward"): 3,           # graded with a correct rnn_step: no cascade
+    ("lab02", "check_gradient_norms"): 3,        # graded with a correct rnn_backward: no cascade
+    ("lab03", "check_lstm_forward"): 3,          # graded with a correct lstm_step
+    ("lab04", "check_gru_step"): 4,
+    ("lab05", "check_bidirectional"): 3,
+}
+
+
+def nbgrader(course, *args, timeout=900):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]),  # alembic
+           "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def fill_in(released, answers):
+    """A student's notebook: the released one with solution cells (and edits) replaced by grade_id."""
+    nb = nbformat.read(released, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def solution_sources(lab):
+    nb = nbformat.read(ROOT / "solutions" / lab / f"{lab}.ipynb", as_version=4)
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            out[meta["grade_id"]] = "\n".join(line for line in cell.source.splitlines()
+                                              if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The whole recipe, run once; the tests below read its results."""
+    course = tmp_path_factory.mktemp("nbgrader") / "course"
+    subprocess.run([sys.executable, str(ROOT / "course.py"), "instructor", str(course)], check=True,
+                   capture_output=True)
+    for student in ("complete", "mistakes"):
+        nbgrader(course, "db", "student", "add", student, "--last-name", student.title())
+    times = {}
+    for lab in LABS:
+        nbgrader(course, "db", "assignment", "add", lab)
+        nbgrader(course, "generate_assignment", lab)
+        released = course / "release" / lab / f"{lab}.ipynb"
+        solved = solution_sources(lab)
+        for student, answers in (("complete", solved), ("mistakes", {**solved, **MISTAKES.get(lab, {})})):
+            target = course / "submitted" / student / lab
+            target.mkdir(parents=True)
+            nbformat.write(fill_in(released, answers), target / f"{lab}.ipynb")
+            (target / "timestamp.txt").write_text("2026-01-01 12:00:00.000000 UTC")
+        for student in ("complete", "mistakes"):
+            start = time.perf_counter()
+            nbgrader(course, "autograde", lab, "--student", student)
+            times[lab, student] = round(time.perf_counter() - start)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # the hand-graded answers, as formgrade would
+        for (lab, cell), points in MANUAL.items():
+            gb.find_grade(cell, lab, lab, "complete").manual_score = points
+        gb.db.commit()
+    for lab in LABS:
+        nbgrader(course, "generate_feedback", lab)
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    print("\nautograde wall time (s) per lab and submission:", times)
+    return course
+
+
+def test_release_hides_solutions_twins_and_hidden_tests(course):
+    for lab in LABS:
+        files = sorted(p.name for p in (course / "release" / lab).iterdir())
+        assert files == [f"{lab}.ipynb"], files
+        text = (course / "release" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "_grading" not in text
+        badges = re.findall(r"colab\.research\.google\.com/github/\S+?\.ipynb", text)
+        assert badges and all(f"/exercises/{lab}/{lab}.ipynb" in b for b in badges), badges
+
+
+def scores(course, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        out = {}
+        for lab in LABS:
+            nb = gb.find_submission_notebook(lab, lab, student)
+            for grade in nb.grades:
+                out[(lab, grade.name)] = (grade.score, grade.max_score)
+        return out
+
+
+def test_complete_submission_scores_every_point(course):
+    got = scores(course, "complete")
+    lost = {k: v for k, v in got.items() if v[0] != v[1]}
+    assert not lost, f"points lost by the solution: {lost}"
+    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 55
+
+
+def test_known_mistakes_and_cheats_score_exactly_the_expected_points(course):
+    got = scores(course, "mistakes")
+    expected = {k: MISTAKES_SCORE.get(k, 0) for k in got if k not in MANUAL}
+    assert {k: v[0] for k, v in got.items() if k not in MANUAL} == expected
+    assert sum(expected.values()) == 16
+
+
+def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
+    messages = {
+        "lab01": ["part of the course's answer key", "inside call()"],
+        "lab02": ["it must use its transpose", "one-sided difference"],
+        "lab03": ["forget and input gates are swapped", "part of the course's answer key"],
+        "lab04": ["is a GRU; the task asks for keras.layers.SimpleRNN"],
+        "lab05": ["return_sequences=True", "cannot see the words after"],
+    }
+    for lab, expected in messages.items():
+        html = unescape((course / "feedback" / "mistakes" / lab / f"{lab}.html").read_text(encoding="utf-8"))
+        assert "blob/main/solutions/" not in html
+        for message in expected:
+            assert message in html, (lab, message)
+        complete = (course / "feedback" / "complete" / lab / f"{lab}.html").read_text(encoding="utf-8")
+        assert "blob/main/solutions/" not in complete and "AssertionError" not in complete
+
+
+def test_export_gives_one_row_per_student_and_lab(course):
+    with open(course / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    total = {}
+    for row in rows:
+        total[row["student_id"]] = total.get(row["student_id"], 0) + float(row["score"])
+        assert float(row["max_score"]) == POINTS[row["assignment"]]
+    assert len(rows) == 2 * len(LABS)
+    assert total == {"complete": 55.0, "mistakes": 16.0}
+
+
+def test_locked_cells_are_restored_when_autograded(course):
+    nb = json.loads((course / "autograded" / "mistakes" / "lab05" / "lab05.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "teddy_accuracy")
+    assert "return 1.0" not in "".join(cell["source"])
