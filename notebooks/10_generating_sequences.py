@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/main/notebooks/10_generating_sequences.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstmcourse/lstmcourse/blob/v0.2.0/notebooks/10_generating_sequences.ipynb)
 #
 # # 10 · Generating sequences: a character-level language model
 #
@@ -40,7 +40,7 @@
 import sys
 
 if "google.colab" in sys.modules:  # on Colab: install the course package and its data
-    # %pip install -q "lstmcourse[data] @ git+https://github.com/lstmcourse/lstmcourse"
+    # %pip install -q "lstmcourse[data] @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
 # %%
 import time
