@@ -156,10 +156,10 @@ assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat se
 # %% [markdown]
 # The naive forecast ignores the yearly wave and is off by about 1 ppm a month. The
 # seasonal-naive forecast is a much stronger opponent, and the LSTM beats it too, on
-# every seed: its error is about 15% lower, and the 5 seeds agree to about a percent
-# (with 60 epochs instead of 30 the gain grew to about a fifth when this notebook was
-# written, again on every seed). It learns the wave *and* adapts to its recent
-# shape. On an easier series the seasonal-naive forecast can win: always run it.
+# every seed: its error is 15% lower here (14–21% under other notebook seeds), and the
+# 5 seeds of one run agree to within a few percent (with 60 epochs instead of 30 the
+# gain was 21–23% over 10 seeds when this notebook was written). It learns the wave
+# *and* adapts to its recent shape. On an easier series the seasonal-naive forecast can win: always run it.
 
 # %%
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target
