@@ -18,6 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 from keras.src.backend import get_keras_mask, set_keras_mask  # the time mask Keras attaches to a tensor
+from keras.src.losses.losses import LossFunctionWrapper       # how compile wraps a loss given by name
 
 
 @dataclass
@@ -69,8 +70,14 @@ class _SplitReplicas(keras.layers.Layer):
 
 
 def _loss_fn(loss):
-    """One model's unreduced loss function, from a name or a ``keras.losses.Loss``."""
-    return loss.call if isinstance(loss, keras.losses.Loss) else keras.losses.get(loss)
+    """One model's unreduced loss function, from a name or a ``keras.losses.Loss``.
+
+    A name is wrapped as ``compile`` wraps it (``LossFunctionWrapper``), so targets of
+    shape (n,) meet outputs of shape (n, 1) exactly as they do in a single model.
+    """
+    if isinstance(loss, keras.losses.Loss):
+        return loss.call
+    return LossFunctionWrapper(keras.losses.get(loss)).call
 
 
 class _SummedLoss(keras.losses.Loss):

@@ -24,7 +24,8 @@
 #
 # 1. load the series and difference it (an LSTM cannot extrapolate a trend it has never seen);
 # 2. cut it into windows, with the shapes spelled out;
-# 3. train a one-step LSTM and compare it with the naive and seasonal-naive forecasts;
+# 3. train a one-step LSTM under 5 seeds and compare it with the naive and
+#    seasonal-naive forecasts;
 # 4. forecast 12 months at once, and say honestly where the LSTM wins and by how much.
 
 # %%
@@ -34,8 +35,6 @@ if "google.colab" in sys.modules:  # on Colab: install the course package and it
     # %pip install -q "lstmcourse[data] @ git+https://github.com/lstmcourse/lstmcourse@v0.2.0"
 
 # %%
-import time
-
 import lstmcourse
 
 keras = lstmcourse.setup_notebook(seed=42)
@@ -43,7 +42,7 @@ keras = lstmcourse.setup_notebook(seed=42)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import datasets
+from lstmcourse import datasets, experiments
 
 # %% [markdown]
 # ## 1. The series, and why we model differences
@@ -113,22 +112,23 @@ for name, mask in split.items():
 #   window's 12th-last value), which already captures the yearly wave.
 #
 # Errors are mean absolute errors in ppm on the *level* (the predicted change added to
-# the last known level), on the test years.
+# the last known level), on the test years. The baselines have no weights, so one
+# number each; the LSTM is trained under 5 seeds (`experiments.train_seeds`: the seeds
+# that follow the notebook's seed; they vary the initial weights), so it gets 5 numbers.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-keras.utils.set_random_seed(0)
-one_step = keras.Sequential([
+SEEDS = 5
+build_one_step = lambda: keras.Sequential([
     keras.Input((W, 1)),                    # (batch, 24 months, 1)
     keras.layers.LSTM(32),                  # (batch, 32)
     keras.layers.Dense(1),                  # (batch, 1): next standardised change
 ])
-one_step.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
-start = time.perf_counter()
-history = one_step.fit(x[split["train"]], y[split["train"]], validation_data=(x[split["val"]], y[split["val"]]),
-                       epochs=60, batch_size=32, verbose=0)
-print(f"final training loss {history.history['loss'][-1]:.3f}, validation {history.history['val_loss'][-1]:.3f}; "
-      f"took {time.perf_counter() - start:.1f} s")
+one_step = experiments.train_seeds(build_one_step, x[split["train"]], y[split["train"]], seeds=SEEDS, loss="mse",
+                                   optimizer=keras.optimizers.Adam(0.005), epochs=30, batch_size=32,
+                                   validation_data=(x[split["val"]], y[split["val"]]))
+print(f"final training loss {experiments.spread(one_step.final('loss'))}\n"
+      f"final validation loss {experiments.spread(one_step.final('val_loss'))}; took {one_step.seconds:.1f} s")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -137,26 +137,29 @@ true_change = y[test, 0] * std + mean
 forecasts = {
     "naive (no change)": np.zeros_like(true_change),
     "seasonal naive": x[test, -12, 0] * std + mean,
-    "LSTM": one_step.predict(x[test], verbose=0)[:, 0] * std + mean,
 }
+lstm_forecasts = [one_step.model(i).predict(x[test], verbose=0)[:, 0] * std + mean for i in range(SEEDS)]
 mae = {name: float(np.mean(np.abs(f - true_change))) for name, f in forecasts.items()}
+mae_lstm = np.array([np.mean(np.abs(f - true_change)) for f in lstm_forecasts])       # (seeds,)
 for name, value in mae.items():
     print(f"{name:18s} MAE {value:.3f} ppm")
-print(f"LSTM vs naive: {1 - mae['LSTM'] / mae['naive (no change)']:.0%} lower error; "
-      f"vs seasonal naive: {1 - mae['LSTM'] / mae['seasonal naive']:.0%} lower error")
+print(f"{'LSTM':18s} MAE {experiments.spread(mae_lstm)} ppm")
+vs_naive = 1 - mae_lstm / mae["naive (no change)"]
+vs_seasonal = 1 - mae_lstm / mae["seasonal naive"]
+print(f"LSTM error lower than naive by {experiments.spread(vs_naive, digits=0, percent=True)}; "
+      f"than seasonal naive by {experiments.spread(vs_seasonal, digits=0, percent=True)}")
 
 # %%
-assert mae["LSTM"] < 0.5 * mae["naive (no change)"], "the LSTM must clearly beat the naive forecast"
-assert mae["LSTM"] < 1.1 * mae["seasonal naive"], "the LSTM should be at least on par with seasonal naive"
-print("LSTM below half the naive error:", mae["LSTM"] < 0.5 * mae["naive (no change)"])
-print("LSTM within 10% of seasonal naive or better:", mae["LSTM"] < 1.1 * mae["seasonal naive"])
+assert np.max(mae_lstm) < 0.5 * mae["naive (no change)"], "the LSTM must beat the naive forecast by half on every seed"
+assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat seasonal naive by > 5% on every seed"
 
 # %% [markdown]
 # The naive forecast ignores the yearly wave and is off by about 1 ppm a month. The
-# seasonal-naive forecast is a much stronger opponent. When this notebook was written
-# the LSTM beat it too, by about a fifth (the printed numbers above); it learns the wave
-# *and* adapts to its recent shape. On an easier series the seasonal-naive forecast can
-# win: always run it.
+# seasonal-naive forecast is a much stronger opponent, and the LSTM beats it too, on
+# every seed: its error is 15% lower here (14–21% under other notebook seeds), and the
+# 5 seeds of one run agree to within a few percent (with 60 epochs instead of 30 the
+# gain was 21–23% over 10 seeds when this notebook was written). It learns the wave
+# *and* adapts to its recent shape. On an easier series the seasonal-naive forecast can win: always run it.
 
 # %%
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target
@@ -164,7 +167,7 @@ months = target_dates[test]
 fig, ax = plt.subplots(figsize=(10, 4))
 ax.plot(months, level_before + true_change, "k.", label="measured")
 ax.plot(months, level_before + forecasts["seasonal naive"], label="seasonal naive", alpha=0.7)
-ax.plot(months, level_before + forecasts["LSTM"], label="LSTM", alpha=0.9)
+ax.plot(months, level_before + lstm_forecasts[0], label="LSTM (first seed)", alpha=0.9)
 ax.set_xlabel("month")
 ax.set_ylabel("CO2 (ppm)")
 ax.set_title("One month ahead, test years")
@@ -186,13 +189,11 @@ x12, y12 = datasets.windows(z, window=W, horizon=H)
 dates12 = change_dates[W:W + len(x12)]                       # date of the first target month
 # a window's 12 targets must not cross a boundary: train windows end their targets in 1989
 split12 = {"train": dates12 < "1989", "val": (dates12 >= "1990") & (dates12 < "1995"), "test": dates12 >= "1996"}
-keras.utils.set_random_seed(0)
-twelve = keras.Sequential([keras.Input((W, 1)), keras.layers.LSTM(32), keras.layers.Dense(H)])
-twelve.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
-start = time.perf_counter()
-twelve.fit(x12[split12["train"]], y12[split12["train"]], validation_data=(x12[split12["val"]], y12[split12["val"]]),
-           epochs=60, batch_size=32, verbose=0)
-print(f"x12 {x12.shape}, y12 {y12.shape}; took {time.perf_counter() - start:.1f} s")
+build_twelve = lambda: keras.Sequential([keras.Input((W, 1)), keras.layers.LSTM(32), keras.layers.Dense(H)])
+twelve = experiments.train_seeds(build_twelve, x12[split12["train"]], y12[split12["train"]], seeds=SEEDS, loss="mse",
+                                 optimizer=keras.optimizers.Adam(0.005), epochs=30, batch_size=32,
+                                 validation_data=(x12[split12["val"]], y12[split12["val"]]))
+print(f"x12 {x12.shape}, y12 {y12.shape}; took {twelve.seconds:.1f} s")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -201,36 +202,55 @@ true_path = np.cumsum(y12[t12] * std + mean, axis=1)                  # level ch
 paths = {
     "naive (no change)": np.zeros_like(true_path),
     "seasonal naive": np.cumsum(x12[t12, -12:, 0] * std + mean, axis=1),
-    "LSTM": np.cumsum(twelve.predict(x12[t12], verbose=0) * std + mean, axis=1),
 }
-mae12 = {name: np.mean(np.abs(p - true_path), axis=0) for name, p in paths.items()}   # per horizon
+mae12 = {name: np.mean(np.abs(p - true_path), axis=0) for name, p in paths.items()}   # (12,): per horizon
+mae12_lstm = np.array([np.mean(np.abs(np.cumsum(twelve.model(i).predict(x12[t12], verbose=0) * std + mean, axis=1)
+                                      - true_path), axis=0) for i in range(SEEDS)])  # (seeds, 12)
 for name, errors in mae12.items():
     print(f"{name:18s} MAE at 1, 6, 12 months: {errors[0]:.2f}, {errors[5]:.2f}, {errors[11]:.2f} ppm; "
           f"mean {errors.mean():.2f}")
+median12 = np.median(mae12_lstm, axis=0)
+print(f"{'LSTM (median)':18s} MAE at 1, 6, 12 months: {median12[0]:.2f}, {median12[5]:.2f}, {median12[11]:.2f} ppm; "
+      f"mean {experiments.spread(mae12_lstm.mean(axis=1), digits=2)}")
+below = (mae12_lstm < mae12["seasonal naive"]).sum(axis=1)
+print(f"LSTM below seasonal naive at {experiments.spread(below, digits=0)} of the 12 horizons")
 
 # %%
-assert mae12["LSTM"].mean() < 0.5 * mae12["naive (no change)"].mean(), "the LSTM must clearly beat naive over a year"
-print("12-month LSTM below half the naive error:", mae12["LSTM"].mean() < 0.5 * mae12["naive (no change)"].mean())
+assert np.max(mae12_lstm.mean(axis=1)) < 0.5 * mae12["naive (no change)"].mean(), \
+    "the LSTM must beat naive by half over a year, on every seed"
+assert np.max(mae12_lstm.mean(axis=1)) < 0.9 * mae12["seasonal naive"].mean(), \
+    "the LSTM should beat seasonal naive by > 10% over a year, on every seed"
+assert np.min(below) >= 10, "the LSTM should be below seasonal naive at >= 10 of 12 horizons on every seed"
+assert mae12["naive (no change)"][5] > 2 * mae12["naive (no change)"][11], "the naive error peaks at half a year"
 
 # %%
 fig, ax = plt.subplots()
+months_ahead = np.arange(1, H + 1)
 for name, errors in mae12.items():
-    ax.plot(np.arange(1, H + 1), errors, "o-", label=name)
+    ax.plot(months_ahead, errors, "o-", label=name)
+ax.plot(months_ahead, median12, "o-", lw=2.5, label=f"LSTM (median of {SEEDS} seeds)")
+for errors in mae12_lstm:
+    ax.plot(months_ahead, errors, color=ax.lines[-1].get_color(), lw=0.8, alpha=0.35)
 ax.set_xlabel("months ahead")
 ax.set_ylabel("MAE (ppm)")
-ax.set_title("Forecast error grows with the horizon")
+ax.set_title("Forecast error against the horizon")
 ax.legend()
 plt.show()
 
 # %% [markdown]
-# Errors grow with the horizon for every method: each month adds its own uncertainty.
-# The naive forecast is worst by far. When this notebook was written the LSTM was also
-# ahead of the seasonal-naive forecast at every horizon (mean 0.51 vs 0.75 ppm; see the
-# printed numbers for this run). Both carry the yearly wave forward, and over 12
-# months a small error in the *trend* (the mean change) adds up, which is exactly where
-# the seasonal-naive forecast (last year's changes, including last year's growth) is
-# hard to beat. This is typical of real forecasting: a simple baseline is often close,
-# and the honest report gives both numbers.
+# Not every error grows with the horizon. The **naive** forecast's error rises to about
+# 3.7 ppm at six months and falls back to about 1.7 ppm at twelve: "no change" is worst
+# half a year ahead, when the yearly wave is at its opposite phase, and good again a
+# year ahead, when the wave is back where it was (what is left is one year of growth).
+# The **seasonal-naive** and **LSTM** errors do grow with the horizon (each month adds
+# its own uncertainty): 0.35 → 0.73 → 1.10 ppm for seasonal naive at 1, 6 and 12
+# months, about 0.27 → 0.54 → 0.66 ppm for the LSTM (median of the seeds). The LSTM is ahead of the
+# seasonal-naive forecast at every horizon on every seed (mean about 0.52 vs 0.75 ppm;
+# see the printed numbers). Both carry the yearly wave forward, and over 12 months a
+# small error in the *trend* (the mean change) adds up, which is exactly where the
+# seasonal-naive forecast (last year's changes, including last year's growth) is hard
+# to beat. This is typical of real forecasting: a simple baseline is often close, and
+# the honest report gives both numbers.
 #
 # ## What to try next
 #

@@ -23,7 +23,8 @@
 #
 # 1. turn text into padded token ids with Keras's `TextVectorization`;
 # 2. see what padding does to an LSTM without a mask, and fix it with `mask_zero=True`;
-# 3. compare a bag-of-words baseline, a SimpleRNN, an LSTM and a bidirectional LSTM;
+# 3. compare a bag-of-words baseline, a SimpleRNN and an LSTM, each trained under 5
+#    seeds, because one training run is an anecdote;
 # 4. read the reviews the best recurrent model gets wrong.
 #
 # (On Colab you can swap in the much larger IMDB dataset with the optional cell in
@@ -46,8 +47,7 @@ keras = lstmcourse.setup_notebook(seed=42)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse import datasets
-from lstmcourse.plots import plot_histories
+from lstmcourse import datasets, experiments
 
 # %% [markdown]
 # ## 1. Text to token ids
@@ -56,10 +56,12 @@ from lstmcourse.plots import plot_histories
 # land in one split, so the test set holds films the model never saw), adapts a
 # `keras.layers.TextVectorization` on the training texts (lower-case, strip punctuation,
 # split on spaces, keep the 8,000 most frequent words) and pads or cuts every review to
-# 40 ids. Id 0 is padding, id 1 an unknown word.
+# 40 ids. Id 0 is padding, id 1 an unknown word. Which movies land in which split is
+# drawn from the notebook's seed (`lstmcourse.notebook_seed()`), so rerunning the
+# notebook under another seed also reruns it on another split.
 
 # %%
-reviews = datasets.rotten_tomatoes()
+reviews = datasets.rotten_tomatoes(seed=lstmcourse.notebook_seed())
 vocab_size = len(reviews.vocabulary)
 print(f"{len(reviews.texts_train)} train / {len(reviews.texts_val)} validation / {len(reviews.texts_test)} test reviews")
 print("x_train", reviews.x_train.shape, " vocabulary", vocab_size)
@@ -67,8 +69,10 @@ print("review:", reviews.texts_train[0])
 print("ids:   ", reviews.x_train[0])
 print("back:  ", " ".join(reviews.vocabulary[i] for i in reviews.x_train[0] if i))
 majority = float(max(reviews.y_test.mean(), 1 - reviews.y_test.mean()))
+majority_val = float(max(reviews.y_val.mean(), 1 - reviews.y_val.mean()))
 lengths = (reviews.x_train > 0).sum(axis=1)
-print(f"median length {np.median(lengths):.0f} tokens; always answering 'fresh' scores {majority:.3f} on the test set")
+print(f"median length {np.median(lengths):.0f} tokens; always answering 'fresh' scores {majority:.3f} on the test set "
+      f"({majority_val:.3f} on validation)")
 
 # %% [markdown]
 # Most reviews are about 20 tokens long, so a typical row is half padding, at the
@@ -80,97 +84,195 @@ print(f"median length {np.median(lengths):.0f} tokens; always answering 'fresh' 
 # the last word, and its final state, the one the classifier sees, is computed 20 steps
 # after the review ended: the sentiment has to survive 20 meaningless steps (lesson 02).
 # With `Embedding(mask_zero=True)` the padded steps are skipped and the state is carried
-# over unchanged. Here is the same untrained model on one review padded to 40 and to 80:
+# over unchanged. Here is the same kind of untrained model on one review padded to 40
+# and to 80 ids:
 
 # %%
 def rnn_classifier(recurrent_layer, mask_zero=True):
-    keras.utils.set_random_seed(0)
     return keras.Sequential([
         keras.Input((None,), dtype="int32"),                           # (batch, tokens)
-        keras.layers.Embedding(vocab_size, 32, mask_zero=mask_zero),    # (batch, tokens, 32)
+        keras.layers.Embedding(vocab_size, 16, mask_zero=mask_zero),    # (batch, tokens, 16)
         recurrent_layer,                                                # (batch, units)
         keras.layers.Dense(1, activation="sigmoid"),                   # (batch, 1): P(fresh)
     ])
 
 
+def padding_effect(model, x):
+    """Largest change of P(fresh) when 40 more padding ids are appended to every row."""
+    more_padding = np.pad(x, ((0, 0), (0, 40)))
+    return float(np.max(np.abs(model(x) - model(more_padding))))
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 one = reviews.x_test[:1]
-more_padding = np.pad(one, ((0, 0), (0, 40)))
-for mask_zero in (True, False):
-    model = rnn_classifier(keras.layers.LSTM(32), mask_zero)
-    moved = float(np.max(np.abs(model(one) - model(more_padding))))
-    print(f"mask_zero={mask_zero!s:5s}: prediction changes with the amount of padding: {moved > 1e-6}")
-    assert (moved < 1e-6) == mask_zero
+untrained = {mask_zero: padding_effect(rnn_classifier(keras.layers.LSTM(16), mask_zero), one)
+             for mask_zero in (True, False)}
+for mask_zero, moved in untrained.items():
+    print(f"mask_zero={mask_zero!s:5s}: 40 more padding ids move P(fresh) by {moved:.2g}")
+
+# %%
+assert untrained[True] < 1e-6 < untrained[False], untrained
 
 # %% [markdown]
-# ## 3. Four models, one budget
+# With the mask the prediction does not move at all (the padded steps are skipped, so
+# this is exact, for any weights); without it, the extra zeros change the answer.
 #
-# Each model gets the same embedding size (32), Adam, batch 64 and at most 4 epochs,
-# keeping the weights of its best validation epoch (`EarlyStopping(restore_best_weights=True)`):
+# ## 3. Three models, one budget, five seeds
+#
+# Each model gets the same embedding size (16), Adam with learning rate 0.01, batches of
+# 256 reviews and 2 epochs, and we keep the epoch with the best validation accuracy
+# (early stopping, decided on the validation set, never on the test set):
 #
 # - **bag of words**: average the word embeddings (`GlobalAveragePooling1D`, which also
 #   respects the mask) and classify: no order at all;
-# - **SimpleRNN** (lesson 01), **LSTM** with and without the mask (lesson 03), and a
-#   **bidirectional LSTM** (lesson 06).
+# - **SimpleRNN** (lesson 01) and **LSTM** with and without the mask (lesson 03), all
+#   with 16 units. (A bidirectional LSTM, lesson 06, costs twice an LSTM and did not do
+#   better here; it is an exercise at the end.)
+#
+# `experiments.train_seeds` trains each model under the 5 seeds that follow the
+# notebook's seed. The seeds vary the initial weights; all seeds see the same batches.
+# It trains them side by side as one wide model whose output holds one column per
+# seed, so a small callback can measure every seed's test accuracy after each epoch.
 
 # %%
 models = {
     "bag of words": lambda: rnn_classifier(keras.layers.GlobalAveragePooling1D()),
-    "SimpleRNN": lambda: rnn_classifier(keras.layers.SimpleRNN(32)),
-    "LSTM, not masked": lambda: rnn_classifier(keras.layers.LSTM(32), mask_zero=False),
-    "LSTM": lambda: rnn_classifier(keras.layers.LSTM(32)),
-    "bidirectional LSTM": lambda: rnn_classifier(keras.layers.Bidirectional(keras.layers.LSTM(32))),
+    "SimpleRNN": lambda: rnn_classifier(keras.layers.SimpleRNN(16)),
+    "LSTM, not masked": lambda: rnn_classifier(keras.layers.LSTM(16), mask_zero=False),
+    "LSTM": lambda: rnn_classifier(keras.layers.LSTM(16)),
 }
+SEEDS, EPOCHS = 5, 2
+
+
+class TestAccuracy(keras.callbacks.Callback):
+    """Every seed's test accuracy after every epoch: self.accuracy[epoch] has one value per seed."""
+
+    def on_train_begin(self, logs=None):
+        self.accuracy = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        p_fresh = np.asarray(self.model(reviews.x_test, training=False))   # (reviews, seeds, 1)
+        p_fresh = p_fresh.reshape(len(reviews.x_test), -1)                  # (reviews, seeds)
+        self.accuracy.append(np.mean((p_fresh > 0.5) == reviews.y_test[:, None], axis=0))
+
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-histories, trained, test_accuracy = {}, {}, {}
+runs, test_accuracy = {}, {}
 for name, build in models.items():
-    model = build()
-    model.compile(optimizer=keras.optimizers.Adam(0.005), loss="binary_crossentropy", metrics=["accuracy"])
-    start = time.perf_counter()
-    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2, restore_best_weights=True)
-    histories[name] = model.fit(reviews.x_train, reviews.y_train, validation_data=(reviews.x_val, reviews.y_val),
-                                epochs=4, batch_size=64, verbose=0, callbacks=[stop])
-    trained[name] = model
-    test_accuracy[name] = float(model.evaluate(reviews.x_test, reviews.y_test, verbose=0)[1])
-    print(f"{name:20s} test accuracy {test_accuracy[name]:.3f}   params {model.count_params():6d}   "
-          f"took {time.perf_counter() - start:.1f} s")
+    at_epoch = TestAccuracy()
+    runs[name] = experiments.train_seeds(
+        build, reviews.x_train, reviews.y_train[:, None], seeds=SEEDS, loss="binary_crossentropy",
+        optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"], epochs=EPOCHS, batch_size=256,
+        validation_data=(reviews.x_val, reviews.y_val[:, None]), callbacks=[at_epoch])
+    best_epoch = np.argmax(runs[name].history["val_accuracy"], axis=1)            # (seeds,): early stopping
+    test_accuracy[name] = np.array(at_epoch.accuracy).T[np.arange(SEEDS), best_epoch]
+    print(f"{name:20s} test accuracy {experiments.spread(test_accuracy[name])}   "
+          f"params {build().count_params():6d}   took {runs[name].seconds:.1f} s")
 print(f"{'majority baseline':20s} test accuracy {majority:.3f}")
 
-# %%
-first_epoch = {name: h.history["val_accuracy"][0] for name, h in histories.items()}
-assert all(acc > majority + 0.1 for acc in test_accuracy.values()), "every model should beat the majority baseline"
-assert first_epoch["LSTM"] > first_epoch["LSTM, not masked"] + 0.05, "the mask should speed up learning"
-assert test_accuracy["bag of words"] > max(test_accuracy.values()) - 0.05, "bag of words should be close to the best"
-print("every model beats the majority baseline by 0.1:", all(a > majority + 0.1 for a in test_accuracy.values()))
-print("after one epoch, masked LSTM ahead of unmasked by > 0.05:", first_epoch["LSTM"] > first_epoch["LSTM, not masked"] + 0.05)
-print("bag of words within 0.05 of the best model:", test_accuracy["bag of words"] > max(test_accuracy.values()) - 0.05)
+# %% [markdown]
+# ### Does the mask matter?
+#
+# Two measurements: the padding test of section 2 on the *trained* models (every
+# seed), and the validation accuracy of the masked and the unmasked LSTM after each
+# epoch, seed by seed.
 
 # %%
-plot_histories(histories, metric="accuracy", title="Rotten Tomatoes: validation accuracy", baseline=majority)
+# NBVAL_IGNORE_OUTPUT
+sample = reviews.x_test[:100]
+moved = {name: np.array([padding_effect(runs[name].model(i), sample) for i in range(SEEDS)])
+         for name in ("LSTM", "LSTM, not masked")}
+for name, values in moved.items():
+    print(f"{name:17s}: 40 more padding ids move P(fresh) by up to {experiments.spread(values)}")
+val = {name: runs[name].history["val_accuracy"] for name in ("LSTM", "LSTM, not masked")}   # (seeds, epochs)
+gap = val["LSTM"] - val["LSTM, not masked"]
+for epoch in range(EPOCHS):
+    print(f"after epoch {epoch + 1}: validation accuracy masked {experiments.spread(val['LSTM'][:, epoch])}, "
+          f"not masked {experiments.spread(val['LSTM, not masked'][:, epoch])}; "
+          f"masked ahead by {experiments.spread(gap[:, epoch])}")
+print(f"(always answering the majority class scores {majority_val:.3f} on validation)")
+
+# %%
+assert np.all(moved["LSTM"] < 1e-6), "with the mask, padding must not move the prediction"
+assert np.all(moved["LSTM, not masked"] > 1e-3), "without the mask, padding moves the prediction"
+assert np.all(val["LSTM, not masked"][:, 0] < majority_val + 0.01), "after one epoch the unmasked LSTM should be at the majority rate"
+assert np.min(gap[:, 0]) > 0.08, "after one epoch the masked LSTM should be ahead by > 0.08 on every seed"
+assert np.median(gap[:, 1]) > 0.05, "after two epochs the masked LSTM should still be ahead (median gap > 0.05)"
+
+# %% [markdown]
+# ### Which model is best?
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+masked = [name for name in models if name != "LSTM, not masked"]
+medians = {name: float(np.median(test_accuracy[name])) for name in masked}
+best = max(medians, key=medians.get)
+for name in masked:
+    print(f"{name:20s} median test accuracy {medians[name]:.3f}, worst seed {np.min(test_accuracy[name]):.3f}, "
+          f"{medians[name] - medians['bag of words']:+.3f} vs bag of words")
+print(f"best median: {best}")
+
+# %%
+for name in ("bag of words", "LSTM"):
+    assert np.min(test_accuracy[name]) > majority + 0.1, f"{name} should beat the majority baseline by 0.1 on every seed"
+assert np.median(test_accuracy["SimpleRNN"]) > majority, "the SimpleRNN should beat the majority baseline (median)"
+assert medians["SimpleRNN"] < min(medians["bag of words"], medians["LSTM"]), "the SimpleRNN should be the weakest (median)"
+assert medians["bag of words"] > medians[best] - 0.03, "no model should beat the bag of words by more than 0.03"
+
+# %%
+fig, (ax_curves, ax_test) = plt.subplots(1, 2, figsize=(12, 4.5))
+for name in ("LSTM", "LSTM, not masked"):
+    experiments.plot_curves(runs[name], "val_accuracy", ax=ax_curves, label=f"{name}, validation")
+    color = ax_curves.lines[-1].get_color()
+    ax_curves.plot(np.arange(1, EPOCHS + 1), np.median(runs[name].history["accuracy"], axis=0), "--", color=color,
+                   label=f"{name}, training (median)")
+ax_curves.axhline(majority_val, color="gray", linestyle=":", label="majority class")
+ax_curves.set_xticks(range(1, EPOCHS + 1))
+ax_curves.set_ylabel("accuracy")
+ax_curves.set_title("The mask: accuracy per epoch, every seed")
+ax_curves.legend(fontsize=9)
+experiments.plot_spread({name.replace(" ", "\n", 1): test_accuracy[name] for name in models}, ax=ax_test,
+                        ylabel="test accuracy", reference=majority, reference_label="majority class")
+ax_test.set_title(f"Test accuracy at the best validation epoch, {SEEDS} seeds")
 plt.show()
 
 # %% [markdown]
-# What the measurements say (printed above; the exact numbers vary a little between runs):
+# What the measurements say (5 seeds here; the same held over 10 seeds and on other
+# splits of the movies when this notebook was written):
 #
-# - Every model is well above the majority baseline, and all land around 0.7–0.76.
-# - **Masking matters for the unidirectional LSTM**: unmasked, it must carry the
-#   sentiment through about 20 padding steps, and it learns much more slowly (compare
-#   the first epoch). `Bidirectional` and pooling layers respect the mask too.
-# - **The bag of words is as good as the recurrent models here.** These snippets are
-#   short, and sentiment is mostly carried by words ("masterpiece", "dull"), not by their
-#   order; with 9,000 training sentences, the recurrent models' extra capacity mostly
-#   overfits (validation accuracy peaks after one or two epochs). Recurrent models pay
-#   off with longer texts, more data, or phenomena that need order ("not good at all",
-#   "starts slow but ..."). Always train the simple baseline first.
+# - **Masking matters for the unidirectional LSTM**, and two measurements show it.
+#   The padding test is exact: with the mask, 40 more padding ids change no prediction
+#   of any trained seed; without it, they do. And the unmasked LSTM learns much more
+#   slowly: after one epoch it still answers the majority class on every seed
+#   (validation accuracy at the majority rate, 0.54–0.60 depending on the split), while
+#   the masked LSTM is at about 0.74, ahead by 0.12–0.21 on every seed under every
+#   notebook seed tried; after two epochs the unmasked LSTM has started to learn on
+#   some seeds and is still well behind. It must carry the sentiment through about 20 padding steps.
+#   `Bidirectional` and pooling layers respect the mask too.
+# - The bag of words and the LSTM both land around 0.72–0.75 on every seed, well above
+#   the majority baseline. The **SimpleRNN** is the weakest and the least reliable: its
+#   accuracy varies most from seed to seed (over 10 seeds, when this notebook was
+#   written, its worst seeds reached only 0.59–0.63), because its gradient fades over
+#   the review (lesson 02).
+# - **The bag of words is as good as the recurrent models here**: its median and the
+#   LSTM's were within 0.01 of each other under every notebook seed tried (the assert
+#   allows 0.03). These snippets are short, and sentiment is
+#   mostly carried by words ("masterpiece", "dull"), not by their order; with 9,000
+#   training sentences, the recurrent models' extra capacity mostly overfits: the
+#   LSTM's validation accuracy stops improving after the first epoch while its training
+#   accuracy keeps climbing (left plot). Recurrent models pay off with longer texts, more data, or phenomena that
+#   need order ("not good at all", "starts slow but ..."). Always train the simple
+#   baseline first.
 #
 # ## 4. Error analysis
 #
-# The reviews the LSTM is most confidently wrong about:
+# The reviews the LSTM (the first seed's) is most confidently wrong about:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-lstm = trained["LSTM"]
+lstm = runs["LSTM"].model(0)
 p_fresh = lstm.predict(reviews.x_test, verbose=0)[:, 0]
 wrong = np.flatnonzero((p_fresh > 0.5) != (reviews.y_test == 1))
 worst = wrong[np.argsort(-np.abs(p_fresh[wrong] - 0.5))][:6]
@@ -179,13 +281,15 @@ for i in worst:
     print(f"[{truth:6s}, P(fresh) = {p_fresh[i]:.2f}] {reviews.texts_test[i]}")
 
 # %% [markdown]
-# When this notebook was written, the most confident mistakes were of three kinds:
-# reviews that praise first and deliver the verdict at the end ("a brilliantly played
-# experience ... before it devolves into ..."), faint or ironic praise ("smart and
-# sassy" said of *previous* films, "light, innocuous and unremarkable"), and reviews in
-# **Spanish**, whose words are all unknown to an English vocabulary: the model has
-# nothing to go on. Some are hard even for people: a snippet is one sentence of a longer
-# review.
+# When this notebook was written, the most confident mistakes were rotten reviews
+# built from words that usually praise: praise of *other* or *earlier* films ("makes
+# previous vehicles look smart and sassy", "we miss the quirky amazement that used to
+# come along"), jokes and sarcasm ("there's only one way to kill Michael Myers for good:
+# stop buying tickets to these movies"), and reviews that praise first and deliver the
+# verdict at the end. Under other seeds (other splits of the movies) reviews in
+# **Spanish** show up too: their words are all unknown to an English vocabulary, so the
+# model has nothing to go on. Some are hard even for people: a snippet is one sentence
+# of a longer review.
 #
 # ## 5. Optional, on Colab: the IMDB dataset
 #
@@ -204,6 +308,10 @@ if "google.colab" in sys.modules:  # needs the internet: not run in tests
 # %% [markdown]
 # ## What to try next
 #
+# - Add a bidirectional LSTM, `rnn_classifier(keras.layers.Bidirectional(keras.layers.LSTM(16)))`
+#   (lesson 06), to `models`. It takes about twice as long as the LSTM; when this
+#   notebook was written it scored 0.746 (0.740–0.749, 5 seeds), on a par with the bag of
+#   words.
 # - Train the LSTM for longer with `recurrent_dropout` (lesson 05): does the overfitting
 #   shrink?
 # - Put a `Bidirectional` GRU (lesson 04) on the IMDB reviews on Colab, where the texts

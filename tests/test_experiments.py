@@ -191,3 +191,17 @@ def test_each_replica_gets_its_own_metric_object():
     by_class = experiments.train_seeds(build, x, y, seeds=3, metrics=[keras.metrics.BinaryAccuracy], **kwargs)
     np.testing.assert_allclose(by_instance.history["accuracy"], by_name.history["accuracy"])
     np.testing.assert_allclose(by_class.history["binary_accuracy"], by_name.history["accuracy"])
+
+
+def test_one_dimensional_targets_work_as_in_a_single_model():
+    """y of shape (n,) with a Dense(1) head: compile accepts it, so replicas must too."""
+    x, y = _adding(64)
+    def build():
+        return keras.Sequential([keras.Input((8, 2)), keras.layers.GRU(3), keras.layers.Dense(1)])
+
+    kwargs = dict(loss="mse", seeds=2, epochs=1, batch_size=32, shuffle=False)
+    flat = experiments.train_seeds(build, x, y[:, 0], **kwargs)
+    column = experiments.train_seeds(build, x, y, **kwargs)
+    alone = experiments.train_seeds(build, x, y[:, 0], replicas=False, **kwargs)
+    np.testing.assert_allclose(flat.history["loss"], column.history["loss"], rtol=1e-6)
+    np.testing.assert_allclose(flat.history["loss"], alone.history["loss"], rtol=1e-4)
