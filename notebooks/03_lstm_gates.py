@@ -224,7 +224,12 @@ print("max |ours - keras.layers.LSTM| =", float(np.max(np.abs(ours(x_rand) - bui
 assert np.array_equal(ours(x_rand), builtin(x_rand))
 
 # %% [markdown]
-# And Keras, given the boss's hand-made weights, reaches the same decision:
+# And Keras, given the boss's hand-made weights, reaches the same decision. Two layer
+# options appear here for the first time: `return_state=True` makes the layer return
+# its final states as well as its output, here `[output, h_T, c_T]` (for the LSTM the
+# output is $h_T$ itself), and `initial_state=[h_0, c_0]`, passed when calling the
+# layer, starts the recurrence from given states instead of zeros. Lesson 11 uses the
+# pair to hand an encoder's final state to a decoder.
 
 # %%
 raise_layer = keras.layers.RNN(LSTMCell(2), return_state=True)

@@ -147,6 +147,17 @@ chance = float(max(np.mean(teddy_tags == 1), np.mean(teddy_tags == 2)))
 print(f"guessing the more frequent tag at 'teddy' scores {chance:.3f} on the validation set")
 
 
+# %% [markdown]
+# The tagger reads token ids, so its first layer is a `keras.layers.Embedding`: a
+# trainable table with one vector of 8 numbers per word id, looked up for every token
+# (batch, time) → (batch, time, 8). `mask_zero=True` declares id 0 as padding: the layer
+# also emits a mask, `False` at padded steps, which the recurrent layer and the loss
+# respect. The RNN returns its state at every step (`return_sequences=True`), and a
+# `Dense` layer with a softmax turns each state into three probabilities (O, PERSON,
+# TOY), one distribution per token. The targets are integer tags, not one-hot vectors,
+# so the loss is `sparse_categorical_crossentropy`: minus the log of the probability
+# given to the true tag, averaged over the unmasked tokens.
+
 # %%
 def tagger(bidirectional):
     rnn = keras.layers.RNN(LSTMCell(16), return_sequences=True)
