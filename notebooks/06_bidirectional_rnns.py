@@ -279,7 +279,8 @@ assert moved["bidirectional LSTM"] == len(sentences), "the backward half read it
 #    on all five seeds?
 # 2. Give the unidirectional tagger a delay: predict the tag of token $t$ at step $t+1$
 #    (shift the targets). Does it solve the task now? What does this say about streaming
-#    with a small latency?
+#    with a small latency? *Hint:* `y_shifted = np.roll(y_train, 1, axis=1)` with the
+#    first column set to 0 (tag O), and the same for validation.
 # 3. Stack two bidirectional layers (lesson 05). What is the shape between them?
 # 4. Lab 05 (`exercises/lab05`) asks you to reach a target accuracy on this task within
 #    a time budget.
