@@ -575,7 +575,7 @@ print([(w.path.split("/")[-1], tuple(w.shape)) for w in peephole.weights])
 #    and keep an eye on `runs.seconds`; a longer $T$ also makes every epoch slower.
 # 3. In section 6, plot the output gate of the memory unit too. When does the cell
 #    *show* its memory? Is it the same on every seed? *Hint:* `lstmcourse.trace`
-#    returns the gates as a dict; the output gate is under `"o"`.
+#    returns the gates as a dict; the output gate is under `"output_gate"`.
 # 4. Train `LSTMCell(32, peephole=True)` on the adding problem over 5 seeds; compare
 #    the success rate and the epochs to solve with section 5.
 # 5. Lab 03 (`exercises/lab03`) asks you to write `lstm_step` and an LSTM Keras cell.
