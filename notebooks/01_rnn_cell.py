@@ -449,11 +449,17 @@ plt.show()
 # ## Exercises / going further
 #
 # 1. Make the delay 8, then 15, with the same model and budget. How does the
-#    validation accuracy change? (Lesson 02 explains what you see.)
+#    validation accuracy change? (Lesson 02 explains what you see.) *Hint:* change
+#    `DELAY` at the top of section 6 and rerun from there; check it over seeds with
+#    `experiments.train_seeds`, as above.
 # 2. Replace `tanh` with `activation=None` in `SimpleRNNCell(16, activation=None)` and
-#    retrain. What happens to the loss, and why, given section 3?
-# 3. Re-run section 3 with $\rho = 1.0$. Is the linear recurrence stable?
+#    retrain. What happens to the loss, and why, given section 3? *Hint:* plot
+#    `history.history["loss"]` on a log scale and look for `nan`.
+# 3. Re-run section 3 with $\rho = 1.0$. Is the linear recurrence stable? *Hint:* the
+#    spectral radius bounds the growth only in the long run; print `lin[-1]` for
+#    60 and for 600 steps.
 # 4. Count the parameters of `model` by hand (cell and dense layer) and compare with
-#    `model.summary()`.
+#    `model.summary()`. *Hint:* the cell has $W$ (1 × 16), $U$ (16 × 16) and $b$ (16);
+#    the dense layer a (16 × 1) kernel and one bias.
 # 5. Lab 01 (`exercises/lab01`) asks you to write `rnn_step`, `rnn_forward` and a
 #    Keras cell of your own, with checks that tell you what went wrong.

@@ -535,12 +535,16 @@ plt.show()
 # 1. Repeat section 3 with $\rho = 1.0$ and inputs of scale 2 instead of 0.5. Why does
 #    the gradient now vanish faster? (Hint: $1 - h^2$.)
 # 2. In section 7, give the RNN 30 epochs instead of 10. Does the success rate at
-#    $T = 20$ and $T = 30$ change? At what cost in time?
+#    $T = 20$ and $T = 30$ change? At what cost in time? *Hint:* `runs.seconds` holds
+#    the training time; compare `runs.epochs_to("val_loss", threshold)` per seed.
 # 3. Compare orthogonal and Glorot initialisation at $T = 20$, where the tanh RNN
 #    sometimes learns. Is there a difference now? How many seeds would you need before
-#    you believe it (compare the difference of the medians with the spread)?
+#    you believe it (compare the difference of the medians with the spread)? *Hint:*
+#    pass `seeds=10` to `train_seeds` and print `experiments.spread(...)` for both.
 # 4. Write truncated BPTT for the *training* of a long sequence: split it into chunks of
-#    20 steps and use `keras.layers.RNN(..., stateful=True)`.
+#    20 steps and use `keras.layers.RNN(..., stateful=True)`. *Hint:* a stateful layer
+#    needs a fixed batch size (`keras.Input(batch_shape=...)`), `shuffle=False`, and
+#    `layer.reset_states()` between long sequences.
 # 5. Lab 02 (`exercises/lab02`) has you write `rnn_backward` and a gradient check yourself.
 #
 # **Next:** lesson 03 replaces the product of Jacobians by a sum: the LSTM cell state.

@@ -224,7 +224,12 @@ print("max |ours - keras.layers.LSTM| =", float(np.max(np.abs(ours(x_rand) - bui
 assert np.array_equal(ours(x_rand), builtin(x_rand))
 
 # %% [markdown]
-# And Keras, given the boss's hand-made weights, reaches the same decision:
+# And Keras, given the boss's hand-made weights, reaches the same decision. Two layer
+# options appear here for the first time: `return_state=True` makes the layer return
+# its final states as well as its output, here `[output, h_T, c_T]` (for the LSTM the
+# output is $h_T$ itself), and `initial_state=[h_0, c_0]`, passed when calling the
+# layer, starts the recurrence from given states instead of zeros. Lesson 11 uses the
+# pair to hand an encoder's final state to a decoder.
 
 # %%
 raise_layer = keras.layers.RNN(LSTMCell(2), return_state=True)
@@ -563,11 +568,14 @@ print([(w.path.split("/")[-1], tuple(w.shape)) for w in peephole.weights])
 # ## Exercises / going further
 #
 # 1. Change the boss's weights so that the forget gate keeps the old memory
-#    ($f \approx 1$). What is $C_t$ now, and why can it exceed 1?
+#    ($f \approx 1$). What is $C_t$ now, and why can it exceed 1? *Hint:* a large
+#    positive forget bias makes $\sigma \approx 1$; then $C_t = C_{t-1} + i_t \odot \tilde C_t$.
 # 2. Train the LSTM on the adding problem at $T = 100$ over 5 seeds. How many epochs
-#    does it need (`runs.epochs_to`)? Do all seeds get there?
+#    does it need (`runs.epochs_to`)? Do all seeds get there? *Hint:* raise `epochs`
+#    and keep an eye on `runs.seconds`; a longer $T$ also makes every epoch slower.
 # 3. In section 6, plot the output gate of the memory unit too. When does the cell
-#    *show* its memory? Is it the same on every seed?
+#    *show* its memory? Is it the same on every seed? *Hint:* `lstmcourse.trace`
+#    returns the gates as a dict; the output gate is under `"output_gate"`.
 # 4. Train `LSTMCell(32, peephole=True)` on the adding problem over 5 seeds; compare
 #    the success rate and the epochs to solve with section 5.
 # 5. Lab 03 (`exercises/lab03`) asks you to write `lstm_step` and an LSTM Keras cell.

@@ -329,6 +329,8 @@ plt.show()
 # 1. Repeat the race at $T = 100$ with 20 epochs. Which gated cell solves it first now,
 #    and on how many seeds?
 # 2. Give the SimpleRNN as many parameters as the LSTM (how many units?). Does it help?
+#    *Hint:* section 4's formulas: solve $u^2 + 3u + u \approx 4(u_0^2 + 3u_0 + u_0)$ for
+#    $u$ with $u_0 = 32$ and 2 input features (the Dense head adds $u + 1$).
 # 3. Give the GRU as many parameters as the LSTM (how many units?). Does it still solve
 #    the task first?
 # 4. Use `lstmcourse.trace` on a trained GRU (`runs["GRU"].model(0)`): does it have a

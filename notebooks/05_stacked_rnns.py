@@ -327,7 +327,18 @@ assert gru_on_top.count_params() == gru_by_hand
 # 2. Find the narrowest single layer that solves the task on at least 7 of 8 seeds in
 #    10 epochs. Compare its parameters and time with the 2 × 8 stack.
 # 3. Add a residual connection (`keras.layers.Add`) around the second layer of a
-#    3-layer stack (use the functional API).
+#    3-layer stack (use the functional API). *Hint:* the functional API calls layers
+#    on tensors and then names the model's inputs and outputs; a skip connection is
+#    just a tensor used twice:
+#
+#    ```python
+#    inputs = keras.Input((None, 1))
+#    h1 = keras.layers.RNN(SimpleRNNCell(8), return_sequences=True)(inputs)
+#    h2 = keras.layers.RNN(SimpleRNNCell(8), return_sequences=True)(h1)
+#    h2 = keras.layers.Add()([h1, h2])                  # the residual: h1 + layer2(h1)
+#    h3 = keras.layers.RNN(SimpleRNNCell(8), return_sequences=True)(h2)
+#    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h3))
+#    ```
 # 4. Lab 05 (`exercises/lab05`) asks you to build stacked and bidirectional models to
 #    given shapes.
 #

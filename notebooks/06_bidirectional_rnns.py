@@ -147,6 +147,17 @@ chance = float(max(np.mean(teddy_tags == 1), np.mean(teddy_tags == 2)))
 print(f"guessing the more frequent tag at 'teddy' scores {chance:.3f} on the validation set")
 
 
+# %% [markdown]
+# The tagger reads token ids, so its first layer is a `keras.layers.Embedding`: a
+# trainable table with one vector of 8 numbers per word id, looked up for every token
+# (batch, time) → (batch, time, 8). `mask_zero=True` declares id 0 as padding: the layer
+# also emits a mask, `False` at padded steps, which the recurrent layer and the loss
+# respect. The RNN returns its state at every step (`return_sequences=True`), and a
+# `Dense` layer with a softmax turns each state into three probabilities (O, PERSON,
+# TOY), one distribution per token. The targets are integer tags, not one-hot vectors,
+# so the loss is `sparse_categorical_crossentropy`: minus the log of the probability
+# given to the true tag, averaged over the unmasked tokens.
+
 # %%
 def tagger(bidirectional):
     rnn = keras.layers.RNN(LSTMCell(16), return_sequences=True)
@@ -268,7 +279,8 @@ assert moved["bidirectional LSTM"] == len(sentences), "the backward half read it
 #    on all five seeds?
 # 2. Give the unidirectional tagger a delay: predict the tag of token $t$ at step $t+1$
 #    (shift the targets). Does it solve the task now? What does this say about streaming
-#    with a small latency?
+#    with a small latency? *Hint:* `y_shifted = np.roll(y_train, 1, axis=1)` with the
+#    first column set to 0 (tag O), and the same for validation.
 # 3. Stack two bidirectional layers (lesson 05). What is the shape between them?
 # 4. Lab 05 (`exercises/lab05`) asks you to reach a target accuracy on this task within
 #    a time budget.

@@ -56,7 +56,18 @@ from lstmcourse import datasets, experiments
 # land in one split, so the test set holds films the model never saw), adapts a
 # `keras.layers.TextVectorization` on the training texts (lower-case, strip punctuation,
 # split on spaces, keep the 8,000 most frequent words) and pads or cuts every review to
-# 40 ids. Id 0 is padding, id 1 an unknown word. Which movies land in which split is
+# 40 ids. Id 0 is padding, id 1 an unknown word. In code that is
+#
+# ```python
+# vectorizer = keras.layers.TextVectorization(max_tokens=8000, output_sequence_length=40)
+# vectorizer.adapt(texts_train)          # builds the vocabulary from the training texts only
+# x_train = vectorizer(texts_train)      # (n, 40) int ids, padded with 0 at the end
+# vectorizer.get_vocabulary()            # '', '[UNK]', then words by frequency: id -> word
+# ```
+#
+# (the defaults lower-case, strip punctuation and split on whitespace), and the helper
+# returns the adapted layer as `reviews.vectorizer`, so new text can be encoded the
+# same way. Which movies land in which split is
 # drawn from the notebook's seed (`lstmcourse.notebook_seed()`), so rerunning the
 # notebook under another seed also reruns it on another split.
 
