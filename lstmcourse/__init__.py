@@ -22,7 +22,7 @@ from importlib import import_module
 
 from lstmcourse._setup import notebook_seed, setup_notebook
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["setup_notebook", "notebook_seed", "trace", "cells", "reference", "experiments", "diagrams",
            "generation", "attention", "__version__"]
 
