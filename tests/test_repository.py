@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.course_module import load_course
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
@@ -22,15 +24,6 @@ LESSONS = tracked_notebooks("notebooks", "*.ipynb")
 SOLUTIONS = tracked_notebooks("solutions", "**/*.ipynb")
 EXERCISES = tracked_notebooks("exercises", "**/*.ipynb")
 EXECUTED = LESSONS + SOLUTIONS  # notebooks whose stored outputs nbval compares
-
-
-def load_course():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    course = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course)
-    return course
 
 
 course = load_course()
