@@ -22,6 +22,12 @@
     python3 course.py instructor DIR
                                  # (instructors) an nbgrader course in DIR: the labs in
                                  # DIR/source, nbgrader_config.py in DIR (solutions/README.md)
+    python3 course.py lab-zh     # the learner's JupyterLab in Chinese (interface and the
+                                 # lessons of notebooks/zh-CN; README.zh-CN.md)
+    python3 course.py i18n extract|build [--check]|pending [NOTEBOOK ...]
+                                 # (translators) the Chinese edition: English text into
+                                 # locale/zh_CN/*.po, notebooks/zh-CN/ built from them,
+                                 # translated fraction and pending cells (tools/i18n.py)
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv. It is built from requirements/lock.txt (every
@@ -538,9 +544,43 @@ def cmd_instructor(args: list[str]) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------
+# The Chinese edition (issue 15): catalogues and builds in tools/i18n.py, a Chinese JupyterLab
+# ---------------------------------------------------------------------------------------
+
+def cmd_i18n(args: list[str]) -> int:
+    """(translators) `i18n extract`, `i18n build [--check]`, `i18n pending`: tools/i18n.py in the course env."""
+    py = ensure_env()
+    return subprocess.call([str(py), str(ROOT / "tools" / "i18n.py"), *args], cwd=ROOT, env=child_env())
+
+
+ZH_LOCALE_SETTING = ("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
+
+
+def chinese_lab_args(venv_dir: Path = VENV) -> list[str]:
+    """JupyterLab options for `course.py lab-zh`: its own settings folder, whose interface language
+    starts as zh_CN (jupyterlab-language-pack-zh-CN), opened on notebooks/zh-CN.
+
+    The folder is written once: a language the learner later picks in Settings → Language stays.
+    """
+    settings = venv_dir / "etc" / "lstmcourse-zh-CN-settings"
+    plugin = settings.joinpath(*ZH_LOCALE_SETTING)
+    if not plugin.exists():
+        plugin.parent.mkdir(parents=True, exist_ok=True)
+        plugin.write_text(json.dumps({"locale": "zh_CN"}, indent=1) + "\n", encoding="utf-8")
+    return [f"--LabApp.user_settings_dir={settings}", "--ServerApp.default_url=/lab/tree/notebooks/zh-CN"]
+
+
+def cmd_lab_zh(args: list[str]) -> int:
+    """The learner's JupyterLab (as `lab`) with a Chinese interface, opened on the Chinese lessons."""
+    ensure_env()
+    return cmd_lab([*chinese_lab_args(), *args])
+
+
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
             "reseed": cmd_reseed, "lock": cmd_lock, "sync-links": cmd_sync_links,
-            "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor}
+            "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
+            "i18n": cmd_i18n, "lab-zh": cmd_lab_zh}
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,252 @@
+"""The Chinese edition (tools/i18n.py): catalogues, builds, and staleness that is never silent."""
+import doctest
+import importlib.util
+import json
+import shutil
+import sys
+import tomllib
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests.course_module import load_course
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_i18n():
+    spec = importlib.util.spec_from_file_location("lstmcourse_i18n", ROOT / "tools" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+i18n = load_i18n()
+BUILT = sorted((ROOT / "notebooks" / i18n.LANG_DIR).glob(i18n.LESSON_GLOB))
+CATALOGUES = sorted((ROOT / "locale" / i18n.LOCALE).glob("*.po"))
+
+
+def rel(path):
+    return path.relative_to(ROOT).as_posix()
+
+
+def english(zh_notebook):
+    return ROOT / "notebooks" / zh_notebook.name
+
+
+# ---------------------------------------------------------------------------------------
+# The splitter
+# ---------------------------------------------------------------------------------------
+
+def test_doctests():
+    assert doctest.testmod(i18n).failed == 0
+
+
+def test_blocks_keep_lists_tables_fences_and_math_whole():
+    source = ("# Title\n\nFirst line\nsecond line of one paragraph.\n\n"
+              "1. one\n2. two\n\n   still item two\n\n"
+              "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+              "```python\nx = 1\n\ny = 2\n```\n\n"
+              "$$\na = b\n\n+ c\n$$\n\n"
+              "> a quote\n> on two lines\n\n"
+              "[![Open In Colab](https://x/badge.svg)](https://x/nb.ipynb)\n")
+    blocks = i18n.split_blocks(source)
+    assert [b.text for b in blocks] == [
+        "# Title", "First line\nsecond line of one paragraph.",
+        "1. one\n2. two\n\n   still item two", "| a | b |\n|---|---|\n| 1 | 2 |",
+        "```python\nx = 1\n\ny = 2\n```", "$$\na = b\n\n+ c\n$$", "> a quote\n> on two lines",
+        "[![Open In Colab](https://x/badge.svg)](https://x/nb.ipynb)"]
+    assert [b.translatable for b in blocks] == [True, True, True, True, False, False, True, False]
+
+
+def test_replace_blocks_changes_only_the_named_blocks():
+    source = "# Title\n\nSome text.\n\n$$x$$\n\nMore text.\n"
+    assert i18n.replace_blocks(source, {}) == source
+    assert i18n.replace_blocks(source, {0: "# 标题", 3: "更多文字。\n第二行。"}) == \
+        "# 标题\n\nSome text.\n\n$$x$$\n\n更多文字。\n第二行。\n"
+
+
+def test_bad_input_is_named():
+    with pytest.raises(TypeError, match=r"Received: source=\['a'\]"):
+        i18n.split_blocks(["a"])
+
+
+# ---------------------------------------------------------------------------------------
+# The committed Chinese notebooks
+# ---------------------------------------------------------------------------------------
+
+def test_every_catalogue_has_a_lesson_and_a_build():
+    assert CATALOGUES, "no catalogue in locale/zh_CN"
+    for po in CATALOGUES:
+        assert (ROOT / "notebooks" / (po.stem + ".ipynb")).exists(), f"{rel(po)} has no English lesson"
+        assert (ROOT / "notebooks" / i18n.LANG_DIR / (po.stem + ".ipynb")).exists(), \
+            f"{rel(po)} is not built: python3 course.py i18n build"
+    assert {p.stem for p in BUILT} == {p.stem for p in CATALOGUES}
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=rel)
+def test_catalogue_is_extracted_from_the_current_english(po, tmp_path):
+    """The .po holds exactly the English lesson's text (re-extracting changes nothing)."""
+    name = po.stem + ".ipynb"
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / name, tmp_path / "notebooks" / name)
+    (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
+    shutil.copy(po, tmp_path / "locale" / i18n.LOCALE / po.name)
+    i18n.extract(tmp_path / "notebooks" / name, root=tmp_path)
+    assert (tmp_path / "locale" / i18n.LOCALE / po.name).read_text(encoding="utf-8") == \
+        po.read_text(encoding="utf-8"), f"run: python3 course.py i18n extract notebooks/{name}"
+
+
+@pytest.mark.parametrize("path", BUILT, ids=rel)
+def test_built_notebook_is_up_to_date(path):
+    """CI catches a forgotten rebuild: the stored Chinese notebook is the build of English + .po."""
+    built, _ = i18n.build(english(path))
+    assert path.read_text(encoding="utf-8") == i18n.dumps(built), \
+        f"out of date: python3 course.py i18n build {rel(english(path))}"
+
+
+@pytest.mark.parametrize("path", BUILT, ids=rel)
+def test_code_outputs_and_metadata_equal_the_english(path):
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    en = json.loads(english(path).read_text(encoding="utf-8"))
+    assert zh["metadata"] == en["metadata"] and zh["nbformat"] == en["nbformat"]
+    assert [(c["cell_type"], c.get("id")) for c in zh["cells"]] == [(c["cell_type"], c.get("id")) for c in en["cells"]]
+    for z, e in zip(zh["cells"], en["cells"]):
+        if e["cell_type"] == "code":
+            assert z == e
+        else:
+            assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
+
+
+@pytest.mark.parametrize("path", BUILT, ids=rel)
+def test_chinese_lesson_links_terminology_and_its_own_colab_badge(path):
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    first = "".join(zh["cells"][0]["source"])
+    assert "](terminology.md)" in first
+    course = load_course()
+    assert f"({course.colab_prefix()}notebooks/{i18n.LANG_DIR}/{path.name})" in first
+    assert (ROOT / "notebooks" / i18n.LANG_DIR / "terminology.md").exists()
+
+
+def test_translated_fraction_is_reported():
+    """Per notebook: the translated fraction (shown in pytest's warnings summary, even under xdist)."""
+    statuses = [i18n.build(english(p))[1] for p in BUILT]
+    table = i18n.format_status(statuses, cells=False)
+    for s in statuses:
+        assert 0.0 <= s.fraction <= 1.0 and s.messages > 0
+        assert s.name in table
+    warnings.warn(UserWarning("Chinese edition, translated fraction per notebook:\n" + table))
+
+
+# ---------------------------------------------------------------------------------------
+# Staleness on a copy: one English sentence changes, exactly that cell becomes pending
+# ---------------------------------------------------------------------------------------
+
+def _copy_course(tmp_path, name="01_rnn_cell.ipynb"):
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / name, tmp_path / "notebooks" / name)
+    (tmp_path / "notebooks" / "glossary.md").write_text("# Glossary\n")
+    return tmp_path / "notebooks" / name
+
+
+def _translate_everything(root, notebook):
+    """Stand in for a translator: every message gets a (fake) translation, none fuzzy."""
+    cat = i18n.extract(notebook, root=root)
+    for message in cat:
+        if message.id:
+            message.string = "译文：" + message.id.replace("\n", " ")[:30]
+            message.flags.discard("fuzzy")
+    i18n.write_catalog(cat, i18n.po_path(notebook, root))
+
+
+def test_changing_one_english_sentence_makes_exactly_that_cell_pending(tmp_path, capsys):
+    notebook = _copy_course(tmp_path)
+    _translate_everything(tmp_path, notebook)
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built, status = i18n.build(notebook, root=tmp_path)
+    assert status.fraction == 1.0 and status.pending_cells == []
+    assert i18n.PENDING_NOTE not in json.dumps(built, ensure_ascii=False)
+    assert i18n.main(["build", "--check"], root=tmp_path) == 0
+
+    # One English sentence changes, in one cell.
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    target = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown" and i > 0
+                  and "cannot tell these apart" in "".join(c["source"]))
+    old = "".join(nb["cells"][target]["source"])
+    nb["cells"][target]["source"] = old.replace("cannot tell these apart", "cannot distinguish them")
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    # Without a rebuild, the check fails (the CI test of the real notebooks does the same).
+    assert i18n.main(["build", "--check"], root=tmp_path) == 1
+    assert "notebooks/zh-CN/01_rnn_cell.ipynb" in capsys.readouterr().out
+
+    cat = i18n.extract(notebook, root=tmp_path)
+    fuzzy = [m for m in cat if m.id and m.fuzzy]
+    assert len(fuzzy) == 1 and "cannot distinguish them" in fuzzy[0].id
+    assert "cannot tell these apart" in fuzzy[0].previous_id[0]          # `#| msgid`, like msgmerge
+    assert fuzzy[0].string.startswith("译文：")                           # the old translation is kept
+    po_text = i18n.po_path(notebook, tmp_path).read_text(encoding="utf-8")
+    assert "#, fuzzy" in po_text and '#| msgid "' in po_text
+
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built, status = i18n.build(notebook, root=tmp_path)
+    assert [c.index for c in status.pending_cells] == [target]
+    cells = built["cells"]
+    pending = [i for i, c in enumerate(cells) if i18n.PENDING_NOTE in "".join(c["source"])]
+    assert pending == [target]
+    assert "cannot distinguish them" in "".join(cells[target]["source"])  # the English, not a stale translation
+    capsys.readouterr()
+    assert i18n.main(["pending"], root=tmp_path) == 0
+    listing = capsys.readouterr().out
+    assert f"pending: 01_rnn_cell cell {target} " in listing
+    assert listing.count("pending: ") == 1
+
+
+def test_missing_catalogue_shows_english_with_the_note(tmp_path):
+    notebook = _copy_course(tmp_path)
+    built, status = i18n.build(notebook, root=tmp_path)
+    markdown = [c for c in built["cells"] if c["cell_type"] == "markdown"]
+    assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown)
+    assert all("".join(c["source"]).startswith(i18n.PENDING_NOTE) for c in markdown)
+
+
+def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
+    english_dir = tmp_path
+    (english_dir / "glossary.md").write_text("x")
+    text = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/02_bptt.ipynb) "
+            "[next](03_lstm_gates.ipynb) [g](glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
+    assert i18n.fix_links(text, english_dir) == (
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/zh-CN/02_bptt.ipynb) "
+        "[next](03_lstm_gates.ipynb) [g](../glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
+
+
+# ---------------------------------------------------------------------------------------
+# Commands and environment
+# ---------------------------------------------------------------------------------------
+
+def test_course_py_commands_and_chinese_lab_settings(tmp_path):
+    course = load_course()
+    assert {"i18n", "lab-zh"} <= set(course.COMMANDS)
+    args = course.chinese_lab_args(tmp_path)
+    settings = tmp_path / "etc" / "lstmcourse-zh-CN-settings"
+    assert args[0] == f"--LabApp.user_settings_dir={settings}"
+    plugin = settings.joinpath(*course.ZH_LOCALE_SETTING)
+    assert json.loads(plugin.read_text()) == {"locale": "zh_CN"}
+    plugin.write_text('{"locale": "en"}')  # the learner switched back: kept
+    course.chinese_lab_args(tmp_path)
+    assert json.loads(plugin.read_text()) == {"locale": "en"}
+
+
+def test_language_pack_is_a_dev_pin():
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"]
+    assert any(p.lower().startswith("jupyterlab-language-pack-zh-cn==") for p in dev)
+
+
+def test_chinese_notebooks_are_not_collected_by_nbval():
+    import conftest  # the repository root's conftest.py
+
+    assert "notebooks/zh-CN/*" in conftest.collect_ignore_glob

@@ -1,0 +1,409 @@
+"""The Chinese edition: gettext catalogues for the lessons' markdown, and the notebooks built from them.
+
+    python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po
+    python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/
+    python tools/i18n.py pending [NOTEBOOK ...]         # translated fraction, pending cells
+
+(`python3 course.py i18n extract|build|pending` runs the same in the course environment.)
+
+How it works, in the gettext workflow of the Python and Django documentation:
+
+* Every markdown cell of an English lesson is cut into top-level CommonMark blocks by
+  markdown-it-py (paragraph, heading, whole list, whole table, whole block quote; display
+  math `$$...$$` and code fences are not text and stay as they are). One block is one
+  message: msgid = the English block, msgstr = its translation. A block without words of its
+  own (a Colab badge, an image, a formula) is not extracted.
+* `extract` merges the new English text into the notebook's catalogue the way `msgmerge`
+  does (Babel's `Catalog.update`): a block whose English changed keeps its old translation
+  but is marked `#, fuzzy` with the old English as `#| msgid` (previous msgid); a block that
+  disappeared becomes obsolete (`#~`). Outside translators can edit the .po with Poedit,
+  Weblate, Lokalize...: clear the fuzzy flag once the translation matches the English.
+* `build` writes notebooks/zh-CN/NN_name.ipynb: the English notebook with every markdown
+  cell translated. Code cells, outputs, attachments and metadata are copied unchanged. A
+  markdown cell with any block untranslated or fuzzy is shown in English, under a visible
+  "翻译待更新 (translation pending)" note, never with a translation that no longer matches.
+  The first cell links the terminology page; the Colab badge points at the Chinese notebook;
+  relative links to files that have no Chinese twin get a `../`.
+* `pending` prints, per notebook, the translated fraction of messages and cells and the
+  pending cells (by cell id and first words).
+
+Only Babel (catalogues) and markdown-it-py + mdit-py-plugins (splitting) are needed; all three
+are in the course environment already (Jupyter and jupytext depend on them). mdpo was the
+first choice of splitter, but its parser pymd4c publishes no wheels (sdist only, needing the md4c
+C library), so it cannot go into the wheels-only lock; markdown-it-py is the CommonMark parser
+that jupytext and MyST use.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = "zh_CN"
+LANG_DIR = "zh-CN"
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+PENDING_NOTE = ("> **翻译待更新 (translation pending)**：这一格的英文原文是新写的或改过了，"
+                "中文译文还没有跟上，下面先显示英文原文。")
+TERMINOLOGY_NOTE = "> 📖 中英术语对照（本课程、英文原文与《动手学深度学习》的译名）见[术语表](terminology.md)。"
+# A fixed date keeps the .po files byte-stable between runs (a changing header would make every
+# extract a diff); the real history of each translation is in git.
+FIXED_DATE = datetime.datetime(2026, 11, 29, tzinfo=datetime.timezone.utc)
+HEADER = ("# Simplified Chinese translation of the lstmcourse lesson {name}.\n"
+          "# Generated from notebooks/{name}.ipynb by `python3 course.py i18n extract`;\n"
+          "# edit the msgstr lines only. This file is distributed under the MIT licence.\n#")
+
+_PARSER = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True)
+_NOT_TEXT = {"fence", "code_block", "math_block", "math_block_label", "hr", "html_block"}
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+# ---------------------------------------------------------------------------------------
+# Cutting markdown into blocks
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level markdown block of a cell: lines [start, end) of the cell's source."""
+    start: int
+    end: int
+    text: str
+    translatable: bool
+
+
+def _has_words(tokens) -> bool:
+    """True if some text outside images, code and math has a Latin letter (a word to translate)."""
+    for tok in tokens:
+        if tok.type == "inline":
+            for child in tok.children or []:
+                if child.type == "text" and _LETTER.search(child.content):
+                    return True
+    return False
+
+
+def split_blocks(source: str) -> list[Block]:
+    """Cut markdown into its top-level blocks (CommonMark, with tables and $$ math).
+
+    A list, a table, a block quote or a display formula stays one block; blank lines
+    between blocks are not part of any block.
+
+    Args:
+        source: the markdown text of one cell.
+
+    Returns:
+        The blocks in order, each with its line range, text and whether it has words to translate.
+
+    Example:
+        >>> blocks = split_blocks("# Title\\n\\nSome *text*.\\n\\n- a\\n- b\\n\\n$$x^2$$\\n")
+        >>> [(b.text, b.translatable) for b in blocks]
+        [('# Title', True), ('Some *text*.', True), ('- a\\n- b', True), ('$$x^2$$', False)]
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"split_blocks expects the markdown source as a str. Received: source={source!r}")
+    lines = source.splitlines()
+    tokens = _PARSER.parse(source)
+    blocks, i = [], 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.level != 0 or tok.map is None:
+            i += 1
+            continue
+        j = i
+        if tok.nesting == 1:  # walk to the matching close token
+            depth = 0
+            for j in range(i, len(tokens)):
+                depth += tokens[j].nesting
+                if depth == 0:
+                    break
+        start, end = tok.map
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        inner = tokens[i:j + 1]
+        words = tok.type not in _NOT_TEXT and _has_words(inner)
+        blocks.append(Block(start, end, "\n".join(lines[start:end]), words))
+        i = j + 1
+    return blocks
+
+
+def replace_blocks(source: str, replacements: dict[int, str]) -> str:
+    """The cell source with block number k replaced by replacements[k]; everything else kept."""
+    lines = source.splitlines()
+    out, pos = [], 0
+    for k, block in enumerate(split_blocks(source)):
+        out += lines[pos:block.start]
+        out += replacements[k].split("\n") if k in replacements else lines[block.start:block.end]
+        pos = block.end
+    out += lines[pos:]
+    text = "\n".join(out)
+    return text + "\n" if source.endswith("\n") else text
+
+
+# ---------------------------------------------------------------------------------------
+# Catalogues
+# ---------------------------------------------------------------------------------------
+
+def cell_source(cell) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def read_notebook(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def po_path(notebook: Path, root: Path = ROOT) -> Path:
+    return root / "locale" / LOCALE / (Path(notebook).stem + ".po")
+
+
+def zh_path(notebook: Path, root: Path = ROOT) -> Path:
+    return root / "notebooks" / LANG_DIR / Path(notebook).name
+
+
+def template(notebook: Path) -> Catalog:
+    """The catalogue template (like a .pot) of one English notebook: one message per text block."""
+    nb = read_notebook(notebook)
+    name = Path(notebook).stem
+    cat = Catalog(locale=LOCALE, project="lstmcourse", version=name,
+                  msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
+                  last_translator="lstmcourse translators", header_comment=HEADER.format(name=name),
+                  creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
+                  language_team="Chinese (Simplified)", charset="utf-8")
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for block in split_blocks(cell_source(cell)):
+            if block.translatable:
+                location = (f"notebooks/{Path(notebook).name}#{cell.get('id', '')}", None)
+                if block.text in cat:
+                    cat[block.text].locations.append(location)
+                else:
+                    cat.add(block.text, "", locations=[location])
+    return cat
+
+
+def load_catalog(path: Path) -> Catalog:
+    with open(path, "rb") as f:
+        return read_po(f, locale=LOCALE)
+
+
+def _drop_format_flags(match) -> str:
+    flags = [f for f in match.group(1).split(", ") if not f.endswith("-format")]
+    return "#, " + ", ".join(flags) if flags else "\0"
+
+
+def write_catalog(cat: Catalog, path: Path) -> None:
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0, include_previous=True, include_lineno=False)
+    text = buf.getvalue().decode("utf-8")
+    text = re.sub(r'"Generated-By: Babel [^"]*\\n"\n', "", text)  # no tool version in the file
+    # Babel flags any text with braces or percent signs as a Python format string; these are
+    # formulas and prose, so drop those flags (translators' tools would check them as formats).
+    text = re.sub(r"^#, (.*)$", _drop_format_flags, text, flags=re.M).replace("\0\n", "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def extract(notebook: Path, root: Path = ROOT) -> Catalog:
+    """Merge the notebook's English text into its catalogue (msgmerge semantics); write and return it."""
+    tmpl = template(notebook)
+    path = po_path(notebook, root)
+    if path.exists():
+        cat = load_catalog(path)
+        cat.update(tmpl, update_creation_date=False)
+        cat.header_comment = tmpl.header_comment
+        cat.revision_date = FIXED_DATE
+    else:
+        cat = tmpl
+    write_catalog(cat, path)
+    return cat
+
+
+def translation(cat: Catalog | None, msgid: str) -> str | None:
+    """The usable translation of msgid: None when missing, empty or fuzzy."""
+    if cat is None:
+        return None
+    message = cat.get(msgid)
+    if message is None or not message.string or message.fuzzy:
+        return None
+    return message.string
+
+
+# ---------------------------------------------------------------------------------------
+# Building the Chinese notebook
+# ---------------------------------------------------------------------------------------
+
+BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/)notebooks/"
+                   r"(\d\d_[\w.-]+\.ipynb)")
+MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+
+
+def fix_links(text: str, english_dir: Path) -> str:
+    """Badge -> the Chinese notebook; relative links to files without a Chinese twin -> ../file."""
+    text = BADGE.sub(rf"\1notebooks/{LANG_DIR}/\2", text)
+
+    def relink(match):
+        target = match.group(2)
+        path = target.split("#")[0]
+        if (not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith(("/", "#", "../"))
+                or re.fullmatch(r"\d\d_[\w.-]+\.ipynb", path) or path == "terminology.md"):
+            return match.group(0)  # absolute, anchor, a lesson (it has a Chinese twin), or ours
+        if (english_dir / path).exists():
+            return f"{match.group(1)}../{target}{match.group(3)}"
+        return match.group(0)
+
+    return MD_LINK.sub(relink, text)
+
+
+@dataclass
+class CellStatus:
+    index: int
+    cell_id: str
+    messages: int
+    translated: int
+
+    @property
+    def pending(self) -> bool:
+        return self.translated < self.messages
+
+
+@dataclass
+class NotebookStatus:
+    name: str
+    cells: list[CellStatus] = field(default_factory=list)
+
+    @property
+    def messages(self) -> int:
+        return sum(c.messages for c in self.cells)
+
+    @property
+    def translated(self) -> int:
+        return sum(c.translated for c in self.cells)
+
+    @property
+    def fraction(self) -> float:
+        return self.translated / self.messages if self.messages else 1.0
+
+    @property
+    def pending_cells(self) -> list[CellStatus]:
+        return [c for c in self.cells if c.pending]
+
+
+def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
+    """The Chinese notebook (as JSON) built from the English one and its catalogue, and its status."""
+    notebook = Path(notebook)
+    nb = read_notebook(notebook)
+    path = po_path(notebook, root)
+    cat = load_catalog(path) if path.exists() else None
+    out = copy.deepcopy(nb)
+    status = NotebookStatus(notebook.stem)
+    first_markdown = True
+    for index, cell in enumerate(out["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        source = cell_source(cell)
+        blocks = split_blocks(source)
+        wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
+        done = {k: translation(cat, b.text) for k, b in wanted.items()}
+        done = {k: t for k, t in done.items() if t is not None}
+        status.cells.append(CellStatus(index, cell.get("id", ""), len(wanted), len(done)))
+        if len(done) == len(wanted):
+            text = replace_blocks(source, done)
+        else:
+            text = PENDING_NOTE + "\n\n" + source
+        text = fix_links(text, notebook.parent)
+        if first_markdown:
+            text = text.rstrip("\n") + "\n\n" + TERMINOLOGY_NOTE
+            first_markdown = False
+        cell["source"] = text.splitlines(keepends=True)
+    return out, status
+
+
+def dumps(nb: dict) -> str:
+    """The same JSON layout as course.py's notebooks (indent 1, UTF-8 kept), so diffs stay small."""
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def lessons(root: Path = ROOT) -> list[Path]:
+    """The numbered English lessons that have a catalogue."""
+    return sorted(p for p in (root / "notebooks").glob(LESSON_GLOB) if po_path(p, root).exists())
+
+
+def format_status(statuses: list[NotebookStatus], cells: bool = True) -> str:
+    lines = ["notebook                          messages  translated  cells pending"]
+    for s in statuses:
+        lines.append(f"{s.name:<34}{s.messages:>8}  {s.fraction:>9.0%}  {len(s.pending_cells):>6}")
+    for s in statuses if cells else []:
+        for c in s.pending_cells:
+            lines.append(f"  pending: {s.name} cell {c.index} (id {c.cell_id}): "
+                         f"{c.translated}/{c.messages} blocks translated")
+    return "\n".join(lines)
+
+
+def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
+    if not args:
+        return sorted((root / "notebooks").glob(LESSON_GLOB)) if all_english else lessons(root)
+    paths = []
+    for a in args:
+        p = Path(a)
+        if not p.is_absolute():
+            p = (Path.cwd() / p) if (Path.cwd() / p).exists() else root / p
+        if p.parent.name == LANG_DIR:  # notebooks/zh-CN/X.ipynb means its English source
+            p = p.parent.parent / p.name
+        if p.suffix != ".ipynb" or not p.exists():
+            raise SystemExit(f"i18n: expected an English lesson notebook. Received: {a!r}")
+        paths.append(p)
+    return paths
+
+
+def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
+    parser = argparse.ArgumentParser(prog="course.py i18n", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_extract = sub.add_parser("extract", help="merge English text into locale/zh_CN/*.po")
+    p_build = sub.add_parser("build", help="write notebooks/zh-CN/*.ipynb from English + .po")
+    p_build.add_argument("--check", action="store_true", help="write nothing; fail if a build is out of date")
+    p_pending = sub.add_parser("pending", help="translated fraction and pending cells per notebook")
+    for p in (p_extract, p_build, p_pending):
+        p.add_argument("notebooks", nargs="*")
+    args = parser.parse_args(argv)
+
+    if args.command == "extract":
+        for nb in _resolve(args.notebooks, root, all_english=True):
+            cat = extract(nb, root)
+            fuzzy = sum(1 for m in cat if m.id and m.fuzzy)
+            empty = sum(1 for m in cat if m.id and not m.string)
+            print(f"{po_path(nb, root).relative_to(root).as_posix()}: {sum(1 for m in cat if m.id)} messages, "
+                  f"{fuzzy} fuzzy, {empty} untranslated, {len(cat.obsolete)} obsolete")
+        return 0
+    if args.command == "build":
+        stale = []
+        for nb in _resolve(args.notebooks, root, all_english=False):
+            built, _ = build(nb, root)
+            target = zh_path(nb, root)
+            text = dumps(built)
+            current = target.read_text(encoding="utf-8") if target.exists() else None
+            if current != text:
+                stale.append(target.relative_to(root).as_posix())
+                if not args.check:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+        verb = "out of date" if args.check else "written"
+        print(f"{len(stale)} Chinese notebook(s) {verb}" + "".join(f"\n  {s}" for s in stale))
+        return 1 if (args.check and stale) else 0
+    statuses = [build(nb, root)[1] for nb in _resolve(args.notebooks, root, all_english=False)]
+    print(format_status(statuses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
