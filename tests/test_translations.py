@@ -2,6 +2,7 @@
 import doctest
 import importlib.util
 import json
+import re
 import shutil
 import sys
 import tomllib
@@ -250,3 +251,45 @@ def test_chinese_notebooks_are_not_collected_by_nbval():
     import conftest  # the repository root's conftest.py
 
     assert "notebooks/zh-CN/*" in conftest.collect_ignore_glob
+
+
+# ---------------------------------------------------------------------------------------
+# The translations themselves: formulas and code unchanged, markup intact
+# ---------------------------------------------------------------------------------------
+
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+
+
+def _inline(text, kinds):
+    """The contents of the inline tokens of the given kinds (math, code...), and the emphasis count."""
+    found, emphasis = [], 0
+    for tok in i18n._PARSER.parse(text):
+        if tok.type in ("math_block", "fence"):
+            found.append(tok.content.strip())
+        for child in tok.children or []:
+            if child.type in kinds:
+                found.append(child.content.replace("\t", "\\t"))  # 01's table has a tab for \t(anh)
+            emphasis += child.type in ("strong_open", "em_open")
+    return sorted(found), emphasis
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=rel)
+def test_translations_keep_formulas_code_and_emphasis(po):
+    """Formulas and inline code are copied unchanged; bold/italic did not break on CJK punctuation."""
+    problems = []
+    for message in i18n.load_catalog(po):
+        if not message.id or not message.string:
+            continue
+        en_math, en_emph = _inline(message.id, ("math_inline", "math_inline_double"))
+        zh_math, zh_emph = _inline(message.string, ("math_inline", "math_inline_double"))
+        if en_math != zh_math:
+            problems.append(f"formulas differ: {message.id[:40]!r}: {en_math} vs {zh_math}")
+        en_code, _ = _inline(message.id, ("code_inline",))
+        zh_code, _ = _inline(message.string, ("code_inline",))
+        if not set(en_code) <= set(zh_code):
+            problems.append(f"inline code lost: {message.id[:40]!r}: {set(en_code) - set(zh_code)}")
+        if zh_emph < en_emph:
+            problems.append(f"emphasis lost (CJK punctuation next to * ?): {message.string[:40]!r}")
+        if re.search(rf"[{CJK}]\n[ \t]*[{CJK}]", message.string):
+            problems.append(f"line break between Chinese characters (renders as a space): {message.string[:40]!r}")
+    assert not problems, "\n".join(problems)
