@@ -568,7 +568,7 @@ def chinese_lab_args(venv_dir: Path = VENV) -> list[str]:
     if not plugin.exists():
         plugin.parent.mkdir(parents=True, exist_ok=True)
         plugin.write_text(json.dumps({"locale": "zh_CN"}, indent=1) + "\n", encoding="utf-8")
-    return [f"--LabApp.user_settings_dir={settings}", "--ServerApp.default_url=/lab/tree/notebooks/zh-CN"]
+    return [f"--LabApp.user_settings_dir={settings}", "--LabApp.default_url=/lab/tree/notebooks/zh-CN"]
 
 
 def cmd_lab_zh(args: list[str]) -> int:

@@ -234,7 +234,7 @@ def test_course_py_commands_and_chinese_lab_settings(tmp_path):
     assert {"i18n", "lab-zh"} <= set(course.COMMANDS)
     args = course.chinese_lab_args(tmp_path)
     settings = tmp_path / "etc" / "lstmcourse-zh-CN-settings"
-    assert args[0] == f"--LabApp.user_settings_dir={settings}"
+    assert args == [f"--LabApp.user_settings_dir={settings}", "--LabApp.default_url=/lab/tree/notebooks/zh-CN"]
     plugin = settings.joinpath(*course.ZH_LOCALE_SETTING)
     assert json.loads(plugin.read_text()) == {"locale": "zh_CN"}
     plugin.write_text('{"locale": "en"}')  # the learner switched back: kept
@@ -293,3 +293,16 @@ def test_translations_keep_formulas_code_and_emphasis(po):
         if re.search(rf"[{CJK}]\n[ \t]*[{CJK}]", message.string):
             problems.append(f"line break between Chinese characters (renders as a space): {message.string[:40]!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_readme_zh_lists_every_chinese_lesson_with_its_badge():
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    course = load_course()
+    assert "python3 course.py lab-zh" in readme and "python3 course.py test" in readme
+    assert "Settings → Language" in readme and "terminology.md" in readme
+    for path in BUILT:
+        assert f"](notebooks/{i18n.LANG_DIR}/{path.name})" in readme, path.name
+        assert f"({course.colab_prefix()}notebooks/{i18n.LANG_DIR}/{path.name})" in readme, path.name
+    badges = re.findall(r"https://colab\.research\.google\.com/github/\S+?\.ipynb", readme)
+    assert badges and all(b.startswith(course.colab_prefix()) for b in badges), "run: python3 course.py i18n build"
+    assert not i18n.sync_readme(ROOT, check=True)

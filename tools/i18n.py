@@ -366,6 +366,24 @@ def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
     return paths
 
 
+def sync_readme(root: Path = ROOT, check: bool = False) -> bool:
+    """Point README.zh-CN.md's Colab badges at the repository and tag of pyproject.toml, with
+    course.py's own sync_links_text (the mechanism of `course.py sync-links`). True if it changed."""
+    readme = root / "README.zh-CN.md"
+    if not readme.exists() or not (root / "course.py").exists():
+        return False
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lstmcourse_course_py", root / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    text = readme.read_text(encoding="utf-8")
+    new = course.sync_links_text(text, root)
+    if new != text and not check:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(prog="course.py i18n", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -397,6 +415,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
                 if not args.check:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(text, encoding="utf-8")
+        if not args.notebooks and sync_readme(root, check=args.check):
+            stale.append("README.zh-CN.md")
         verb = "out of date" if args.check else "written"
         print(f"{len(stale)} Chinese notebook(s) {verb}" + "".join(f"\n  {s}" for s in stale))
         return 1 if (args.check and stale) else 0
