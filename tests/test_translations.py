@@ -138,6 +138,9 @@ def test_translated_fraction_is_reported():
     for s in statuses:
         assert 0.0 <= s.fraction <= 1.0 and s.messages > 0
         assert s.name in table
+    missing = sorted(p.stem for p in (ROOT / "notebooks").glob(i18n.LESSON_GLOB))
+    missing = [name for name in missing if name not in {p.stem for p in BUILT}]
+    table += "".join(f"\n{name:<34}{'-':>8}  {0:>9.0%}  (no catalogue yet)" for name in missing)
     warnings.warn(UserWarning("Chinese edition, translated fraction per notebook:\n" + table))
 
 
@@ -306,3 +309,27 @@ def test_readme_zh_lists_every_chinese_lesson_with_its_badge():
     badges = re.findall(r"https://colab\.research\.google\.com/github/\S+?\.ipynb", readme)
     assert badges and all(b.startswith(course.colab_prefix()) for b in badges), "run: python3 course.py i18n build"
     assert not i18n.sync_readme(ROOT, check=True)
+
+
+def test_course_py_i18n_runs_the_tool(monkeypatch, capsys, tmp_path):
+    """`python3 course.py i18n pending` runs tools/i18n.py (here with this Python instead of .venv's)."""
+    import subprocess
+
+    course = load_course()
+    monkeypatch.setattr(course, "ensure_env", lambda *a, **k: Path(sys.executable))
+    out = tmp_path / "out.txt"
+    real_call = subprocess.call
+
+    def call(cmd, **kwargs):
+        with open(out, "w") as f:
+            return real_call(cmd, stdout=f, **kwargs)
+
+    monkeypatch.setattr(course.subprocess, "call", call)
+    assert course.main(["i18n", "pending"]) == 0
+    listing = out.read_text(encoding="utf-8")
+    for path in BUILT:
+        assert path.stem in listing
+    english_only = sorted(set((ROOT / "notebooks").glob(i18n.LESSON_GLOB)) - set(english(p) for p in BUILT))
+    for path in english_only:
+        assert f"not started: {path.stem}" in listing
+    assert course.main(["i18n", "build", "--check"]) == 0

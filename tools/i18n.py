@@ -422,6 +422,10 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 1 if (args.check and stale) else 0
     statuses = [build(nb, root)[1] for nb in _resolve(args.notebooks, root, all_english=False)]
     print(format_status(statuses))
+    if not args.notebooks:  # English lessons nobody has started: no catalogue yet
+        for nb in sorted(set((root / "notebooks").glob(LESSON_GLOB)) - set(lessons(root))):
+            print(f"  not started: {nb.stem} (no catalogue; run: python3 course.py i18n extract "
+                  f"notebooks/{nb.name})")
     return 0
 
 
