@@ -152,7 +152,7 @@ assert split_diff < 1e-12
 # | | this course, Keras (and d2l.ai's minibatch formulas) | colah's blog, the source articles, many papers |
 # |---|---|---|
 # | vectors are | **rows**: one example per row of a (batch, features) matrix | **columns** |
-# | one step | $h_t = 	anh(x_t W + h_{t-1} U + b)$ | $h_t = 	anh(W \cdot [h_{t-1}, x_t] + b)$ or $W_{hx} x_t + W_{hh} h_{t-1} + b$ |
+# | one step | $h_t = \tanh(x_t W + h_{t-1} U + b)$ | $h_t = \tanh(W \cdot [h_{t-1}, x_t] + b)$ or $W_{hx} x_t + W_{hh} h_{t-1} + b$ |
 # | concatenation | $[x_t, h_{t-1}]$, input first | $[h_{t-1}, x_t]$, state first |
 # | weight shapes | $W$: (input, hidden), $U$: (hidden, hidden) | transposed: (hidden, input), (hidden, hidden) |
 # | Keras names | `kernel` $= W$, `recurrent_kernel` $= U$ | $W_{xh}$ or $W_x$, $W_{hh}$ or $U$; per gate $W_f, U_f$ … |

@@ -200,6 +200,12 @@ def test_changing_one_english_sentence_makes_exactly_that_cell_pending(tmp_path,
     assert fuzzy[0].string.startswith("译文：")                           # the old translation is kept
     po_text = i18n.po_path(notebook, tmp_path).read_text(encoding="utf-8")
     assert "#, fuzzy" in po_text and '#| msgid "' in po_text
+    # A second extract (the translator's next run) reads the `#|` lines back as the previous
+    # msgid, not as comments, and writes the catalogue unchanged.
+    again = i18n.extract(notebook, root=tmp_path)
+    assert [list(m.previous_id) for m in again if m.fuzzy] == [list(fuzzy[0].previous_id)]
+    assert not any(c.startswith("|") for m in again for c in m.user_comments)
+    assert i18n.po_path(notebook, tmp_path).read_text(encoding="utf-8") == po_text
 
     assert i18n.main(["build"], root=tmp_path) == 0
     built, status = i18n.build(notebook, root=tmp_path)

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -192,9 +192,45 @@ def template(notebook: Path) -> Catalog:
     return cat
 
 
+_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _previous_msgid(lines: list[str]) -> str:
+    """The text of a previous msgid from its `#|` comment lines (`| msgid ""`, `| "line\\n"`, ...)."""
+    return "".join(unescape(f'"{part}"') for line in lines for part in _PO_STRING.findall(line))
+
+
 def load_catalog(path: Path) -> Catalog:
+    """Read a catalogue, keeping each fuzzy message's previous msgid (`#| msgid ...`).
+
+    Babel's reader files `#|` lines under user comments, so the next write would mangle them
+    into `# | ...` lines; they are moved back into `previous_id` here.
+    """
     with open(path, "rb") as f:
-        return read_po(f, locale=LOCALE)
+        cat = read_po(f, locale=LOCALE)
+    for message in cat:
+        previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if previous:
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+            message.previous_id = (_previous_msgid(previous),)
+    return cat
+
+
+def _with_previous_ids(text: str, cat: Catalog) -> str:
+    """Add each fuzzy message's previous msgid (`#| msgid`) as msgmerge writes it, a line per string.
+
+    Babel's own writer word-wraps a previous msgid like a comment, breaking inside its strings,
+    and its reader cannot read that back; so it is written here, unwrapped. Blocks of a .po file are
+    separated by blank lines (strings cannot hold one), in the order of the catalogue.
+    """
+    blocks = text.split("\n\n")
+    for i, message in enumerate((m for m in cat if m.id), start=1):
+        if message.fuzzy and message.previous_id:
+            lines = blocks[i].split("\n")
+            at = next(j for j, line in enumerate(lines) if line.startswith("msgid "))
+            lines.insert(at, "#| msgid " + normalize(message.previous_id[0], prefix="#| ", width=0))
+            blocks[i] = "\n".join(lines)
+    return "\n\n".join(blocks)
 
 
 def _drop_format_flags(match) -> str:
@@ -204,8 +240,8 @@ def _drop_format_flags(match) -> str:
 
 def write_catalog(cat: Catalog, path: Path) -> None:
     buf = io.BytesIO()
-    write_po(buf, cat, width=0, include_previous=True, include_lineno=False)
-    text = buf.getvalue().decode("utf-8")
+    write_po(buf, cat, width=0, include_previous=False, include_lineno=False)
+    text = _with_previous_ids(buf.getvalue().decode("utf-8"), cat)
     text = re.sub(r'"Generated-By: Babel [^"]*\\n"\n', "", text)  # no tool version in the file
     # Babel flags any text with braces or percent signs as a Python format string; these are
     # formulas and prose, so drop those flags (translators' tools would check them as formats).
@@ -220,7 +256,11 @@ def extract(notebook: Path, root: Path = ROOT) -> Catalog:
     path = po_path(notebook, root)
     if path.exists():
         cat = load_catalog(path)
+        previous = {m.id: m.previous_id for m in cat if m.id and m.fuzzy and m.previous_id}
         cat.update(tmpl, update_creation_date=False)
+        for message in cat:  # Babel keeps a previous msgid only for messages it newly fuzzied
+            if message.fuzzy and not message.previous_id and message.id in previous:
+                message.previous_id = previous[message.id]
         cat.header_comment = tmpl.header_comment
         cat.revision_date = FIXED_DATE
     else:
