@@ -239,6 +239,8 @@ def run_notebook(page, lab: Lab, work: Path, rel: str, out: Path, timeout: float
             if o["output_type"] == "error" and not (is_lab and o["ename"] == STUB_ERROR):
                 problems.append(f"cell {i}: {o['ename']}: {o['evalue'][:200]}")
     stubs = sum(o["output_type"] == "error" for c in saved["cells"] for o in c.get("outputs", []))
+    stderr = [f"cell {i}: {''.join(o['text'])[:200]!r}" for i, c in enumerate(saved["cells"])
+              for o in c.get("outputs", []) if o.get("name") == "stderr"]  # reported, not a failure
     want = stored_images(stored)
     in_page = page.locator(".jp-Notebook .jp-OutputArea-output img, "
                            ".jp-Notebook .jp-OutputArea-output[data-mime-type='image/svg+xml'] svg").count()
@@ -261,11 +263,13 @@ def run_notebook(page, lab: Lab, work: Path, rel: str, out: Path, timeout: float
         shots.append(shot.name)
     lab.shutdown_sessions()
     result = {"notebook": rel, "seconds": round(run_s, 1), "figures_in_page": in_page, "figures_stored": want,
-              "stub_errors": stubs if is_lab else 0, "resumed": resumed, "problems": problems,
+              "stub_errors": stubs if is_lab else 0, "resumed": resumed, "stderr": stderr, "problems": problems,
               "screenshots": len(shots)}
     log(f"{rel}: ran in {run_s:.0f} s, figures {in_page} (stored {want}), "
         + (f"{stubs} stub NotImplementedError(s), resumed {resumed}x, " if is_lab else "")
         + ("OK" if not problems else f"{len(problems)} problem(s)"))
+    for line in stderr:
+        log(f"  stderr (not a failure) {line}")
     for p in problems:
         log(f"  FAIL {rel}: {p}")
     return result
@@ -276,7 +280,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("notebooks", nargs="*", default=DEFAULT_NOTEBOOKS)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--out", default=str(ROOT / "build" / "browser"))
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per notebook run (default 600)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per notebook run (default 900)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
