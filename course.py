@@ -5,8 +5,8 @@
                                  # working copy of the lessons and labs (my-work/, gitignored)
     python3 course.py test       # build .venv from the hashed lock, run every test
     python3 course.py lab-instructor
-                                 # (instructors) JupyterLab with nbgrader's tools and the
-                                 # jupytext twins shown
+                                 # (instructors) JupyterLab on the repository itself, with
+                                 # nbgrader's tools and the jupytext twins shown
     python3 course.py execute notebooks/01_rnn_cell.ipynb ...
                                  # (maintainers) re-run notebooks in place so their
                                  # stored outputs are fresh; syncs jupytext pairs first

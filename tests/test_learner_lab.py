@@ -110,3 +110,13 @@ def test_browser_test_finds_the_math_and_figures_it_checks():
     nb = json.loads((ROOT / "notebooks" / "01_rnn_cell.ipynb").read_text(encoding="utf-8"))
     assert browser_test.stored_images(nb) >= 1
     assert browser_test.stored_images({"cells": [{"outputs": [{"data": {"text/plain": "x"}}]}]}) == 0
+
+
+def test_browser_test_without_playwright_says_how_to_get_it(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(course, "find_chromium", lambda: Path("/usr/bin/chromium"))
+    monkeypatch.setattr(course, "ensure_env", lambda: Path(sys.executable))
+    monkeypatch.delenv(course.BROWSER_SKIP_ENV, raising=False)
+    monkeypatch.setattr(course.subprocess, "call", lambda cmd, **kw: 1)  # `import playwright` fails
+    assert course.cmd_browser_test([]) == 1
+    assert "Playwright for Python is missing" in capsys.readouterr().out
+    assert course.cmd_browser_test(["--skip-if-unavailable"]) == 0
