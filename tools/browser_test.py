@@ -27,6 +27,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 STUB_ERROR = "NotImplementedError"
+OPEN_MS = 300_000  # opening a notebook and starting its kernel; 120 s was too short at load 40 on 2 cores
 
 
 def load_course():
@@ -204,11 +206,11 @@ def run_notebook(page, lab: Lab, work: Path, rel: str, out: Path, timeout: float
     stem = Path(rel).stem
     t0 = time.monotonic()
     page.goto(f"{lab.base}/lab/workspaces/{stem}/tree/{rel}?reset", wait_until="domcontentloaded")
-    page.locator(".jp-Notebook .jp-Cell").nth(len(stored["cells"]) - 1).wait_for(state="attached", timeout=120_000)
-    deadline = time.monotonic() + 120
+    page.locator(".jp-Notebook .jp-Cell").nth(len(stored["cells"]) - 1).wait_for(state="attached", timeout=OPEN_MS)
+    deadline = time.monotonic() + OPEN_MS / 1000
     while lab.kernel_state(rel) != "idle":
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{rel}: kernel not idle 120 s after opening")
+            raise TimeoutError(f"{rel}: kernel not idle {OPEN_MS // 1000} s after opening")
         time.sleep(0.5)
     page.locator(".jp-Notebook").first.click()  # focus the notebook (command mode)
     menu(page, "Run", "Run All Cells")
@@ -284,6 +286,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops JupyterLab and its kernels
+
     course = load_course()
     out = Path(args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -297,7 +301,7 @@ def main(argv: list[str]) -> int:
     results, failures = [], []
     profile = Path(tempfile.mkdtemp(prefix="lstmcourse-chromium-"))
     try:
-        lab.wait_ready(120)
+        lab.wait_ready(OPEN_MS / 1000)
         log(f"JupyterLab up at {lab.base} ({time.monotonic() - t_start:.0f} s)")
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
@@ -306,7 +310,7 @@ def main(argv: list[str]) -> int:
             page = context.pages[0] if context.pages else context.new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{lab.base}/lab?token={lab.token}", wait_until="domcontentloaded")  # log in (cookie)
-            page.locator(".jp-LabShell, #jp-main-dock-panel").first.wait_for(timeout=120_000)
+            page.locator(".jp-LabShell, #jp-main-dock-panel").first.wait_for(timeout=OPEN_MS)
             try:  # JupyterLab asks once whether to fetch Jupyter news: a learner offline says No
                 page.locator(".jp-toast-button", has_text=re.compile("^No$")).click(timeout=10_000)
             except Exception:
