@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Set up and run the lstmcourse with nothing but Python 3.11, 3.12 or 3.13.
 
-    python3 course.py lab        # build .venv from the hashed lock, open JupyterLab
+    python3 course.py lab        # build .venv from the hashed lock, open JupyterLab on your
+                                 # working copy of the lessons and labs (my-work/, gitignored)
     python3 course.py test       # build .venv from the hashed lock, run every test
     python3 course.py lab-instructor
-                                 # (instructors) JupyterLab with nbgrader's tools and the
-                                 # jupytext twins shown
+                                 # (instructors) JupyterLab on the repository itself, with
+                                 # nbgrader's tools and the jupytext twins shown
     python3 course.py execute notebooks/01_rnn_cell.ipynb ...
                                  # (maintainers) re-run notebooks in place so their
                                  # stored outputs are fresh; syncs jupytext pairs first
@@ -19,6 +20,9 @@
     python3 course.py lock [--upgrade]
                                  # (maintainers) re-resolve requirements/*.txt and
                                  # environment.yml with uv; then run the full test suite
+    python3 course.py browser-test [--skip-if-unavailable] [NOTEBOOK ...]
+                                 # run lessons 01, 03 and lab01 in the learner's JupyterLab in
+                                 # headless Chromium (Debian's chromium; Playwright); CI runs it
     python3 course.py instructor DIR
                                  # (instructors) an nbgrader course in DIR: the labs in
                                  # DIR/source, nbgrader_config.py in DIR (solutions/README.md)
@@ -234,22 +238,75 @@ def learner_jupyter_config(venv_dir: Path = VENV) -> Path:
     return folder
 
 
-def jupyterlab_command(py: Path, args: list[str]) -> list[str]:
+# The learner works on a copy: `course.py lab` copies the lessons and labs into the gitignored
+# my-work/ (only what is not there yet) and roots JupyterLab there, so running, editing and
+# saving (JupyterLab autosaves every two minutes) never rewrites a tracked notebook.
+LEARNER_DIR = ROOT / "my-work"
+LEARNER_SOURCES = ["notebooks/*.ipynb", "notebooks/*.md", "exercises/lab*/*.ipynb",
+                   # the Chinese edition (`course.py lab-zh` opens my-work/notebooks/zh-CN)
+                   "notebooks/zh-CN/*.ipynb", "notebooks/zh-CN/*.md", "exercises/zh-CN/lab*/*.ipynb"]
+COPIES_RECORD = ".lstmcourse-copies.json"  # in my-work/: sha256 of each original when it was copied
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def learner_copy(dest: Path = LEARNER_DIR, root: Path = ROOT) -> tuple[list[str], list[str]]:
+    """Copy the lessons and labs not yet in `dest`; never overwrite a learner's file.
+
+    Returns (copied, updated): the files copied now, and the learner's copies whose original has
+    changed since they were copied (a newer course version; the learner's copy is kept).
+    """
+    record_path = dest / COPIES_RECORD
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    copied, updated = [], []
+    for pattern in LEARNER_SOURCES:
+        for src in sorted(root.glob(pattern)):
+            rel = src.relative_to(root).as_posix()
+            target = dest / rel
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, target)
+                record[rel] = sha256(src)
+                copied.append(rel)
+            elif rel in record and record[rel] != sha256(src):
+                updated.append(rel)
+    dest.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return copied, updated
+
+
+def jupyterlab_command(py: Path, args: list[str], root: Path = ROOT) -> list[str]:
     extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
-    return [str(py), "-m", "jupyterlab", f"--notebook-dir={ROOT}", *extra, *args]
+    return [str(py), "-m", "jupyterlab", f"--notebook-dir={root}", *extra, *args]
+
+
+def learner_env(venv_dir: Path = VENV) -> dict[str, str]:
+    env = child_env()
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(learner_jupyter_config(venv_dir)),
+                                                              env.get("JUPYTER_CONFIG_PATH")]))
+    return env
 
 
 def cmd_lab(args: list[str]) -> int:
-    """The learner's JupyterLab: lessons listed once, no nbgrader tools."""
+    """The learner's JupyterLab on their own copy (my-work/): lessons listed once, no nbgrader tools."""
     py = ensure_env()
-    env = child_env()
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(learner_jupyter_config()),
-                                                              env.get("JUPYTER_CONFIG_PATH")]))
-    return subprocess.call(jupyterlab_command(py, args), env=env)
+    copied, updated = learner_copy(LEARNER_DIR)
+    where = LEARNER_DIR.name
+    if copied:
+        print(f"Copied {len(copied)} lessons and labs into {where}/ (your working copy; git ignores it).")
+    print(f"JupyterLab opens {where}/: your edits and outputs are saved there, the course's own "
+          f"notebooks/ and exercises/ stay untouched. To start a lesson afresh, delete its copy in "
+          f"{where}/ and run `python3 course.py lab` again.", flush=True)
+    for rel in updated:
+        print(f"  newer course version of {rel}: your copy {where}/{rel} is kept; delete or rename it "
+              f"and rerun `python3 course.py lab` to get the new one.", flush=True)
+    return subprocess.call(jupyterlab_command(py, args, root=LEARNER_DIR), env=learner_env(VENV))
 
 
 def cmd_lab_instructor(args: list[str]) -> int:
-    """The instructor's JupyterLab: nbgrader's extensions on, every file (jupytext twins too) shown."""
+    """The instructor's JupyterLab on the repository itself: nbgrader's extensions on, every file shown."""
     py = ensure_env()
     return subprocess.call(jupyterlab_command(py, args), env=child_env())
 
@@ -577,10 +634,56 @@ def cmd_lab_zh(args: list[str]) -> int:
     return cmd_lab([*chinese_lab_args(), *args])
 
 
+# ---------------------------------------------------------------------------------------
+# browser-test: the learner's JupyterLab in a real (headless) Chromium
+# ---------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium; Playwright's own browser download is not used
+BROWSER_SKIP_ENV = "LSTMCOURSE_BROWSER_TEST"  # =skip: a missing browser is not a failure
+
+
+def find_chromium() -> Path | None:
+    for candidate in (os.environ.get("LSTMCOURSE_CHROMIUM"), CHROMIUM, shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    return None
+
+
+def cmd_browser_test(args: list[str]) -> int:
+    """Run lessons 01 and 03 and lab01 in the learner's JupyterLab in headless Chromium (tools/browser_test.py)."""
+    skip = "--skip-if-unavailable" in args or os.environ.get(BROWSER_SKIP_ENV) == "skip"
+    args = [a for a in args if a != "--skip-if-unavailable"]
+    chromium = find_chromium()
+    if chromium is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Chromium not found: installing Debian's chromium package (apt-get install -y chromium)", flush=True)
+        if subprocess.call(["apt-get", "install", "-y", "chromium"]) != 0:
+            subprocess.call(["apt-get", "update"])
+            subprocess.call(["apt-get", "install", "-y", "chromium"])
+        chromium = find_chromium()
+    if chromium is None:
+        print("browser-test: no Chromium found at /usr/bin/chromium. Install it with\n"
+              "    sudo apt-get install -y chromium        # Debian/Ubuntu\n"
+              "or point LSTMCOURSE_CHROMIUM at a Chromium or Chrome binary. "
+              + ("Skipped (--skip-if-unavailable or LSTMCOURSE_BROWSER_TEST=skip)." if skip else
+                 "To skip instead of failing, pass --skip-if-unavailable or set LSTMCOURSE_BROWSER_TEST=skip."),
+              flush=True)
+        return 0 if skip else 1
+    py = ensure_env()
+    if subprocess.call([str(py), "-c", "import playwright.sync_api"], env=child_env(),
+                       stderr=subprocess.DEVNULL) != 0:
+        print(f"browser-test: Playwright for Python is missing from {VENV}; it is a `dev` pin in "
+              "pyproject.toml, so `python3 course.py lock` then any course.py command rebuilds .venv with it.",
+              flush=True)
+        return 0 if skip else 1
+    cmd = [str(py), str(ROOT / "tools" / "browser_test.py"), "--chromium", str(chromium), *args]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT, env=child_env())
+
+
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
             "reseed": cmd_reseed, "lock": cmd_lock, "sync-links": cmd_sync_links,
             "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
-            "i18n": cmd_i18n, "lab-zh": cmd_lab_zh}
+            "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test}
 
 
 def main(argv: list[str]) -> int:
