@@ -445,7 +445,7 @@ assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigr
 #   temperature): at low $T$ the model falls back on the most typical spellings;
 # - a handful of samples (about 1 %) are real surnames held out from training: new to
 #   the model, yet real;
-# - the bigram copies about as rarely (1–2 %), but repeats its own samples more (about
+# - the bigram copies about as rarely (1–3 %), but repeats its own samples more (about
 #   8 % are duplicates: short, generic strings), while its names look far less like
 #   names (0.6 bits per character worse, section 3).
 #
