@@ -210,9 +210,11 @@ runs = experiments.train_seeds(language_model, x_train, y_train, loss=loss, seed
 print(f"5 seeds x 5 epochs took {runs.seconds:.1f} s")
 
 # %% [markdown]
-# Keras's reported loss averages over *all* positions, padding included (the ignored
-# ones count as 0), so it is not bits per character. We compute that ourselves from the
-# logits, with $\log_2 p = (\text{logit} - \log\sum\exp(\text{logits}))/\ln 2$:
+# Keras's reported loss already leaves the padding out (`ignore_class` averages over the
+# real positions only), but it is in nats and averaged batch by batch. We compute bits
+# per character on the test names ourselves from the logits, with
+# $\log_2 p = (\text{logit} - \log\sum\exp(\text{logits}))/\ln 2$, calling each
+# trained model directly on the token ids:
 
 # %%
 def log2_probs(logits):
@@ -223,7 +225,7 @@ def log2_probs(logits):
 
 
 def model_bits(model, x, y):
-    log2_p = log2_probs(model.predict(x, batch_size=1024, verbose=0))      # (names, time, n_tokens)
+    log2_p = log2_probs(model(x))                                          # (names, time, n_tokens)
     return bits_per_char(np.take_along_axis(log2_p, y[..., None], axis=-1)[..., 0], y)
 
 
@@ -336,9 +338,9 @@ ids = [languages.index(lang) for lang in show]
 # NBVAL_IGNORE_OUTPUT
 for temperature in (0.0, 0.5, 1.0, 1.5):
     print(f"T = {temperature}")
-    for lang, language_id in zip(show, ids):
-        names = generate(model, [language_id] * 6, temperature, rng)
-        print(f"  {lang:9s}", ", ".join(names))
+    names = generate(model, np.repeat(ids, 6), temperature, rng)   # 6 names per language, one batch
+    for k, lang in enumerate(show):
+        print(f"  {lang:9s}", ", ".join(names[6 * k:6 * k + 6]))
 
 # %% [markdown]
 # At $T=0$ each language gets a single, most-likely name, six times over. At $T=0.5$
@@ -443,9 +445,9 @@ assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigr
 #   temperature): at low $T$ the model falls back on the most typical spellings;
 # - a handful of samples (about 1 %) are real surnames held out from training: new to
 #   the model, yet real;
-# - the bigram copies a few percent too, and repeats its own samples more (about 8 %
-#   are duplicates: short, generic strings), while its names look far less like names
-#   (0.6 bits per character worse, section 3).
+# - the bigram copies about as rarely (1–3 %), but repeats its own samples more (about
+#   8 % are duplicates: short, generic strings), while its names look far less like
+#   names (0.6 bits per character worse, section 3).
 #
 # A memorisation rate alone says little: a model reaches 0 % by writing noise. Report
 # it next to a quality measure, here the bits per character of section 3.
@@ -466,8 +468,24 @@ assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigr
 #
 # - Condition through the initial state instead: $[h_0, c_0]$ = a `Dense` layer of the
 #   language embedding (the way an encoder hands over to a decoder in lesson 11).
+#   *Hint:* this needs the functional API with two inputs, the language id and the
+#   tokens; the RNN layer takes `initial_state=[h0, c0]` when it is called, exactly like
+#   lesson 11's decoder. Keep the first input token, but make it one start token shared
+#   by all languages, so that the only way the language gets in is the state.
 # - A GRU (lesson 04) or two stacked LSTM layers (lesson 05): how many bits per
 #   character do they save, and at what cost in time?
+#   *Hint:* only `language_model()` changes; `model_bits` and `runs.seconds` measure
+#   both sides. Section 4's generator assumes one LSTM cell with states $[h, c]$, so
+#   compare bits per character first and adapt the generator afterwards.
 # - A counted trigram with smoothing: does it close the gap to the LSTM?
+#   *Hint:* section 2's `bigram_table` with one more index: counts of shape
+#   `(n_tokens, n_tokens, n_tokens)` indexed by the two previous tokens and the next
+#   one (the token before the language token can be padding, 0). Pick $\alpha$ on the
+#   validation names again, and remember that a trigram sees far fewer examples of each
+#   context than a bigram.
 # - `lstmcourse.trace` on the trained layer while it writes a Polish name: which units
 #   switch on near *-ski*?
+#   *Hint:* the RNN layer reads embeddings, so trace it with `embedding(tokens)` as the
+#   input, as lesson 03 traced its LSTM layer; the result holds one array per gate and
+#   for the cell state, of shape (names, time, units). Compare the units' values at the
+#   `s` of names ending in *-ski* with their values at other letters.
