@@ -256,7 +256,20 @@ plt.show()
 #
 # - Train on the raw levels instead of the changes and look at the test forecasts: the
 #   network cannot reach levels it never saw (section 1).
+#   *Hint:* standardise `levels` with the training months' mean and standard deviation,
+#   build the windows with `datasets.windows` as in section 2, and plot the test forecasts
+#   against the true levels: watch where the forecasts flatten out.
 # - A GRU (lesson 04), a longer window (36 months), or two stacked layers (lesson 05).
+#   *Hint:* only `build_one_step` and `W` change; rebuild `x, y` and `split` for a new `W`,
+#   and compare the per-seed MAEs (`experiments.spread`) with the LSTM's, not one run with one run.
 # - The yearly sunspot numbers in `statsmodels.datasets.sunspots`: a cycle of about 11
 #   years with irregular amplitude, much harder for the seasonal-naive forecast.
-# - Never a bidirectional layer here (lesson 06): it would read the future it must predict.
+#   *Hint:* `statsmodels.datasets.sunspots.load_pandas().data` has a `SUNACTIVITY` column
+#   (one value per year, offline); the "seasonal" baseline becomes "same as 11 years ago".
+# - A bidirectional layer (lesson 06) over the window. This is allowed here: the whole
+#   window lies in the past at the forecast origin, so the backward direction reads nothing
+#   it should not. It would leak the answer in a model that predicts step $t+1$ from its
+#   output at *every* step $t$ (`return_sequences=True`): there the backward direction at
+#   step $t$ has already read $t+1$.
+#   *Hint:* wrap the `LSTM(32)` of `build_one_step` in `keras.layers.Bidirectional` and
+#   compare the per-seed MAEs with the plain LSTM's.
