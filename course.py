@@ -477,7 +477,13 @@ def ensure_extra_env(name: str, root: Path = ROOT) -> Path:
     wanted = {"environment": digest.hexdigest(),
               "package": hashlib.sha256((root / "pyproject.toml").read_bytes()).hexdigest()}
     py = venv_python(venv_dir)
-    if py.exists() and read_stamp(venv_dir) == wanted:
+    have = read_stamp(venv_dir)
+    if py.exists() and have == wanted:
+        return py
+    if py.exists() and have.get("environment") == wanted["environment"]:  # pyproject.toml changed
+        title, pip_args = extra_env_steps(name, root)[2]
+        run([py, "-m", "pip", *pip_args], env=pip_env())
+        (venv_dir / STAMP_NAME).write_text(json.dumps(wanted, indent=1) + "\n")
         return py
     print(f"Building {venv_dir} from requirements/{name}.txt (hashed, wheels only).", flush=True)
     return build_env(venv_dir, extra_env_steps(name, root), wanted)

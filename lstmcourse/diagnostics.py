@@ -10,6 +10,9 @@ Two twins of the same measurement:
 Both return an array of shape (time,): the norm over units of ∂L/∂h_t, averaged over
 the batch. Plot it against the distance ``T − 1 − t`` on a log scale
 (:func:`lstmcourse.plots.plot_gradient_norms`) to see gradients vanish or explode.
+
+:func:`state_gradient_norms` works on Keras's TensorFlow, JAX and PyTorch backends: a zero
+"probe" is added to each h_t, and the backend's own autodiff gives ∂L/∂probe_t = ∂L/∂h_t.
 """
 import numpy as np
 
