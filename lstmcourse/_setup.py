@@ -52,6 +52,9 @@ def notebook_seed():
 def setup_notebook(seed=42, verbose=True):
     """Prepare a notebook: quiet TensorFlow, seed everything, set the plot style.
 
+    Works on any Keras backend: TensorFlow (the course's), JAX or PyTorch; only with
+    TensorFlow are its logs silenced and its ops made deterministic.
+
     Args:
         seed: Integer seed for Python's ``random``, NumPy and Keras. Default: 42.
             The environment variable ``LSTMCOURSE_SEED``, when set, replaces it.
@@ -71,26 +74,34 @@ def setup_notebook(seed=42, verbose=True):
         os.environ[key] = value
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
 
-    import absl.logging
     import matplotlib
     import numpy as np
-    import tensorflow as tf
     import keras
 
-    absl.logging.set_verbosity(absl.logging.ERROR)
-    tf.get_logger().setLevel("ERROR")
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import absl.logging
+        import tensorflow as tf
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+        tf.get_logger().setLevel("ERROR")
+        backend_line = f"TensorFlow {tf.__version__}"
+    else:  # JAX or PyTorch: no TensorFlow needed; set_random_seed below seeds them too
+        module = __import__(backend)  # jax, torch, numpy, openvino
+        backend_line = f"Keras backend {backend} {getattr(module, '__version__', '')}".rstrip()
     random.seed(seed)
     keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except RuntimeError:  # already enabled, or called too late in a long session
-        pass
+    if backend == "tensorflow":
+        try:
+            tf.config.experimental.enable_op_determinism()
+        except RuntimeError:  # already enabled, or called too late in a long session
+            pass
     matplotlib.rcParams.update(PLOT_STYLE)
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
 
     if verbose:
         print(
-            f"Python {platform.python_version()} · TensorFlow {tf.__version__} · "
+            f"Python {platform.python_version()} · {backend_line} · "
             f"Keras {keras.__version__} · NumPy {np.__version__} · "
             f"Matplotlib {matplotlib.__version__} · seed {seed}"
         )

@@ -10,6 +10,9 @@ Two twins of the same measurement:
 Both return an array of shape (time,): the norm over units of ∂L/∂h_t, averaged over
 the batch. Plot it against the distance ``T − 1 − t`` on a log scale
 (:func:`lstmcourse.plots.plot_gradient_norms`) to see gradients vanish or explode.
+
+:func:`state_gradient_norms` works on Keras's TensorFlow, JAX and PyTorch backends: a zero
+"probe" is added to each h_t, and the backend's own autodiff gives ∂L/∂probe_t = ∂L/∂h_t.
 """
 import numpy as np
 
@@ -47,20 +50,20 @@ def state_gradient_norms(model_or_layer, x, y=None, loss_fn=None):
         NumPy array (time,), mean over the batch of the L2 norm over units.
     """
     import keras
-    import tensorflow as tf
+    from keras import ops
 
     from lstmcourse.tracing import _course_cell
 
     before, layer, after = _split_sequential(model_or_layer)
-    inputs = tf.convert_to_tensor(x)
+    inputs = ops.convert_to_tensor(x)
     for prefix_layer in before:
         inputs = prefix_layer(inputs)
     if not layer.built:
         layer(inputs)
     cell = _course_cell(layer)
     if getattr(layer, "go_backwards", False):
-        inputs = inputs[:, ::-1]
-    inputs = tf.cast(inputs, cell.compute_dtype)
+        inputs = ops.flip(inputs, axis=1)
+    inputs = ops.cast(inputs, cell.compute_dtype)
     if loss_fn is None:
         if after or y is not None:
             if y is None or not hasattr(model_or_layer, "loss") or model_or_layer.loss is None:
@@ -68,24 +71,59 @@ def state_gradient_norms(model_or_layer, x, y=None, loss_fn=None):
             loss_object = keras.losses.get(model_or_layer.loss)
             loss_fn = lambda out: loss_object(y, out)  # noqa: E731
         else:
-            loss_fn = lambda out: tf.reduce_sum(out[:, -1] if out.shape.rank == 3 else out)  # noqa: E731
+            loss_fn = lambda out: ops.sum(out[:, -1] if len(out.shape) == 3 else out)  # noqa: E731
 
     batch, time = inputs.shape[0], inputs.shape[1]
-    with tf.GradientTape() as tape:
-        states = [tf.convert_to_tensor(s) for s in cell.get_initial_state(batch)]
+
+    def loss_of(probes):
+        """L with a zero probe added to each h_t: ∂L/∂probe_t = ∂L/∂h_t (the probes change nothing)."""
+        states = [ops.convert_to_tensor(s) for s in cell.get_initial_state(batch)]
         hs = []
         for t in range(time):
             _, states, _ = cell.step(inputs[:, t], states, training=False)
             states = list(states) if isinstance(states, (list, tuple)) else [states]
-            tape.watch(states[0])
+            states[0] = states[0] + probes[t]
             hs.append(states[0])
-        out = tf.stack(hs, axis=1) if layer.return_sequences else hs[-1]
+        out = ops.stack(hs, axis=1) if layer.return_sequences else hs[-1]
         for suffix_layer in after:
             out = suffix_layer(out)
-        loss = loss_fn(out)
-    grads = tape.gradient(loss, hs)
-    norms = [np.zeros(batch) if g is None else np.linalg.norm(np.asarray(g), axis=-1) for g in grads]
+        return loss_fn(out)
+
+    probes = [ops.zeros((batch, cell.units), dtype=cell.compute_dtype) for _ in range(time)]
+    grads = _gradients(loss_of, probes)
+    norms = [np.zeros(batch) if g is None else np.linalg.norm(ops.convert_to_numpy(g), axis=-1) for g in grads]
     return np.mean(np.stack(norms, axis=1), axis=0)
+
+
+def _gradients(fn, tensors):
+    """Gradients of the scalar ``fn(tensors)`` with respect to a list of tensors, on Keras's backend.
+
+    Keras has no backend-neutral gradient function, so this is the one place that asks the
+    backend itself: TensorFlow's ``GradientTape``, ``jax.grad`` or ``torch.autograd.grad``.
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            tape.watch(tensors)
+            loss = fn(tensors)
+        return tape.gradient(loss, tensors)
+    if backend == "jax":
+        import jax
+
+        return jax.grad(fn)(tensors)
+    if backend == "torch":
+        import torch
+
+        tensors = [t.detach().requires_grad_(True) for t in tensors]
+        return list(torch.autograd.grad(fn(tensors), tensors))
+    raise NotImplementedError(
+        "state_gradient_norms needs gradients, which Keras's TensorFlow, JAX and PyTorch backends give. "
+        f"Received: keras.backend.backend()={backend!r}"
+    )
 
 
 def reference_state_gradient_norms(kind, x, params, upstream=None, reset_after=True):

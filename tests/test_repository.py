@@ -50,8 +50,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 course.py test" in readme and "python3 course.py lab" in readme
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
-    assert commands[-2:] == ["python3 course.py test", "python3 course.py reseed"]
-    assert "python3 course.py reseed" in readme
+    stages = ["python3 course.py test", "python3 course.py reseed --seeds 7",
+              "python3 course.py test-colab --seed 2024", "python3 course.py test-jax"]
+    assert [c for c in commands if c.startswith("python3 course.py")][:4] == stages
+    assert "set -euo pipefail" in commands
+    for stage in stages:  # the README describes every CI stage
+        assert stage.split(" --")[0] in readme, stage
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS + EXERCISES, ids=rel)
