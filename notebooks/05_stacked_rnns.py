@@ -132,9 +132,10 @@ assert diff < 1e-6
 #   (239 against 225): depth against width at the same budget.
 #
 # Whether a small recurrent network learns XOR depends on its random start, so each
-# model is trained from 8 seeds (`lstmcourse.experiments.train_seeds`). A seed
-# *solves* the task when its validation accuracy on the scored steps exceeds 0.95;
-# chance is 0.5.
+# model is trained from 8 seeds (`lstmcourse.experiments.train_seeds`), and the single
+# 8-unit layer, the cheapest model and the one whose outcome varies most from seed to
+# seed, from 16. A seed *solves* the task when its validation accuracy on the scored
+# steps exceeds 0.95; chance is 0.5.
 
 # %%
 seed = lstmcourse.notebook_seed()            # every random draw below follows the notebook's seed
@@ -144,8 +145,8 @@ print("x", x_train.shape, " y", y_train.shape)
 print("input :", x_train[0, :12, 0].astype(int))
 print("target:", y_train[0, :12, 0].astype(int), "(scored from step 6)")
 
-SEEDS, EPOCHS, SOLVED = 8, 10, 0.95
-configs = {"1 x 8": (1, 8), "2 x 8": (2, 8), "3 x 8": (3, 8), "1 x 14 (wide)": (1, 14)}
+EPOCHS, SOLVED = 10, 0.95
+configs = {"1 x 8": (1, 8, 16), "2 x 8": (2, 8, 8), "3 x 8": (3, 8, 8), "1 x 14 (wide)": (1, 14, 8)}   # depth, units, seeds
 
 
 def stack_builder(depth, units):
@@ -159,33 +160,33 @@ def stack_builder(depth, units):
 
 def scored_accuracy(model):
     """Validation accuracy on the scored steps (t >= 6)."""
-    predicted = model.predict(x_val, verbose=0)[:, 6:] > 0.5
-    return float(np.mean(predicted == (y_val[:, 6:] > 0.5)))
+    probabilities = keras.ops.convert_to_numpy(model(x_val))    # (1000, 20, 1); one call, quicker than predict here
+    return float(np.mean((probabilities[:, 6:] > 0.5) == (y_val[:, 6:] > 0.5)))
 
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 results = {}
-for name, (depth, units) in configs.items():
+for name, (depth, units, seeds) in configs.items():
     r = experiments.train_seeds(stack_builder(depth, units), x_train, y_train, loss="binary_crossentropy",
-                                seeds=SEEDS, optimizer=lambda: keras.optimizers.Adam(0.01),
+                                seeds=seeds, optimizer=lambda: keras.optimizers.Adam(0.01),
                                 epochs=EPOCHS, batch_size=64)
-    accuracy = np.array([scored_accuracy(r.model(i)) for i in range(SEEDS)])
-    results[name] = {"params": r.model(0).count_params(), "accuracy": accuracy,
+    accuracy = np.array([scored_accuracy(r.model(i)) for i in range(seeds)])
+    results[name] = {"params": r.model(0).count_params(), "accuracy": accuracy, "seeds": seeds,
                      "solved": int(np.sum(accuracy > SOLVED)), "seconds_per_epoch": r.seconds / EPOCHS}
-print(f"{'model':14s} {'params':>6s}  {'solved':>6s}  val accuracy, median (min–max)      s / epoch ({SEEDS} seeds)")
+print(f"{'model':14s} {'params':>6s}  {'solved':>6s}  val accuracy, median (min–max)       s / epoch (all its seeds)")
 for name, res in results.items():
-    print(f"{name:14s} {res['params']:6d}  {res['solved']:3d}/{SEEDS}   {experiments.spread(res['accuracy'], 3):32s}"
+    print(f"{name:14s} {res['params']:6d}  {res['solved']:3d}/{res['seeds']:<2d}  {experiments.spread(res['accuracy'], 3):33s}"
           f"  {res['seconds_per_epoch']:.2f}")
 print(f"took {sum(res['seconds_per_epoch'] for res in results.values()) * EPOCHS:.0f} s")
 
 # %%
 solved = {name: res["solved"] for name, res in results.items()}
-assert solved["3 x 8"] >= SEEDS - 2, "three layers solve it on nearly every seed"
-assert solved["2 x 8"] + solved["1 x 14 (wide)"] >= SEEDS, \
+assert solved["3 x 8"] >= 8 - 2, "three layers solve it on nearly every seed"
+assert solved["2 x 8"] + solved["1 x 14 (wide)"] >= 8, \
     "at ~230 parameters, deep and wide together solve it on at least half of their runs"
-assert solved["1 x 8"] <= SEEDS - 1, "one layer of 8 units fails on some seeds"
-print(", ".join(f"{name}: {k}/{SEEDS}" for name, k in solved.items()), "seeds solved")
+assert 1 <= solved["1 x 8"] <= 16 - 1, "one layer of 8 units solves it on some seeds and fails on others"
+print(", ".join(f"{name}: {k}/{results[name]['seeds']}" for name, k in solved.items()), "seeds solved")
 
 # %%
 names = list(results)
@@ -204,8 +205,10 @@ plt.show()
 # What the seeds show:
 #
 # - **One layer of 8 units is unreliable**, not incapable: it solves delayed XOR from
-#   some starts and stays near chance from others (about half the seeds, over the 20
-#   seeds we measured while writing this lesson: 11/20).
+#   some starts and stays near chance from others (roughly half the seeds: 11 of the
+#   20 seeds we measured while writing this lesson, then 6 of 16 and 9 of 16 on two
+#   other draws of the data). With 16 seeds, "some but not all" is a safe bet, which
+#   is why this model gets twice the seeds of the others.
 # - **More parameters make it reliably learnable, as depth or as width.** Over those
 #   20 seeds, 2 × 8 solved it on 18, the parameter-matched 1 × 14 on 16, and 3 × 8 on
 #   all 20. At the same budget, the difference between deep and wide was smaller than
@@ -217,8 +220,8 @@ plt.show()
 #
 # - Depth costs: every extra layer adds its parameters (its kernel takes the previous
 #   layer's units as input) and a full pass over the sequence, so the time per epoch
-#   grows with the number of layers (see the table; stacked layers run one after the
-#   other).
+#   grows with the number of layers (compare the rows with 8 seeds in the table;
+#   stacked layers run one after the other).
 # - In practice 2 to 3 stacked layers are common; more rarely help without residual
 #   connections.
 #
