@@ -347,6 +347,7 @@ def test_chinese_notebooks_are_not_collected_by_nbval():
     import conftest  # the repository root's conftest.py
 
     assert "notebooks/zh-CN/*" in conftest.collect_ignore_glob
+    assert "solutions/zh-CN/*" in conftest.collect_ignore_glob  # same code and outputs as solutions/labNN
 
 
 # ---------------------------------------------------------------------------------------
