@@ -7,8 +7,9 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 # The jupytext twins of the notebooks (*.py next to *.ipynb) are sources, not tests.
 # notebooks/zh-CN/ are built from the English lessons (tools/i18n.py) with the same code and
-# outputs; tests/test_translations.py compares them instead of re-executing them.
+# outputs; tests/test_translations.py compares them instead of re-executing them. Likewise the
+# Chinese labs solutions/zh-CN/labNN (built from solutions/labNN, same code cells and outputs).
 # exercises/ are executed by tests/test_labs.py (stubs must raise NotImplementedError and
 # nothing else), not compared by nbval: they have no stored outputs.
-collect_ignore_glob = ["exercises/*", "notebooks/zh-CN/*","notebooks/*.py", "solutions/**/*.py", "exercises/**/*.py", "benchmarks/*.py",
+collect_ignore_glob = ["exercises/*", "notebooks/zh-CN/*", "solutions/zh-CN/*","notebooks/*.py", "solutions/**/*.py", "exercises/**/*.py", "benchmarks/*.py",
                        "course.py"]

@@ -412,18 +412,22 @@ def cmd_sync_links(args: list[str]) -> int:
 
 
 def generate_exercises(py: Path, out_root: Path) -> None:
-    """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise."""
-    labs = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and p.name.startswith("lab"))
-    for lab in labs:
-        run([py, "-m", "nbgrader", "generate_assignment", lab, "--no-db", "--force", "--log-level=WARN",
-             f"--CourseDirectory.root={ROOT}", "--CourseDirectory.source_directory=solutions",
-             f"--CourseDirectory.release_directory={out_root}",
-             '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
-            cwd=ROOT, env=child_env())
-        for nb in (out_root / lab).glob("*.ipynb"):
-            text = nb.read_text(encoding="utf-8")
-            prefix = colab_prefix()
-            nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")
+    """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise; the same for
+    the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN."""
+    for source, release in (("solutions", out_root), ("solutions/zh-CN", out_root / "zh-CN")):
+        folder = ROOT / source
+        labs = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("lab")) \
+            if folder.is_dir() else []
+        for lab in labs:
+            run([py, "-m", "nbgrader", "generate_assignment", lab, "--no-db", "--force", "--log-level=WARN",
+                 f"--CourseDirectory.root={ROOT}", f"--CourseDirectory.source_directory={source}",
+                 f"--CourseDirectory.release_directory={release}",
+                 '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
+                cwd=ROOT, env=child_env())
+            for nb in (release / lab).glob("*.ipynb"):
+                text = nb.read_text(encoding="utf-8")
+                prefix = colab_prefix()
+                nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")
 
 
 def cmd_exercises(args: list[str]) -> int:

@@ -78,6 +78,27 @@ def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
 
 
 @pytest.mark.parametrize("lab", LAB_NAMES)
+def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
+    """exercises/zh-CN/labNN is nbgrader's student version of solutions/zh-CN/labNN (tools/i18n.py builds
+    that from the English solution; test_exercises_are_up_to_date regenerates both): it hides what the
+    English one hides, its badge opens itself, and its code cells (stubs, locked checks) and every cell's
+    nbgrader metadata and checksum are the English exercise's, so it behaves exactly like the English one,
+    which test_exercise_runs_with_only_stub_errors executes."""
+    text = (ROOT / "exercises" / "zh-CN" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
+    tag = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["lstmcourse"]["release-tag"]
+    assert "BEGIN SOLUTION" not in text and "/solutions/" not in text
+    assert "HIDDEN TESTS" not in text and "_grading" not in text
+    assert f"blob/{tag}/exercises/zh-CN/{lab}/{lab}.ipynb" in text
+    zh, en = json.loads(text), json.loads((ROOT / "exercises" / lab / f"{lab}.ipynb").read_text(encoding="utf-8"))
+    assert zh["metadata"] == en["metadata"] and len(zh["cells"]) == len(en["cells"])
+    for z, e in zip(zh["cells"], en["cells"]):
+        assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
+        if e["cell_type"] == "code":
+            assert z["source"] == e["source"]
+    assert re.search("[\u4e00-\u9fff]", "".join(zh["cells"][0]["source"])), "the text is Chinese"
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
 def test_exercise_runs_with_only_stub_errors(lab):
     """Every error is a NotImplementedError from a stub, in a cell tagged raises-exception."""
     from nbclient import NotebookClient

@@ -26,6 +26,8 @@ def load_i18n():
 
 i18n = load_i18n()
 BUILT = sorted((ROOT / "notebooks" / i18n.LANG_DIR).glob(i18n.LESSON_GLOB))
+BUILT_LABS = sorted((ROOT / "solutions" / i18n.LANG_DIR).glob(i18n.LAB_GLOB))  # solutions/zh-CN/labNN/labNN.ipynb
+ENGLISH_LABS = sorted((ROOT / "solutions").glob(i18n.LAB_GLOB))
 CATALOGUES = sorted((ROOT / "locale" / i18n.LOCALE).glob("*.po"))
 
 
@@ -34,7 +36,15 @@ def rel(path):
 
 
 def english(zh_notebook):
+    """The English source of a built Chinese notebook (a lesson, or a lab's solution)."""
+    if zh_notebook.parent.parent.name == i18n.LANG_DIR:  # solutions/zh-CN/labNN/labNN.ipynb
+        return ROOT / "solutions" / zh_notebook.parent.name / zh_notebook.name
     return ROOT / "notebooks" / zh_notebook.name
+
+
+def english_of_catalogue(po):
+    lab = ROOT / "solutions" / po.stem / (po.stem + ".ipynb")
+    return lab if lab.exists() or po.stem.startswith("lab") else ROOT / "notebooks" / (po.stem + ".ipynb")
 
 
 # ---------------------------------------------------------------------------------------
@@ -62,6 +72,13 @@ def test_blocks_keep_lists_tables_fences_and_math_whole():
     assert [b.translatable for b in blocks] == [True, True, True, True, False, False, True, False]
 
 
+def test_nbgrader_markers_in_an_answer_cell_are_not_translated():
+    blocks = i18n.split_blocks("### BEGIN SOLUTION\nThe model answer.\n### END SOLUTION\n")
+    assert [(b.text, b.translatable) for b in blocks] == [
+        ("### BEGIN SOLUTION", False), ("The model answer.", True), ("### END SOLUTION", False)]
+    assert i18n.split_blocks("### Begin with a solution")[0].translatable  # only nbgrader's exact markers
+
+
 def test_replace_blocks_changes_only_the_named_blocks():
     source = "# Title\n\nSome text.\n\n$$x$$\n\nMore text.\n"
     assert i18n.replace_blocks(source, {}) == source
@@ -81,21 +98,27 @@ def test_bad_input_is_named():
 def test_every_catalogue_has_a_lesson_and_a_build():
     assert CATALOGUES, "no catalogue in locale/zh_CN"
     for po in CATALOGUES:
-        assert (ROOT / "notebooks" / (po.stem + ".ipynb")).exists(), f"{rel(po)} has no English lesson"
-        assert (ROOT / "notebooks" / i18n.LANG_DIR / (po.stem + ".ipynb")).exists(), \
-            f"{rel(po)} is not built: python3 course.py i18n build"
-    assert {p.stem for p in BUILT} == {p.stem for p in CATALOGUES}
+        source = english_of_catalogue(po)
+        assert source.exists(), f"{rel(po)} has no English lesson or lab"
+        assert i18n.zh_path(source).exists(), f"{rel(po)} is not built: python3 course.py i18n build"
+    assert {p.stem for p in BUILT + BUILT_LABS} == {p.stem for p in CATALOGUES}
+
+
+def test_every_lab_is_translated():
+    """Issue 15 item 5: every lab has a catalogue and a built Chinese solution."""
+    assert ENGLISH_LABS and [english(p) for p in BUILT_LABS] == ENGLISH_LABS
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=rel)
 def test_catalogue_is_extracted_from_the_current_english(po, tmp_path):
-    """The .po holds exactly the English lesson's text (re-extracting changes nothing)."""
-    name = po.stem + ".ipynb"
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(ROOT / "notebooks" / name, tmp_path / "notebooks" / name)
+    """The .po holds exactly the English lesson's (or lab's) text (re-extracting changes nothing)."""
+    source = english_of_catalogue(po)
+    copy = tmp_path / rel(source)
+    copy.parent.mkdir(parents=True)
+    shutil.copy(source, copy)
     (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
     shutil.copy(po, tmp_path / "locale" / i18n.LOCALE / po.name)
-    i18n.extract(tmp_path / "notebooks" / name, root=tmp_path)
+    i18n.extract(copy, root=tmp_path)
 
     def content(path):  # what the catalogue says, whatever line wrapping a translator's editor chose
         cat = i18n.load_catalog(path)
@@ -104,10 +127,10 @@ def test_catalogue_is_extracted_from_the_current_english(po, tmp_path):
         return messages, sorted(cat.obsolete)
 
     assert content(tmp_path / "locale" / i18n.LOCALE / po.name) == content(po), \
-        f"run: python3 course.py i18n extract notebooks/{name}"
+        f"run: python3 course.py i18n extract {rel(source)}"
 
 
-@pytest.mark.parametrize("path", BUILT, ids=rel)
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS, ids=rel)
 def test_built_notebook_is_up_to_date(path):
     """CI catches a forgotten rebuild: the stored Chinese notebook is the build of English + .po."""
     built, _ = i18n.build(english(path))
@@ -115,7 +138,7 @@ def test_built_notebook_is_up_to_date(path):
         f"out of date: python3 course.py i18n build {rel(english(path))}"
 
 
-@pytest.mark.parametrize("path", BUILT, ids=rel)
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS, ids=rel)
 def test_code_outputs_and_metadata_equal_the_english(path):
     zh = json.loads(path.read_text(encoding="utf-8"))
     en = json.loads(english(path).read_text(encoding="utf-8"))
@@ -138,9 +161,33 @@ def test_chinese_lesson_links_terminology_and_its_own_colab_badge(path):
     assert (ROOT / "notebooks" / i18n.LANG_DIR / "terminology.md").exists()
 
 
+@pytest.mark.parametrize("path", BUILT_LABS, ids=rel)
+def test_chinese_lab_says_checks_answer_in_english_and_keeps_nbgrader_cells(path):
+    """The Chinese solution: first cell with the note, the terminology link and its own badge; code cells
+    (solution regions, hidden tests) and nbgrader metadata are the English ones (the test above), and every
+    markdown answer cell keeps nbgrader's markers around a translated model answer."""
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    en = json.loads(english(path).read_text(encoding="utf-8"))
+    first = "".join(zh["cells"][0]["source"])
+    assert i18n.LAB_NOTE in first and "英文" in i18n.LAB_NOTE
+    link = re.search(r"\]\(([^)]*terminology\.md)\)", first).group(1)
+    assert (path.parent / link).resolve() == ROOT / "notebooks" / i18n.LANG_DIR / "terminology.md"
+    course = load_course()
+    assert f"({course.colab_prefix()}{rel(path)})" in first
+    answers = 0
+    for z, e in zip(zh["cells"], en["cells"]):
+        if e["cell_type"] == "markdown" and e["metadata"].get("nbgrader", {}).get("solution"):
+            answers += 1
+            lines = "".join(z["source"]).splitlines()
+            assert lines[0] == "### BEGIN SOLUTION" and lines[-1] == "### END SOLUTION"
+            assert re.search(f"[{CJK}]", "".join(lines[1:-1])), "the model answer is translated"
+    assert answers == sum(1 for c in en["cells"] if c["cell_type"] == "markdown"
+                          and c["metadata"].get("nbgrader", {}).get("solution"))
+
+
 def test_translated_fraction_is_reported():
     """Per notebook: the translated fraction (shown in pytest's warnings summary, even under xdist)."""
-    statuses = [i18n.build(english(p))[1] for p in BUILT]
+    statuses = [i18n.build(english(p))[1] for p in BUILT + BUILT_LABS]
     table = i18n.format_status(statuses, cells=False)
     for s in statuses:
         assert 0.0 <= s.fraction <= 1.0 and s.messages > 0
@@ -148,6 +195,7 @@ def test_translated_fraction_is_reported():
     missing = sorted(p.stem for p in (ROOT / "notebooks").glob(i18n.LESSON_GLOB))
     missing = [name for name in missing if name not in {p.stem for p in BUILT}]
     table += "".join(f"\n{name:<34}{'-':>8}  {0:>9.0%}  (no catalogue yet)" for name in missing)
+    assert [s.fraction for s in statuses[len(BUILT):]] == [1.0] * len(BUILT_LABS), "every lab is 100 % translated"
     warnings.warn(UserWarning("Chinese edition, translated fraction per notebook:\n" + table))
 
 
@@ -221,6 +269,38 @@ def test_changing_one_english_sentence_makes_exactly_that_cell_pending(tmp_path,
     assert listing.count("pending: ") == 1
 
 
+def test_changing_one_english_sentence_of_a_lab_makes_exactly_that_cell_pending(tmp_path, capsys):
+    """The same for a lab, on a copy of lab01 with its real catalogue."""
+    lab = tmp_path / "solutions" / "lab01" / "lab01.ipynb"
+    lab.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "lab01" / "lab01.ipynb", lab)
+    (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
+    shutil.copy(ROOT / "locale" / i18n.LOCALE / "lab01.po", tmp_path / "locale" / i18n.LOCALE / "lab01.po")
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built_path = tmp_path / "solutions" / i18n.LANG_DIR / "lab01" / "lab01.ipynb"
+    assert built_path.exists() and i18n.build(lab, root=tmp_path)[1].pending_cells == []
+    assert "A Chinese lab changed" in capsys.readouterr().out  # the hint to regenerate the exercises
+
+    nb = json.loads(lab.read_text(encoding="utf-8"))
+    target = next(i for i, c in enumerate(nb["cells"]) if "Your cell now trains" in "".join(c["source"]))
+    old = "".join(nb["cells"][target]["source"])
+    nb["cells"][target]["source"] = old.replace("in a few seconds", "within seconds")
+    lab.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert i18n.main(["build", "--check"], root=tmp_path) == 1
+    assert "solutions/zh-CN/lab01/lab01.ipynb" in capsys.readouterr().out
+
+    cat = i18n.extract(lab, root=tmp_path)
+    assert [m.id for m in cat if m.id and m.fuzzy] == [next(m.id for m in cat if "within seconds" in m.id)]
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built = json.loads(built_path.read_text(encoding="utf-8"))
+    pending = [i for i, c in enumerate(built["cells"]) if i18n.PENDING_NOTE in "".join(c["source"])]
+    assert pending == [target] and "within seconds" in "".join(built["cells"][target]["source"])
+    capsys.readouterr()
+    assert i18n.main(["pending"], root=tmp_path) == 0
+    listing = capsys.readouterr().out
+    assert f"pending: lab01 cell {target} " in listing and listing.count("pending: ") == 1
+
+
 def test_missing_catalogue_shows_english_with_the_note(tmp_path):
     notebook = _copy_course(tmp_path)
     built, status = i18n.build(notebook, root=tmp_path)
@@ -267,6 +347,7 @@ def test_chinese_notebooks_are_not_collected_by_nbval():
     import conftest  # the repository root's conftest.py
 
     assert "notebooks/zh-CN/*" in conftest.collect_ignore_glob
+    assert "solutions/zh-CN/*" in conftest.collect_ignore_glob  # same code and outputs as solutions/labNN
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,6 +400,10 @@ def test_readme_zh_lists_every_chinese_lesson_with_its_badge():
     for path in BUILT:
         assert f"](notebooks/{i18n.LANG_DIR}/{path.name})" in readme, path.name
         assert f"({course.colab_prefix()}notebooks/{i18n.LANG_DIR}/{path.name})" in readme, path.name
+    for path in BUILT_LABS:  # the student version, its Colab badge, and the complete version
+        lab = f"{i18n.LANG_DIR}/{path.parent.name}/{path.name}"
+        assert f"](exercises/{lab})" in readme and f"({course.colab_prefix()}exercises/{lab})" in readme, lab
+        assert f"](solutions/{lab})" in readme, lab
     badges = re.findall(r"https://colab\.research\.google\.com/github/\S+?\.ipynb", readme)
     assert badges and all(b.startswith(course.colab_prefix()) for b in badges), "run: python3 course.py i18n build"
     assert not i18n.sync_readme(ROOT, check=True)
@@ -340,7 +425,7 @@ def test_course_py_i18n_runs_the_tool(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(course.subprocess, "call", call)
     assert course.main(["i18n", "pending"]) == 0
     listing = out.read_text(encoding="utf-8")
-    for path in BUILT:
+    for path in BUILT + BUILT_LABS:
         assert path.stem in listing
     english_only = sorted(set((ROOT / "notebooks").glob(i18n.LESSON_GLOB)) - set(english(p) for p in BUILT))
     for path in english_only:

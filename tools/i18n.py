@@ -1,7 +1,7 @@
-"""The Chinese edition: gettext catalogues for the lessons' markdown, and the notebooks built from them.
+"""The Chinese edition: gettext catalogues for the lessons' and labs' markdown, and the notebooks built from them.
 
-    python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po
-    python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/
+    python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po, labNN.po
+    python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/, solutions/zh-CN/
     python tools/i18n.py pending [NOTEBOOK ...]         # translated fraction, pending cells
 
 (`python3 course.py i18n extract|build|pending` runs the same in the course environment.)
@@ -26,6 +26,15 @@ How it works, in the gettext workflow of the Python and Django documentation:
   relative links to files that have no Chinese twin get a `../`.
 * `pending` prints, per notebook, the translated fraction of messages and cells and the
   pending cells (by cell id and first words).
+
+Labs go the same way. The source is the English solution, solutions/labNN/labNN.ipynb; its
+catalogue is locale/zh_CN/labNN.po; `build` writes the Chinese solution
+solutions/zh-CN/labNN/labNN.ipynb: markdown translated (the instructions and the model answers
+of hand-graded cells; nbgrader's `### BEGIN/END SOLUTION` lines stay as they are), code cells,
+their outputs, nbgrader metadata and hidden tests copied unchanged. Its first cell says, in
+Chinese, that the checks still answer in English. The Chinese student version,
+exercises/zh-CN/labNN/labNN.ipynb, is generated from it by nbgrader like the English one
+(`python3 course.py exercises`, which makes both).
 
 Only Babel (catalogues) and markdown-it-py + mdit-py-plugins (splitting) are needed; all three
 are in the course environment already (Jupyter and jupytext depend on them). mdpo was the
@@ -60,13 +69,19 @@ TERMINOLOGY_NOTE = "> 📖 中英术语对照（本课程、英文原文与《�
 # A fixed date keeps the .po files byte-stable between runs (a changing header would make every
 # extract a diff); the real history of each translation is in git.
 FIXED_DATE = datetime.datetime(2026, 11, 29, tzinfo=datetime.timezone.utc)
-HEADER = ("# Simplified Chinese translation of the lstmcourse lesson {name}.\n"
-          "# Generated from notebooks/{name}.ipynb by `python3 course.py i18n extract`;\n"
+LAB_NOTE = ("> **关于检查信息**：本实验的说明文字已经译成中文，但每个任务后面的检查（`lstmcourse.checks`）"
+            "报告错误时，目前仍用英文说明哪里出了问题。")
+LAB_TERMINOLOGY = "../../../notebooks/zh-CN/terminology.md"  # from solutions|exercises/zh-CN/labNN/
+LAB_GLOB = "lab[0-9][0-9]/lab[0-9][0-9].ipynb"  # under solutions/
+HEADER = ("# Simplified Chinese translation of the lstmcourse {kind}{name}.\n"
+          "# Generated from {source} by `python3 course.py i18n extract`;\n"
           "# edit the msgstr lines only. This file is distributed under the MIT licence.\n#")
 
 _PARSER = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True)
 _NOT_TEXT = {"fence", "code_block", "math_block", "math_block_label", "hr", "html_block"}
 _LETTER = re.compile(r"[A-Za-z]")
+# nbgrader's markers in a markdown answer cell: kept verbatim (nbgrader finds them by their text).
+_NBGRADER_MARKER = re.compile(r"#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*")
 
 
 # ---------------------------------------------------------------------------------------
@@ -130,8 +145,9 @@ def split_blocks(source: str) -> list[Block]:
         while end > start and not lines[end - 1].strip():
             end -= 1
         inner = tokens[i:j + 1]
-        words = tok.type not in _NOT_TEXT and _has_words(inner)
-        blocks.append(Block(start, end, "\n".join(lines[start:end]), words))
+        text = "\n".join(lines[start:end])
+        words = tok.type not in _NOT_TEXT and _has_words(inner) and not _NBGRADER_MARKER.fullmatch(text)
+        blocks.append(Block(start, end, text, words))
         i = j + 1
     return blocks
 
@@ -162,12 +178,27 @@ def read_notebook(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def is_lab(notebook: Path) -> bool:
+    """True for an English lab solution, solutions/labNN/labNN.ipynb (the source of a lab)."""
+    p = Path(notebook)
+    return p.parent.parent.name == "solutions" and re.fullmatch(r"lab\d\d", p.parent.name) is not None
+
+
+def source_name(notebook: Path) -> str:
+    """The English notebook's path inside the repository: notebooks/NN_x.ipynb or solutions/labNN/labNN.ipynb."""
+    p = Path(notebook)
+    return f"solutions/{p.parent.name}/{p.name}" if is_lab(p) else f"notebooks/{p.name}"
+
+
 def po_path(notebook: Path, root: Path = ROOT) -> Path:
     return root / "locale" / LOCALE / (Path(notebook).stem + ".po")
 
 
 def zh_path(notebook: Path, root: Path = ROOT) -> Path:
-    return root / "notebooks" / LANG_DIR / Path(notebook).name
+    p = Path(notebook)
+    if is_lab(p):
+        return root / "solutions" / LANG_DIR / p.parent.name / p.name
+    return root / "notebooks" / LANG_DIR / p.name
 
 
 def template(notebook: Path) -> Catalog:
@@ -176,7 +207,9 @@ def template(notebook: Path) -> Catalog:
     name = Path(notebook).stem
     cat = Catalog(locale=LOCALE, project="lstmcourse", version=name,
                   msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
-                  last_translator="lstmcourse translators", header_comment=HEADER.format(name=name),
+                  last_translator="lstmcourse translators",
+                  header_comment=HEADER.format(kind="" if is_lab(notebook) else "lesson ", name=name,
+                                               source=source_name(notebook)),
                   creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
                   language_team="Chinese (Simplified)", charset="utf-8")
     for cell in nb["cells"]:
@@ -184,7 +217,7 @@ def template(notebook: Path) -> Catalog:
             continue
         for block in split_blocks(cell_source(cell)):
             if block.translatable:
-                location = (f"notebooks/{Path(notebook).name}#{cell.get('id', '')}", None)
+                location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
                 if block.text in cat:
                     cat[block.text].locations.append(location)
                 else:
@@ -305,6 +338,37 @@ def fix_links(text: str, english_dir: Path) -> str:
     return MD_LINK.sub(relink, text)
 
 
+LAB_BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/)solutions/"
+                       r"(lab\d\d/lab\d\d\.ipynb)")
+
+
+def fix_lab_links(text: str, english: Path, root: Path = ROOT) -> str:
+    """A lab's badge -> the Chinese solution (nbgrader turns it into the Chinese exercise's); a relative
+    link to an existing file -> the same file seen from solutions/zh-CN/labNN/, or to the Chinese twin
+    of a lesson when there is one."""
+    import os.path
+    import posixpath
+
+    text = LAB_BADGE.sub(rf"\1solutions/{LANG_DIR}/\2", text)
+    english_dir, zh_dir = Path(english).parent, zh_path(english, root).parent
+
+    def relink(match):
+        target = match.group(2)
+        path, _, anchor = target.partition("#")
+        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
+            return match.group(0)
+        file = Path(os.path.normpath(english_dir / path))
+        if not file.exists():
+            return match.group(0)
+        twin = file.parent / LANG_DIR / file.name
+        if file.parent == root / "notebooks" and re.fullmatch(r"\d\d_[\w.-]+\.ipynb", file.name) and twin.exists():
+            file = twin
+        new = posixpath.normpath(os.path.relpath(file, zh_dir).replace(os.sep, "/"))
+        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
+
+    return MD_LINK.sub(relink, text)
+
+
 @dataclass
 class CellStatus:
     index: int
@@ -361,10 +425,16 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
             text = replace_blocks(source, done)
         else:
             text = PENDING_NOTE + "\n\n" + source
-        text = fix_links(text, notebook.parent)
-        if first_markdown:
-            text = text.rstrip("\n") + "\n\n" + TERMINOLOGY_NOTE
-            first_markdown = False
+        if is_lab(notebook):
+            text = fix_lab_links(text, notebook, root)
+            if first_markdown:
+                text = (text.rstrip("\n") + "\n\n" + LAB_NOTE + "\n>\n"
+                        + TERMINOLOGY_NOTE.replace("](terminology.md)", f"]({LAB_TERMINOLOGY})"))
+        else:
+            text = fix_links(text, notebook.parent)
+            if first_markdown:
+                text = text.rstrip("\n") + "\n\n" + TERMINOLOGY_NOTE
+        first_markdown = False
         cell["source"] = text.splitlines(keepends=True)
     return out, status
 
@@ -377,6 +447,11 @@ def dumps(nb: dict) -> str:
 def lessons(root: Path = ROOT) -> list[Path]:
     """The numbered English lessons that have a catalogue."""
     return sorted(p for p in (root / "notebooks").glob(LESSON_GLOB) if po_path(p, root).exists())
+
+
+def labs(root: Path = ROOT) -> list[Path]:
+    """The English labs (solutions/labNN/labNN.ipynb) that have a catalogue."""
+    return sorted(p for p in (root / "solutions").glob(LAB_GLOB) if po_path(p, root).exists())
 
 
 def format_status(statuses: list[NotebookStatus], cells: bool = True) -> str:
@@ -392,7 +467,9 @@ def format_status(statuses: list[NotebookStatus], cells: bool = True) -> str:
 
 def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
     if not args:
-        return sorted((root / "notebooks").glob(LESSON_GLOB)) if all_english else lessons(root)
+        if all_english:
+            return sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
+        return lessons(root) + labs(root)
     paths = []
     for a in args:
         p = Path(a)
@@ -400,8 +477,11 @@ def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
             p = (Path.cwd() / p) if (Path.cwd() / p).exists() else root / p
         if p.parent.name == LANG_DIR:  # notebooks/zh-CN/X.ipynb means its English source
             p = p.parent.parent / p.name
+        elif p.parent.parent.name == LANG_DIR:  # solutions/zh-CN/labNN/labNN.ipynb: solutions/labNN/...
+            p = p.parent.parent.parent / p.parent.name / p.name
         if p.suffix != ".ipynb" or not p.exists():
-            raise SystemExit(f"i18n: expected an English lesson notebook. Received: {a!r}")
+            raise SystemExit(f"i18n: expected an English lesson or lab (solutions/labNN/labNN.ipynb) notebook. "
+                             f"Received: {a!r}")
         paths.append(p)
     return paths
 
@@ -459,13 +539,17 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
             stale.append("README.zh-CN.md")
         verb = "out of date" if args.check else "written"
         print(f"{len(stale)} Chinese notebook(s) {verb}" + "".join(f"\n  {s}" for s in stale))
+        if any(s.startswith("solutions/") for s in stale) and not args.check:
+            print("A Chinese lab changed: regenerate the student versions with `python3 course.py exercises`.")
         return 1 if (args.check and stale) else 0
     statuses = [build(nb, root)[1] for nb in _resolve(args.notebooks, root, all_english=False)]
     print(format_status(statuses))
-    if not args.notebooks:  # English lessons nobody has started: no catalogue yet
-        for nb in sorted(set((root / "notebooks").glob(LESSON_GLOB)) - set(lessons(root))):
-            print(f"  not started: {nb.stem} (no catalogue; run: python3 course.py i18n extract "
-                  f"notebooks/{nb.name})")
+    if not args.notebooks:  # English lessons and labs nobody has started: no catalogue yet
+        english = sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
+        for nb in english:
+            if not po_path(nb, root).exists():
+                print(f"  not started: {nb.stem} (no catalogue; run: python3 course.py i18n extract "
+                      f"{source_name(nb)})")
     return 0
 
 
