@@ -494,6 +494,9 @@ def cmd_reseed(args: list[str], py: Path | None = None) -> int:
 # with hashes into requirements/NAME.txt). They are CI environments: compiled for Linux x86-64
 # and Python 3.11 only (CI_TARGET), and built only there.
 EXTRA_ENVS = {"colab": ROOT / ".venv-colab", "jax": ROOT / ".venv-jax"}
+# The only packages an extra environment builds from source (hash-checked sdists): tensorflow-datasets
+# (lesson 09's online path, as on Colab) needs `promise`, a pure-Python package with no wheel.
+SOURCE_PACKAGES = {"colab": ["promise"], "jax": []}
 CI_TARGET = ("x86_64-manylinux_2_28", "3.11")
 
 # The package's own tests (unit tests and doctests), without what belongs to the pinned course
@@ -518,7 +521,8 @@ def extra_env_steps(name: str, root: Path = ROOT) -> list[tuple[str, list[str]]]
     steps = [
         ("pip and setuptools (requirements/bootstrap.txt)",
          ["install", *hashed, "--no-deps", "-r", str(req / "bootstrap.txt")]),
-        (f"the {name} environment (requirements/{name}.txt)", ["install", *hashed, "-r", str(req / f"{name}.txt")]),
+        (f"the {name} environment (requirements/{name}.txt)",
+         ["install", *hashed, *(f"--no-binary={p}" for p in SOURCE_PACKAGES[name]), "-r", str(req / f"{name}.txt")]),
         ("the lstmcourse package itself, editable, nothing downloaded",
          ["install", "--no-deps", "--no-build-isolation", "--editable", str(root)]),
     ]
@@ -565,9 +569,11 @@ def run_package_tests(py: Path, selection: list[str], env: dict[str, str], paral
 
 
 def lock_extra_envs(uv: Path, upgrade: list[str]) -> None:
-    """requirements/NAME.txt from requirements/NAME.in for each CI environment: hashed, wheels only, CI_TARGET."""
+    """requirements/NAME.txt from requirements/NAME.in for each CI environment: hashed, wheels only
+    (but SOURCE_PACKAGES), for CI_TARGET."""
     for name in EXTRA_ENVS:
-        uv_compile(uv, [f"requirements/{name}.in", "--only-binary", ":all:", *upgrade,
+        sources = [arg for p in SOURCE_PACKAGES[name] for arg in ("--no-binary", p)]
+        uv_compile(uv, [f"requirements/{name}.in", "--only-binary", ":all:", *sources, *upgrade,
                         "--output-file", f"requirements/{name}.txt"], target=CI_TARGET)
 
 

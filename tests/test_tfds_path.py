@@ -23,7 +23,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "09_text_sentimen
 @pytest.fixture
 def tfds():
     return pytest.importorskip(
-        "tensorflow_datasets", reason="tensorflow_datasets is not installed (the course environment has it)")
+        "tensorflow_datasets", reason="tensorflow_datasets is not installed (Colab and the CI Colab-version environment have it: course.py test-colab)")
 
 
 @pytest.fixture
