@@ -57,7 +57,7 @@ def _course_cell(layer):
     accepted = set(inspect.signature(twin_cls.__init__).parameters) | set(
         inspect.signature(cells._base.RecurrentCellBase.__init__).parameters)
     config = {k: v for k, v in cell.get_config().items() if k in accepted and k not in ("self", "kwargs")}
-    twin = twin_cls(**config)
+    twin = twin_cls(**config, dtype=cell.dtype_policy)  # a float64 layer gets a float64 twin
     twin.build((None, cell.kernel.shape[0]))
     twin.set_weights(cell.get_weights())
     return twin

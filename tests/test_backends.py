@@ -57,8 +57,6 @@ def test_masked_forward_equals_builtin(twin):
     assert_close(ours(x, mask=mask), builtin(x, mask=mask))
 
 
-@pytest.mark.skip(reason="UNFINISHED (session 2): fails on TF and JAX alike, a test bug, likely the stateful "
-                  "part (copy_weights' first call already advanced both states); fix, then unskip")
 def test_bidirectional_stacked_and_stateful_equal_builtin(twin):
     x = random_inputs()
     ours = keras.layers.Bidirectional(twin.ours(UNITS, return_sequences=True))
@@ -73,6 +71,7 @@ def test_bidirectional_stacked_and_stateful_equal_builtin(twin):
 
     ours, builtin = twin.ours(UNITS, stateful=True), twin.builtin(UNITS, stateful=True)
     copy_weights(ours, builtin, x)
+    ours.reset_state(), builtin.reset_state()  # building them advanced their states, with other weights
     for _ in range(2):  # the second call starts from the state the first one left
         assert_close(ours(x), builtin(x))
 
@@ -131,8 +130,6 @@ F64 = dict(dtype="float64")
 @pytest.mark.parametrize("kind,make", [("rnn", lambda: keras.layers.RNN(lstmcourse.cells.SimpleRNNCell(4, **F64), **F64)),
                                        ("lstm", lambda: keras.layers.LSTM(4, **F64)),
                                        ("gru", lambda: keras.layers.RNN(lstmcourse.cells.GRUCell(4, **F64), **F64))])
-@pytest.mark.skip(reason="UNFINISHED (session 2): the built-in LSTM case failed on TF at rtol=1e-9, cause not "
-                  "yet found; fix, then unskip")
 def test_backend_autodiff_equals_hand_written_bptt(kind, make):
     """‖∂L/∂h_t‖ from the backend's autodiff (diagnostics) equals the reference's BPTT."""
     x = np.random.default_rng(0).normal(size=(3, 9, 2))
