@@ -12,7 +12,9 @@ task                   what it tests                               chance baseli
                        sequence (Hochreiter & Schmidhuber 1997)     (always predict 1.0)
 ``copy_memory``        recall a short sequence after a delay        accuracy 1/n_symbols
 ``long_gap``           "She grew up in France … she speaks          accuracy 1/n_classes
-                       fluent ___": the answer is the first token
+                       fluent ___": the answer is the first
+                       country; options add distractor countries
+                       to the gap and move the country
 ``teddy``              tag "Teddy" as PERSON or TOY, which only     accuracy 0.5 for a
                        the words *after* it decide                  left-to-right model
 ``delayed_xor``        a non-linear function (XOR) of two past      accuracy 0.5
@@ -98,14 +100,32 @@ def copy_memory(n, n_symbols=4, length=3, delay=10, seed=0):
     return x, y
 
 
-def long_gap(n, gap=20, n_classes=4, n_fillers=20, seed=0):
+def long_gap(n, gap=20, n_classes=4, n_fillers=20, n_distractors=0, min_gap=None, seed=0):
     """The long-gap dependency: "She grew up in France … she speaks fluent ___".
 
     Token 0 is padding (unused here), 1 … n_classes are "countries", the next
     ``n_fillers`` ids are filler words, and the last id is the query ("speaks fluent").
     A sequence is one country, ``gap`` random fillers, then the query; the label is the
-    country's index (0 … n_classes-1), the "language" to predict. Nothing but the first
-    token carries information, so a model that forgets it scores ``1 / n_classes``.
+    country's index (0 … n_classes-1), the "language" to predict.
+
+    With ``n_distractors > 0``, that many gap positions (distinct, at random) hold a
+    random country instead of a filler, as in "She grew up in France. … She visited
+    Spain … She speaks fluent ___": only the *first* country counts, so a model must
+    keep it while later countries compete for the same memory. Distractors are drawn
+    independently of the label (they may repeat it), so in every case nothing but the
+    first token carries information, and a model that forgets it scores ``1 / n_classes``.
+
+    Args:
+        n: Number of sequences.
+        gap: Number of tokens between the first country and the query.
+        n_classes: Number of countries (classes). Default: 4.
+        n_fillers: Number of distinct filler words. Default: 20.
+        n_distractors: Countries placed in the gap, to be ignored. Default: 0; at most ``gap``.
+        min_gap: If given, each sequence draws its own gap uniformly from ``min_gap`` to
+            ``gap`` and starts with ``gap - its gap`` fillers, so that every sequence has
+            the same length and the country moves; ``long_gap_distance(x, n_classes)``
+            recovers each sequence's gap. Default: None (every gap is ``gap``).
+        seed: Seed of the NumPy generator.
 
     Returns:
         ``x`` int32 (n, gap + 2) token ids and ``y`` int32 (n,) labels.
@@ -116,14 +136,50 @@ def long_gap(n, gap=20, n_classes=4, n_fillers=20, seed=0):
     ((5, 5), (5,))
     >>> bool((x[:, 0] == y + 1).all())
     True
+    >>> x, y = long_gap(5, gap=6, n_classes=4, n_distractors=2, seed=0)
+    >>> countries = (x >= 1) & (x <= 4)          # cue + distractors, per sequence
+    >>> countries.sum(axis=1).tolist(), bool((x[:, 0] == y + 1).all())
+    ([3, 3, 3, 3, 3], True)
+    >>> x, y = long_gap(4, gap=6, min_gap=1, seed=0)    # the country moves; the length stays 8
+    >>> long_gap_distance(x).tolist()
+    [1, 2, 3, 3]
     """
     _check_positive(n=n, gap=gap, n_classes=n_classes, n_fillers=n_fillers)
+    if (not isinstance(n_distractors, (int, np.integer)) or isinstance(n_distractors, bool)
+            or not 0 <= n_distractors <= gap):
+        raise ValueError("`n_distractors` must be an integer from 0 to `gap`. "
+                         f"Received: n_distractors={n_distractors!r} (gap={gap})")
+    if min_gap is not None:
+        if (not isinstance(min_gap, (int, np.integer)) or isinstance(min_gap, bool)
+                or not n_distractors <= min_gap <= gap or min_gap < 1):
+            raise ValueError("`min_gap` must be an integer from max(1, n_distractors) to `gap`. "
+                             f"Received: min_gap={min_gap!r} (gap={gap}, n_distractors={n_distractors})")
     rng = _rng(seed)
     y = rng.integers(0, n_classes, size=n).astype("int32")
-    fillers = rng.integers(n_classes + 1, n_classes + 1 + n_fillers, size=(n, gap))
-    query = np.full((n, 1), n_classes + 1 + n_fillers)
-    x = np.concatenate([(y + 1)[:, None], fillers, query], axis=1).astype("int32")
-    return x, y
+    x = rng.integers(n_classes + 1, n_classes + 1 + n_fillers, size=(n, gap + 2))   # fillers everywhere
+    x[:, -1] = n_classes + 1 + n_fillers                                           # the query
+    gaps = np.full(n, gap) if min_gap is None else rng.integers(min_gap, gap + 1, size=n)
+    rows, cue = np.arange(n), gap - gaps                                           # column of the country
+    x[rows, cue] = y + 1
+    if n_distractors:
+        # n_distractors distinct columns after the country: the smallest random keys among them
+        cols = np.arange(gap + 2)[None, :]
+        keys = np.where((cols > cue[:, None]) & (cols <= gap), rng.random((n, gap + 2)), np.inf)
+        where = np.argsort(keys, axis=1)[:, :n_distractors]
+        np.put_along_axis(x, where, rng.integers(1, n_classes + 1, size=(n, n_distractors)), axis=1)
+    return x.astype("int32"), y
+
+
+def long_gap_distance(x, n_classes=4):
+    """Each sequence's gap in :func:`long_gap` output: the number of tokens between its
+    first country and the query. Shape (n,).
+
+    >>> x, _ = long_gap(3, gap=5, seed=0)
+    >>> long_gap_distance(x).tolist()
+    [5, 5, 5]
+    """
+    countries = (x >= 1) & (x <= n_classes)
+    return (x.shape[1] - 2 - np.argmax(countries, axis=1)).astype("int32")
 
 
 def long_gap_vocab_size(n_classes=4, n_fillers=20):
