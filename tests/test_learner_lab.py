@@ -49,9 +49,13 @@ def test_learner_copy_of_this_course_has_every_lesson_and_lab(tmp_path):
     got = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.name != course.COPIES_RECORD}
     lessons = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb")}
     labs = {p.relative_to(ROOT).as_posix() for p in (ROOT / "exercises").glob("lab*/*.ipynb")}
+    # the Chinese edition travels too (`course.py lab-zh` opens my-work/notebooks/zh-CN)
+    zh = {p.relative_to(ROOT).as_posix() for p in [*(ROOT / "notebooks" / "zh-CN").glob("*.ipynb"),
+                                                   *(ROOT / "exercises" / "zh-CN").glob("lab*/*.ipynb")]}
     files = {g for g in got if "." in Path(g).name}
-    assert lessons | labs <= files and len(lessons) >= 11 and len(labs) >= 5
-    assert files - lessons - labs == {"notebooks/glossary.md", "notebooks/where_next.md"}
+    assert lessons | labs | zh <= files and len(lessons) >= 11 and len(labs) >= 5 and len(zh) >= 16
+    assert files - lessons - labs - zh == {"notebooks/glossary.md", "notebooks/where_next.md",
+                                           "notebooks/zh-CN/terminology.md"}
     # no jupytext config travels with the copy, so saving there writes no .py twin
     assert not list(tmp_path.rglob("jupytext.toml")) and not list(tmp_path.rglob("*.py"))
 
