@@ -296,7 +296,11 @@ for i in worst:
     print(f"[{truth:6s}, P(fresh) = {p_fresh[i]:.2f}] {reviews.texts_test[i]}")
 
 # %% [markdown]
-# When this notebook was written, the most confident mistakes were rotten reviews
+# When this notebook was written, the most confident mistakes were all rotten reviews
+# called fresh, of two kinds. Some are openly negative ("an insultingly inept and
+# artificial examination", "it made me want to wrench my eyes out"): the first thing to
+# check there is how often their telling words occur in the training snippets, since a
+# word the model has seen rarely, or not at all, carries no sentiment for it. Others are
 # built from words that usually praise: praise of *other* or *earlier* films ("makes
 # previous vehicles look smart and sassy", "we miss the quirky amazement that used to
 # come along"), jokes and sarcasm ("there's only one way to kill Michael Myers for good:
