@@ -103,7 +103,7 @@ PLATFORMS = {
 }
 
 # What a first build costs, measured on a fresh clone (2-core Linux x86-64, empty pip cache):
-FIRST_BUILD_NOTE = ("about 510 MB to download, 2.3 GB in .venv; about 1 minute with a fast connection, "
+FIRST_BUILD_NOTE = ("about 560 MB to download, 2.5 GB in .venv; about 1.5 minutes with a fast connection, "
                     "longer on a slow one")
 
 
