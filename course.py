@@ -505,7 +505,10 @@ CI_TARGET = ("x86_64-manylinux_2_28", "3.11")
 # The package's own tests (unit tests and doctests), without what belongs to the pinned course
 # environment: its lock check, nbgrader's course, the labs (nbgrader), and nbval's notebooks.
 PACKAGE_TESTS = ["lstmcourse", "tests", "--ignore=tests/test_environment_lock.py",
-                 "--ignore=tests/test_nbgrader_course.py", "--ignore=tests/test_labs.py"]
+                 "--ignore=tests/test_nbgrader_course.py", "--ignore=tests/test_labs.py",
+                 # the Chinese edition's tooling (Babel, markdown-it) is repository tooling, not
+                 # the package; stage 1 tests it in the course environment
+                 "--ignore=tests/test_translations.py"]
 
 # What runs on the JAX backend: the cells against Keras's built-ins (tests/test_backends.py),
 # the cells' argument checks, `trace`, the NumPy reference against the layers, and their
