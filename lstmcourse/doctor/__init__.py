@@ -31,7 +31,7 @@ stateful_carried_state
     >>> keras.utils.set_random_seed(0)
     >>> x = np.random.default_rng(0).normal(size=(32, 5, 1)).astype("float32")
     >>> y = (x.sum(axis=1) > 0).astype("float32")
-    >>> model = keras.Sequential([keras.Input((5, 1)), keras.layers.LSTM(4),
+    >>> model = keras.Sequential([keras.Input((5, 1)), keras.layers.LSTM(4, name="lstm"),
     ...                           keras.layers.Dense(1, activation="sigmoid")])
     >>> findings = doctor.examine(model, x, y, loss=keras.losses.BinaryCrossentropy(from_logits=True))
     >>> [f.name for f in findings if f.severity == "problem"]

@@ -78,10 +78,28 @@ def loss_info(loss):
 
 
 def loss_object(loss):
-    """A callable ``(y_true, y_pred) -> per-sample loss`` for a loss name, function or object."""
-    import keras
+    """A callable ``(y_true, y_pred) -> loss`` for a loss name, function or object.
 
-    return keras.losses.get(loss) if isinstance(loss, str) else loss
+    A ``keras.losses.Loss`` is returned as it is; a name or a function is wrapped so that,
+    like ``Loss.__call__`` and ``fit``, it accepts targets (samples,) for outputs (samples, 1).
+    """
+    import keras
+    from keras import ops
+
+    fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    if isinstance(fn, keras.losses.Loss):
+        return fn
+
+    def call(y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+        if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
+            y_true = ops.expand_dims(y_true, -1)
+        elif len(y_true.shape) == len(y_pred.shape) + 1 and y_true.shape[-1] == 1:
+            y_true = ops.squeeze(y_true, -1)
+        return fn(y_true, y_pred)
+
+    return call
 
 
 def activation_name(activation):

@@ -10,7 +10,9 @@ mask sends the LSTM to the generic loop too.)
 """
 import numpy as np
 
-from lstmcourse.doctor._common import Finding, activation_name, recurrent_layers
+from lstmcourse.doctor._common import (
+    Finding, activation_name, fixed_batch_size, kept_states, recurrent_layers, stateful_layers,
+)
 
 
 def _is(function, name, keras_functions):
@@ -26,16 +28,24 @@ def _layer_masks(model, x):
     import keras
     from keras import ops
 
+    from lstmcourse.doctor.data import _mask_layers
+
+    if not _mask_layers(model):
+        return {}  # no layer makes a mask: no recurrent layer gets one
     if x is None or not isinstance(model, keras.Sequential):
         return None
+    if stateful_layers(model):
+        x = x[: fixed_batch_size(model) or len(x)]
     masks, h, mask = {}, ops.convert_to_tensor(np.asarray(x)), None
-    for layer in model.layers:
-        inner = [layer.forward_layer, layer.backward_layer] if isinstance(layer, keras.layers.Bidirectional) else [layer]
-        for rnn in inner:
-            masks[id(rnn)] = None if mask is None else ops.convert_to_numpy(mask).astype(bool)
-        out = layer(h, training=False)
-        mask = layer.compute_mask(h, mask) if layer.supports_masking or mask is None else None
-        h = out
+    with kept_states(model):
+        for layer in model.layers:
+            inner = [layer.forward_layer, layer.backward_layer] if isinstance(layer, keras.layers.Bidirectional) \
+                else [layer]
+            for rnn in inner:
+                masks[id(rnn)] = None if mask is None else ops.convert_to_numpy(mask).astype(bool)
+            out = layer(h, training=False)
+            mask = layer.compute_mask(h, mask) if layer.supports_masking or mask is None else None
+            h = out
     return masks
 
 
@@ -97,7 +107,7 @@ def cudnn_eligibility(model, x=None):
                 reasons.append(_mask_problem(mask))
         answer = "yes" if not reasons else "no, because " + "; ".join(reasons)
         note = ""
-        if not reasons and masks is None and _has_mask_layer(model):
+        if not reasons and masks is None:
             note = " (if its mask is right-padded: not checked)"
         found.append(Finding(
             "cudnn", severity="info", value=float(not reasons), layer=layer.name,
@@ -106,9 +116,3 @@ def cudnn_eligibility(model, x=None):
                  "Keep the defaults listed above (and right padding) for the fast fused kernel, "
                  "or accept the generic loop (several times slower on a GPU).")))
     return found
-
-
-def _has_mask_layer(model):
-    from lstmcourse.doctor.data import _mask_layers
-
-    return bool(_mask_layers(model))

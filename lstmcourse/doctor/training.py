@@ -141,22 +141,24 @@ def stateful_misuse(model, n_samples, *, batch_size=None, shuffle=None):
         return []
     found, built_for = [], fixed_batch_size(model)
     if batch_size is not None and (n_samples % batch_size or (built_for and batch_size != built_for)):
+        built = f"; the model was built for batches of {built_for}" if built_for else ""
         found.append(Finding(
             "stateful_batch_size", value=float(n_samples % batch_size), layer=layers[0].name,
-            evidence=(f"{n_samples} samples in batches of {batch_size} leave {n_samples % batch_size} over, "
-                      f"and the model was built for batches of {built_for}."),
+            evidence=f"{n_samples} samples in batches of {batch_size} leave {n_samples % batch_size} over{built}.",
             fix=("Use the batch size the model was built for (Input(batch_shape=...)), and cut the data to a "
                  "multiple of it, so that row i of every batch continues row i of the batch before.")))
     if shuffle:
         found.append(Finding(
             "stateful_shuffle", value=1.0, layer=layers[0].name,
             evidence="fit(shuffle=True) reorders the batches, so a stateful layer continues the wrong sequence.",
-            fix="Pass shuffle=False to fit, and call model.reset_states() between epochs / independent series."))
+            fix=("Pass shuffle=False to fit, and call reset_state() on each stateful layer between epochs and "
+                 "independent series.")))
     for layer in layers:
         norm = float(np.sqrt(sum(np.sum(ops.convert_to_numpy(v) ** 2) for v in (layer.states or []))))
         if norm > 0:
             found.append(Finding(
                 "stateful_carried_state", severity="info", value=norm, layer=layer.name,
                 evidence=f"The layer holds a state of norm {norm:.3g} from earlier calls.",
-                fix="Call layer.reset_state() (or model.reset_states()) before a new, independent sequence."))
+                fix=("Call layer.reset_state() on each stateful layer before a new, independent sequence (a Keras 3 "
+                     "model has no reset_states()).")))
     return found
