@@ -6,25 +6,34 @@ the measured number, also in ``value``) and the ``fix``. Each rule is also a fun
 its own, with its threshold as a named constant; a rule that cannot decide gives no
 finding (its docstring says when it is skipped).
 
-=========================  ===========================  ========================================
-finding                    rule                         threshold
-=========================  ===========================  ========================================
-constant_output            :func:`constant_output`      ``CONSTANT_STD_RATIO``, ``CONSTANT_CLASS_SHARE``
-persistence                :func:`persistence`          ``PERSISTENCE_MIN_CORR``
-window_overlap             :func:`window_overlap`       any shared series step
-scaler_leakage             :func:`scaler_leakage`       ``SCALER_RTOL``
-unmasked_padding           :func:`unmasked_padding`     ``PADDING_MIN_SEQUENCES``, ``PADDING_MAX_INTERIOR_ZEROS``
-vanishing_gradient,        :func:`gradient_flow`        ``VANISHING_RATIO``, ``EXPLODING_RATIO``
-exploding_gradient
-nonfinite_loss             :func:`nonfinite_loss`       NaN or ±inf
-activation_loss_mismatch   :func:`activation_loss_mismatch`  (rules, no number)
-target_range,              :func:`target_range`         the activation's range, ``TARGET_SCALE_LIMIT``
-unscaled_targets
-cudnn (info)               :func:`cudnn_eligibility`    Keras 3's own conditions
-stateful_batch_size,       :func:`stateful_misuse`      (rules, no number)
-stateful_shuffle,
-stateful_carried_state
-=========================  ===========================  ========================================
+==========================  ==============================  =========================================
+finding (severity)          rule function                   threshold (named constant)
+==========================  ==============================  =========================================
+constant_output             :func:`constant_output`         prediction std < 0.05 × target std
+                                                            (``CONSTANT_STD_RATIO``), or ≥ 99 % one
+                                                            class (``CONSTANT_CLASS_SHARE``)
+persistence                 :func:`persistence`             corr(forecast, last input) ≥ 0.95
+                                                            (``PERSISTENCE_MIN_CORR``) and > corr
+                                                            with the targets
+window_overlap              :func:`window_overlap`          any series step in both sets
+scaler_leakage              :func:`scaler_leakage`          matches a scaler fitted beyond the
+                                                            training steps (``SCALER_RTOL``)
+unmasked_padding            :func:`unmasked_padding`        ≥ 10 % of sequences padded
+                                                            (``PADDING_MIN_SEQUENCES``), ≤ 1 % zeros
+                                                            inside (``PADDING_MAX_INTERIOR_ZEROS``)
+vanishing_gradient,         :func:`gradient_flow`           ‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ < 1e-4 or > 1e4
+exploding_gradient                                          (``VANISHING_RATIO``, ``EXPLODING_RATIO``)
+nonfinite_loss              :func:`nonfinite_loss`          loss NaN or ±inf on a batch
+activation_loss_mismatch    :func:`activation_loss_mismatch` (pairs that never fit)
+target_range,               :func:`target_range`            outside the activation's range; for a
+unscaled_targets                                            linear output std or |mean| > 10
+                                                            (``TARGET_SCALE_LIMIT``)
+cudnn (info)                :func:`cudnn_eligibility`       Keras 3's own conditions
+stateful_batch_size,        :func:`stateful_misuse`         batch size not dividing the data or not
+stateful_shuffle,                                           the built one; shuffle=True; a state
+stateful_carried_state                                      left from earlier calls
+(info)
+==========================  ==============================  =========================================
 
     >>> import keras, numpy as np
     >>> from lstmcourse import doctor
@@ -137,15 +146,15 @@ def examine(model, x, y, *, loss=None, split=None, target_feature=None, batch_si
     """
     x, y = _check_arguments(model, x, y, loss, split, target_feature, batch_size, shuffle)
     loss = getattr(model, "loss", None) if loss is None else loss
-    activation, _ = output_info(model)
     xs, ys = x[:MAX_SAMPLES], y[:MAX_SAMPLES]
+    predictions = predict(model, xs)  # first, so that the model is built
+    activation, _ = output_info(model)
     found = []
     if split is not None:
         found += leakage(split)
     found += unmasked_padding(model, x)
     found += activation_loss_mismatch(model, loss=loss)
     found += target_range(model, y, loss=loss)
-    predictions = predict(model, xs)
     if predictions is not None:
         used = len(predictions)
         found += nonfinite_loss(model, xs[:used], ys[:used], loss=loss, predictions=predictions)

@@ -113,6 +113,9 @@ def cudnn_eligibility(model, x=None):
             "cudnn", severity="info", value=float(not reasons), layer=layer.name,
             evidence=f"{type(layer).__name__} '{layer.name}' would run on cuDNN on a GPU: {answer}{note}.",
             fix=("Nothing to change." if not reasons else
-                 "Keep the defaults listed above (and right padding) for the fast fused kernel, "
+                 "Use keras.layers.LSTM or GRU (the course cells are their twins) for the fused kernel, "
+                 "or accept the generic loop (several times slower on a GPU)."
+                 if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)) else
+                 "Keep the defaults named above (and right padding) for the fast fused kernel, "
                  "or accept the generic loop (several times slower on a GPU).")))
     return found
