@@ -11,6 +11,8 @@ Submodules:
     lstmcourse.diagrams    the course's figures drawn by code.
     lstmcourse.generation  temperature sampling for language models.
     lstmcourse.attention   additive (Bahdanau) attention as a Keras layer.
+    lstmcourse.doctor      why an RNN runs but does not learn: examine(model, x, y) returns
+                           named findings, each with its evidence and its fix.
     lstmcourse.setup_notebook()
                            the first call of every notebook: quiet TensorFlow, seeds,
                            determinism, plot style, versions.
@@ -24,9 +26,9 @@ from lstmcourse._setup import notebook_seed, setup_notebook
 
 __version__ = "0.2.0"
 __all__ = ["setup_notebook", "notebook_seed", "trace", "cells", "reference", "experiments", "diagrams",
-           "generation", "attention", "__version__"]
+           "generation", "attention", "doctor", "__version__"]
 
-_LAZY_SUBMODULES = {"cells", "reference", "experiments", "diagrams", "generation", "attention"}
+_LAZY_SUBMODULES = {"cells", "reference", "experiments", "diagrams", "generation", "attention", "doctor"}
 
 
 def __getattr__(name):

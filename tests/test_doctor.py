@@ -264,10 +264,15 @@ def test_target_range(case):
         or f"{float(targets.std()):.4g}" in found[0].evidence
 
 
-def test_in_range_targets_are_fine():
+@pytest.mark.parametrize("loss", ["mse", None])
+def test_in_range_targets_are_fine(loss):
     x, y = ADDING
-    model = compiled([keras.Input((5, 2)), L.LSTM(4), L.Dense(1, activation="sigmoid")], "mse")
+    model = compiled([keras.Input((5, 2)), L.LSTM(4), L.Dense(1, activation="sigmoid")], loss)
     assert doctor.target_range(model, y / 2) == []
+    # integer labels for a softmax output are labels, not probabilities, without a loss; with mse they are
+    # targets that a softmax cannot reach
+    classifier = compiled([keras.Input((5, 2)), L.LSTM(4), L.Dense(3, activation="softmax")], loss)
+    assert names(doctor.target_range(classifier, np.round(y[:, 0]))) == ([] if loss is None else ["target_range"])
 
 
 CUDNN = {
@@ -352,6 +357,10 @@ X, Y = ADDING[0][:4], ADDING[1][:4]
     ({"loss": 3}, TypeError, "Received: loss=3 of type int"),
     ({"split": [1, 2, 3]}, ValueError, "Received: split=[1, 2, 3]"),
     ({"split": {"train": [0]}}, ValueError, "keys 'train' and 'val'"),
+    ({"split": ([0.5, 1], [2])}, ValueError, "Received: split['train'] of shape (2,) and dtype float64"),
+    ({"split": {"train": [0], "val": [1], "window": 0}}, ValueError, "Received: split['window']=0"),
+    ({"split": {"train": [0], "val": [1], "series": np.zeros(5)}}, ValueError,
+     "Received: series shape (5,), scaled shape None"),
     ({"target_feature": 2}, ValueError, "Received: target_feature=2, x.shape=(4, 5, 2)"),
     ({"target_feature": 0.5}, TypeError, "Received: target_feature=0.5"),
     ({"batch_size": 0}, ValueError, "Received: batch_size=0"),
@@ -362,6 +371,12 @@ def test_argument_errors(kwargs, error, message):
     with pytest.raises(error) as info:
         doctor.examine(arguments.pop("model"), arguments.pop("x"), arguments.pop("y"), **arguments)
     assert message in str(info.value)
+
+
+def test_doctor_is_a_lazy_submodule():
+    import lstmcourse
+
+    assert lstmcourse.doctor is doctor and "doctor" in lstmcourse.__all__
 
 
 def test_finding_severity_is_checked():

@@ -102,6 +102,20 @@ def _check_arguments(model, x, y, loss, split, target_feature, batch_size, shuff
         if not pair and not (isinstance(split, dict) and {"train", "val"} <= set(split)):
             raise ValueError("`split` must be a pair (train, val) of indices or a dict with keys 'train' and "
                              f"'val' (and optionally 'window', 'series', 'scaled'). Received: split={split!r}")
+        parts = dict(zip(("train", "val"), split)) if pair else split
+        for key in ("train", "val"):
+            index = np.asarray(parts[key])
+            if index.ndim != 1 or not np.issubdtype(index.dtype, np.integer) or (index < 0).any():
+                raise ValueError(f"`split['{key}']` must be a 1-D array of non-negative integer indices. "
+                                 f"Received: split['{key}'] of shape {index.shape} and dtype {index.dtype}")
+        window = parts.get("window", 1)
+        if isinstance(window, bool) or not isinstance(window, numbers.Integral) or window < 1:
+            raise ValueError(f"`split['window']` must be a positive integer. Received: split['window']={window!r}")
+        series, scaled = parts.get("series"), parts.get("scaled")
+        if (series is None) != (scaled is None) or (series is not None and np.shape(series) != np.shape(scaled)):
+            raise ValueError("`split['series']` and `split['scaled']` must be given together, with the same shape. "
+                             f"Received: series shape {np.shape(series) if series is not None else None}, "
+                             f"scaled shape {np.shape(scaled) if scaled is not None else None}")
     for name, value in (("target_feature", target_feature), ("batch_size", batch_size)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
             raise TypeError(f"`{name}` must be an integer or None. Received: {name}={value!r}")

@@ -196,7 +196,8 @@ def target_range(model, y, *, loss=None):
 
     Findings ``"target_range"``: targets outside the range a bounded output activation can
     reach (sigmoid and softmax [0, 1], tanh and recurrent layers (-1, 1), relu and softplus
-    [0, ∞)); integer labels of a sparse categorical loss outside [0, units).
+    [0, ∞)); integer labels of a sparse categorical loss (or, without a loss, labels whose
+    shape does not match a softmax output) outside [0, units).
     ``"unscaled_targets"``: a linear output with a regression loss and targets whose
     standard deviation or absolute mean exceeds ``TARGET_SCALE_LIMIT``.
 
@@ -219,7 +220,8 @@ def target_range(model, y, *, loss=None):
     if activation is None or from_logits or not np.all(np.isfinite(y)) or y.size == 0:
         return []
     low, high = float(y.min()), float(y.max())
-    if kind == "sparse_categorical":
+    labels = kind == "unknown" and activation == "softmax" and units and (y.ndim == 1 or y.shape[-1] != units)
+    if kind == "sparse_categorical" or labels:  # integer class labels, not probabilities
         if units and (low < 0 or high >= units or np.any(y != np.round(y))):
             return [Finding("target_range", value=high,
                             evidence=f"The labels run from {low:g} to {high:g}, but the output has {units} classes.",
