@@ -51,7 +51,7 @@ def constant_output(predictions, y, *, loss=None, activation=None):
     (averaged over the other axes).
 
     Skipped (no finding) when ``predictions`` and ``y`` have shapes that match neither
-    case, or when the targets do not vary.
+    case, when either holds NaN or inf, or when the targets do not vary.
 
     Args:
         predictions: The model's outputs on some inputs, e.g. ``model.predict(x)``.
@@ -81,8 +81,10 @@ def constant_output(predictions, y, *, loss=None, activation=None):
     if p.shape != y.shape and p.shape != y.shape + (1,) and p.shape + (1,) != y.shape:
         return []
     p, y = p.reshape(len(p), -1), y.reshape(len(y), -1).astype("float64")
+    if len(p) < 2 or not np.all(np.isfinite(p)) or not np.all(np.isfinite(y)):
+        return []
     target_std = y.std(axis=0)
-    if len(p) < 2 or not np.all(np.isfinite(p)) or target_std.mean() == 0:
+    if target_std.mean() == 0:
         return []
     ratio = float(p.std(axis=0).mean() / target_std.mean())
     if ratio >= CONSTANT_STD_RATIO:
@@ -112,7 +114,8 @@ def persistence(predictions, x, y, *, target_feature=None):
 
     Skipped when ``x`` is not a float array (samples, time, features), when the forecast is
     not one number per sample, when ``target_feature`` is not given and ``x`` has more than
-    one feature, or when the forecast or the last input step is constant.
+    one feature, when any of them holds NaN or inf, or when the forecast or the last input
+    step is constant.
 
     Args:
         predictions: The model's forecasts, shape (samples,) or (samples, 1).
@@ -132,6 +135,8 @@ def persistence(predictions, x, y, *, target_feature=None):
             return []
         target_feature = 0
     last, p, y = x[:, -1, target_feature].astype("float64"), p.ravel(), y.ravel()
+    if not (np.all(np.isfinite(last)) and np.all(np.isfinite(p)) and np.all(np.isfinite(y))):
+        return []
     with_last, with_y = _corr(p, last), _corr(p, y)
     if not with_last >= PERSISTENCE_MIN_CORR or not with_last > with_y:
         return []
