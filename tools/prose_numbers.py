@@ -67,8 +67,10 @@ Matching (a stated number against one number of the pool)
   whose order of magnitude, round(log10|v|), is k.
 * Percent: "p %" matches a printed percentage p, or a printed fraction v with 100·v at the
   precision written ("93 %" matches 0.93 and 0.931 and 93.1%; "22.9 %" matches 0.2290).
-  A percentage also matches the relative difference or the ratio of two numbers stated in
-  the same sentence ("3456 against 4480, 22.9 % fewer").
+  A percentage also matches 100 times a number stated in its sentence ("[0.7, 0.3]: 70 %"),
+  and the relative difference or the ratio of two numbers of its sentence that the section
+  prints ("3456 against 4480, 22.9 % fewer"; "3 blocks to 4, 25 % fewer parameters" is not
+  confirmed by the blocks, which are not what the percentage is about).
 * Fractions: "a/b" and "a of b" match the same pair printed ("3/5", "3 of 5"), or a printed
   decimal with at least 2 decimals (or a percentage) that is a/b at its printed precision
   ("1/6" matches 0.167).
@@ -428,7 +430,7 @@ def _derived(sentence: str) -> set[int]:
         for i in range(len(left)):
             if i and (left[i - 1].isalnum() or left[i - 1] in ".^"):
                 continue
-            value = _evaluate(left[i:].strip())
+            value = _evaluate(left[i:].replace(MARKER, "").strip())
             if value is not None:
                 if result[0].matches(Num("", value, 0.0)):
                     out.add(m.end())
@@ -608,19 +610,21 @@ class Pool:
         return out
 
 
-def _percent_of_sentence(claim: Claim, sentence_claims: list[Claim]) -> bool:
+def _percent_of_sentence(claim: Claim, sentence_claims: list[Claim], pool: "Pool") -> bool:
     """A percentage that is 100 times a number of its sentence ("C = [0.7, 0.3]: 70 % ..."),
-    or the relative difference or the ratio of two of them ("3456 against 4480: 22.9 % fewer")."""
+    or the relative difference or the ratio of two numbers of its sentence that the section
+    prints ("3456 against 4480: 22.9 % fewer"; not "3 blocks to 4: 25 % fewer parameters")."""
     n = claim.num
     if not n.percent:
         return False
-    others = [c.num.value for c in sentence_claims
+    others = [c.num for c in sentence_claims
               if not c.num.percent and not c.num.verbatim and c.kind == "prose" and not math.isnan(c.num.value)]
-    candidates = [100 * a for a in others]
-    for a in others:
-        for b in others:
+    candidates = [100 * o.value for o in others]
+    printed = [o.value for o in others if any(o.matches(v) for v in pool.printed)]
+    for a in printed:
+        for b in printed:
             if a != b and a and b:
-                candidates += [100 * (a - b) / b, 100 * (b - a) / a, 100 * a / b]
+                candidates += [100 * abs(a - b) / b, 100 * a / b]
     return any(abs(v - n.value) <= n.quantum / 2 * (1 + 1e-9) for v in candidates)
 
 
@@ -659,7 +663,7 @@ def check_notebook(nb_or_path) -> list[Unmatched]:
                 by_sentence.setdefault(c.sentence, []).append(c)
             confirmed, failed = set(), []
             for c in cs:
-                if c.exempt or pool.confirms(c) or _percent_of_sentence(c, by_sentence[c.sentence]):
+                if c.exempt or pool.confirms(c) or _percent_of_sentence(c, by_sentence[c.sentence], pool):
                     confirmed.add((c.kind, c.num.text))
                 else:
                     failed.append(c)
