@@ -23,8 +23,9 @@ thousands separators (`128,017`, `2,000` = 128017, 2000: groups of exactly three
 `×`/`\\times`/`·` before a power of ten (`5.7×10^4`, `$5.7\\times10^{4}$`, `5.7·10⁴`),
 e-notation (`1.1e5`, `1.1e+05`), a bare power of ten (`$10^{-10}$`), a percentage
 (`93 %`, `93%`), a fraction `3/5` or `4 of 5` (also `4 of the 5`), a range `0.86–1.00`
-(each end is a number of its own). A run of three or more digit groups joined by `.`, `-` or
-`/` (a date `23.08.1944`, `1974-06-23`, a version `3.11.7`) is one token, matched as written.
+(each end is a number of its own; a `%` after the second end applies to both: `14–21%`).
+A run of three or more digit groups joined by `.`, `-` or `/` (a date `23.08.1944`,
+`1974-06-23`, a version `3.11.7`) is one token, matched as written.
 Words are not numbers ("two", "ten thousand").
 
 LaTeX is read as text after these steps: `\\frac{a}{b}` -> a/b, `\\sqrt{a}` -> √a, `\\approx`
@@ -184,6 +185,8 @@ def numbers_in(text: str) -> list[Num]:
 
     >>> [(n.text, n.value, n.quantum) for n in numbers_in("0.93, 1.1e+05 and 22.9 % of 128,017")]
     [('0.93', 0.93, 0.01), ('1.1e+05', 110000.0, 10000.0), ('22.9 %', 22.9, 0.1), ('128,017', 128017.0, 1.0)]
+    >>> [(n.text, n.percent) for n in numbers_in("14–21% and 0.86–1.00")]
+    [('14', True), ('21%', True), ('0.86', False), ('1.00', False)]
     >>> [(n.text, n.power10) for n in numbers_in("about 10^-10, and 5.7×10^4")]
     [('10^-10', True), ('5.7×10^4', False)]
     >>> [n.text for n in numbers_in("born 23.08.1944, Python 3.11.7, h_0, lab01")]
@@ -225,7 +228,11 @@ def numbers_in(text: str) -> list[Num]:
             end = m.start("pow")
         out.append(Num(text[m.start():end].strip(), value, quantum, percent=bool(m.group("pct")) and end == m.end(),
                        power10=power10, sig=sig, start=m.start(), end=end))
-    return sorted(out, key=lambda n: n.start)
+    out.sort(key=lambda n: n.start)
+    for first, second in zip(out, out[1:]):  # "14–21%": the sign applies to both ends of a range
+        if second.percent and not first.percent and re.fullmatch(r"\s*[–-]\s*", text[first.end:second.start]):
+            first.percent = True
+    return out
 
 
 def values(text: str) -> list[Num]:
