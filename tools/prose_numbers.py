@@ -645,6 +645,8 @@ class Unmatched:
     def line(self) -> str:
         kind = "" if self.claim.kind == "prose" else f" [{self.claim.kind}]"
         near = ", ".join(self.nearest) if self.nearest else "-"
+        if self.claim.num.percent and "%" not in self.claim.num.text:
+            kind += " [%, from its range]"
         return f"c{self.cell}: {self.claim.num.text!r}{kind} in: {self.claim.sentence}\n        nearest printed: {near}"
 
 
