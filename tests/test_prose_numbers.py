@@ -263,8 +263,13 @@ def test_chinese_cells_are_compared_paragraph_by_paragraph():
 # The real lessons
 # ---------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason="text fixes pending (issue 21)")
-@pytest.mark.parametrize("notebook", LESSONS, ids=[p.name[:2] for p in LESSONS])
+# Lessons whose text is still being fixed (issue 21); remove a lesson once the tool passes on it.
+PENDING = {"01", "02", "03", "04", "05", "07", "08", "09", "10", "11"}
+
+
+@pytest.mark.parametrize("notebook", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="text fixes pending (issue 21)"))
+    if p.name[:2] in PENDING else p for p in LESSONS], ids=[p.name[:2] for p in LESSONS])
 def test_lesson_prose_matches_outputs(notebook):
     found = prose.check_notebook(notebook)
     assert not found, f"{notebook.name}: numbers no output or code confirms:\n" + "\n".join(u.line() for u in found)
