@@ -5,21 +5,25 @@ random initialisations can solve a task on some seeds and fail on others. This m
 trains K seeds and returns every seed's learning curves, so that a notebook can show
 the spread and assert on the aggregate ("solves it on >= 4 of 5 seeds").
 
-Two ways to train the K seeds give the same kind of result:
+Two ways to train the K seeds give the same result (to float round-off):
 
-* ``replicas=True`` (default): the K models are trained *together* as one wide
-  model. Every layer holds the K replicas side by side (an ``LSTM(32)`` for 5 seeds
-  becomes an ``LSTM(160)``) and every weight matrix is block-diagonal, so no replica
-  ever sees another's features. The loss is the *sum* of the K losses, so with an
-  element-wise optimizer such as Adam each replica's update depends on its own loss
-  only; ``clipnorm`` is applied per replica and per weight, as a single model would.
-  Each replica starts from exactly the weights ``build()`` draws under its seed.
-  ``tests/test_experiments.py`` proves that K replicas trained together end with the
-  weights of K separate trainings (within float tolerance). All replicas see the same
-  batches in the same order: the seed varies the initial weights (and dropout masks),
-  not the data order.
-* ``replicas=False``: K separate ``fit`` calls, one per seed; the seed then also sets
-  the shuffling order. Slower, and works for any model.
+* ``replicas=True`` (default): the K models are trained *together* as one wide model
+  that carries the K replicas in its batch axis. Every weight gets a replica axis
+  (an ``LSTM(32)`` kernel (in, 128) becomes (K, in, 128)) and each layer multiplies
+  replica r's rows by replica r's weights only, with batched matmuls (K times one
+  model's arithmetic). The loss is the *sum* of the K replicas' reduced losses, so with
+  an element-wise optimizer such as Adam each replica's update depends on its own loss
+  only; gradient clipping is computed per replica. Each replica starts from exactly the
+  weights ``build()`` draws under its seed, and a dropout layer keeps each replica's own
+  random stream. Options whose equality is not proven raise a ``ValueError`` that names
+  them (other optimizers, most callbacks, regularizers, cell dropout, stateful layers,
+  layers without a replica twin); ``tests/test_replicas_matrix.py`` checks every
+  option × layer kind: equal to separate fits, or refused.
+* ``replicas=False``: K separate ``fit`` calls, one per seed. Slower, and works for any
+  model and option.
+
+In both, all seeds see the same batches in the same order (drawn from the first seed):
+the seed varies the initial weights and the dropout masks, not the data order.
 
 Example:
 
@@ -87,7 +91,7 @@ class SeedRuns:
     seconds: float
     method: str
     _models: list = field(default_factory=list, repr=False)
-    _extract: object = field(default=None, repr=False)
+    wide_model: object = field(default=None, repr=False)
 
     def __len__(self):
         return len(self.seeds)
@@ -120,8 +124,6 @@ class SeedRuns:
 
     def model(self, index):
         """The trained model of seed number ``index`` (a separate Keras model)."""
-        if self._models[index] is None:
-            self._models[index] = self._extract(index)
         return self._models[index]
 
 
@@ -174,7 +176,8 @@ def _metric_for(name, loss):
 
 
 def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epochs=10, batch_size=32,
-                validation_data=None, shuffle=True, replicas=True, callbacks=None):
+                validation_data=None, shuffle=True, replicas=True, callbacks=None, per_epoch=None,
+                sample_weight=None, class_weight=None):
     """Train the model that ``build()`` returns once per seed; return every curve.
 
     Args:
@@ -191,10 +194,21 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
             function returning a new one. Default: ``"adam"``.
         metrics: Metrics to record besides the loss: names (``["accuracy"]``), metric
             classes, or metric instances (each seed gets its own copy).
-        epochs, batch_size, validation_data, shuffle, callbacks: As for ``model.fit``.
-        replicas: Train the seeds together as block-diagonal replicas of one wide
-            model (default, faster), or as separate fits (``False``). See the module
-            docstring for what each varies.
+        epochs, batch_size, validation_data, sample_weight, class_weight: As for
+            ``model.fit``.
+        shuffle: Shuffle the training data before each epoch. Default: True. Every seed
+            sees the same order (drawn from the first seed), in both modes, so that the
+            seeds vary the initial weights and the dropout masks only.
+        callbacks: As for ``model.fit``. With ``replicas=True`` only callbacks that act
+            alike on every replica are accepted (``LearningRateScheduler``); others
+            raise a ``ValueError``: use ``per_epoch`` or ``replicas=False``.
+        per_epoch: ``{name: function(model) -> number}``: each function is called after
+            every epoch with each seed's own model; the values land in
+            ``history[name]`` (seeds, epochs). Default: None.
+        replicas: Train the seeds together as replicas in one wide model (default,
+            faster), or as separate fits (``False``). Both give the same weights and
+            curves (to float round-off); options replicas cannot reproduce exactly raise
+            a ``ValueError`` that names them. See the module docstring.
 
     Returns:
         A ``SeedRuns`` with ``history[name]`` of shape (seeds, epochs).
@@ -203,8 +217,13 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
 
     seeds = _as_seeds(seeds)
     metrics = list(metrics)
-    fit_kwargs = dict(epochs=epochs, batch_size=batch_size, validation_data=validation_data,
-                      shuffle=shuffle, verbose=0, callbacks=callbacks)
+    per_epoch = dict(per_epoch or {})
+    for name, fn in per_epoch.items():
+        if not callable(fn):
+            raise TypeError(f"per_epoch must map names to functions of a model. Received: per_epoch[{name!r}]={fn!r}")
+    callbacks = list(callbacks or [])
+    fit_kwargs = dict(epochs=epochs, batch_size=batch_size, validation_data=validation_data, shuffle=shuffle,
+                      verbose=0, sample_weight=sample_weight, class_weight=class_weight)
     start = time.perf_counter()
     if not replicas:
         models, histories = [], []
@@ -213,30 +232,58 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
             model = build()
             model.compile(optimizer=_fresh_optimizer(optimizer), loss=loss,
                           metrics=[_metric_for(m, loss) for m in metrics])
-            histories.append(model.fit(x, y, **fit_kwargs).history)
+            hook = _PerEpoch(per_epoch, lambda m=model: [m])
+            keras.utils.set_random_seed(seeds[0])   # the shuffling order every seed shares
+            history = model.fit(x, y, callbacks=callbacks + [hook], **fit_kwargs).history
+            histories.append({**history, **{k: v[0] for k, v in hook.result().items()}})
             models.append(model)
         history = {k: np.array([h[k] for h in histories]) for k in histories[0]}
         return SeedRuns(seeds, history, time.perf_counter() - start, "separate", models)
 
-    from lstmcourse._replicas import ReplicaModel
+    from lstmcourse import _replicas
 
+    optimizer = _fresh_optimizer(optimizer)
+    _replicas.check_optimizer(optimizer)
+    _replicas.check_callbacks(callbacks)
     singles = []
     for seed in seeds:
         keras.utils.set_random_seed(seed)
         singles.append(build())
-    wide = ReplicaModel(singles)
-    keras.utils.set_random_seed(seeds[0])  # dropout masks and the shared shuffling order
-    wide.compile(_fresh_optimizer(optimizer), loss, metrics=[lambda m=m: _metric_for(m, loss) for m in metrics])
-    raw = wide.model.fit(x, y, **fit_kwargs).history
-    history = wide.split_history(raw)
+    wide = _replicas.ReplicaModel(singles)
+    wide.compile(optimizer, loss, metrics=[lambda m=m: _metric_for(m, loss) for m in metrics])
 
-    def extract(index):
-        keras.utils.set_random_seed(seeds[index])
-        model = build()
-        model.set_weights(wide.replica_weights(index, model))
-        return model
+    def trained():
+        for index, single in enumerate(singles):
+            single.set_weights(wide.replica_weights(index, single))
+        return singles
 
-    return SeedRuns(seeds, history, time.perf_counter() - start, "replicas", [None] * len(seeds), extract)
+    hook = _PerEpoch(per_epoch, trained)
+    keras.utils.set_random_seed(seeds[0])   # the shuffling order every seed shares
+    raw = wide.model.fit(x, y, callbacks=callbacks + [hook], **fit_kwargs).history
+    history = {**wide.split_history(raw), **hook.result()}
+    return SeedRuns(seeds, history, time.perf_counter() - start, "replicas", trained(), wide_model=wide.model)
+
+
+def _PerEpoch(functions, models):
+    """A Keras callback that calls every ``function(model)`` on each seed's model after each
+    epoch; ``hook.result()`` is ``{name: array (seeds, epochs)}``."""
+    import keras
+
+    class PerEpoch(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.values = {name: [] for name in functions}        # name -> [per-seed values] per epoch
+
+        def on_epoch_end(self, epoch, logs=None):
+            if functions:
+                current = models()
+                for name, fn in functions.items():
+                    self.values[name].append([float(fn(m)) for m in current])
+
+        def result(self):
+            return {name: np.array(rows, dtype=float).T for name, rows in self.values.items()}
+
+    return PerEpoch()
 
 
 # --------------------------------------------------------------------------------------

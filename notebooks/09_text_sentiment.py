@@ -107,10 +107,10 @@ def rnn_classifier(recurrent_layer, mask_zero=True, n_words=vocab_size):
 
 
 def padding_effect(model, x):
-    """Largest change of P(fresh) when 40 more padding ids are appended to every row: one value per output column."""
+    """Largest change of P(fresh) when 40 more padding ids are appended to every row."""
     more_padding = np.pad(x, ((0, 0), (0, 40)))
-    change = np.abs(np.asarray(model(x)) - np.asarray(model(more_padding)))   # (rows, 1), or (rows, seeds, 1)
-    return change.reshape(len(x), -1).max(axis=0)                            # (1,), or (seeds,)
+    change = np.abs(np.asarray(model(x)) - np.asarray(model(more_padding)))   # (rows, 1)
+    return change.max(axis=0)                                                 # (1,)
 
 
 # %%
@@ -142,8 +142,9 @@ assert untrained[True] < 1e-6 < untrained[False], untrained
 #
 # `experiments.train_seeds` trains each model under the 5 seeds that follow the
 # notebook's seed. The seeds vary the initial weights; all seeds see the same batches.
-# It trains them side by side as one wide model whose output holds one column per
-# seed, so a small callback can measure every seed's test accuracy after each epoch.
+# Its `per_epoch` argument calls a function of ours on every seed's model after every
+# epoch; here it measures the test accuracy, so that each seed can be judged at the epoch
+# its validation accuracy was best.
 
 # %%
 models = {
@@ -155,34 +156,23 @@ models = {
 SEEDS, EPOCHS = 5, 2
 
 
-class TestAccuracy(keras.callbacks.Callback):
-    """Every seed's accuracy on (x, y) after every epoch: self.accuracy[epoch] has one value per seed."""
-
-    def __init__(self, x, y):
-        super().__init__()
-        self.x, self.y = x, y
-
-    def on_train_begin(self, logs=None):
-        self.accuracy = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        p_fresh = np.asarray(self.model(self.x, training=False))   # (reviews, seeds, 1)
-        p_fresh = p_fresh.reshape(len(self.x), -1)                  # (reviews, seeds)
-        self.accuracy.append(np.mean((p_fresh > 0.5) == self.y[:, None], axis=0))
+def test_accuracy(model, x, y):
+    """The share of reviews in (x, y) the model classifies right (P(fresh) > 0.5 means fresh)."""
+    p_fresh = np.asarray(model(x, training=False))[:, 0]                 # (reviews,)
+    return float(np.mean((p_fresh > 0.5) == y))
 
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-runs, test_accuracy, wide = {}, {}, {}
+runs, test_accuracy = {}, {}
+on_test = {"test_accuracy": lambda model: test_accuracy(model, reviews.x_test, reviews.y_test)}
 for name, build in models.items():
-    at_epoch = TestAccuracy(reviews.x_test, reviews.y_test)
     runs[name] = experiments.train_seeds(
         build, reviews.x_train, reviews.y_train[:, None], seeds=SEEDS, loss="binary_crossentropy",
         optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"], epochs=EPOCHS, batch_size=256,
-        validation_data=(reviews.x_val, reviews.y_val[:, None]), callbacks=[at_epoch])
+        validation_data=(reviews.x_val, reviews.y_val[:, None]), per_epoch=on_test)
     best_epoch = np.argmax(runs[name].history["val_accuracy"], axis=1)            # (seeds,): early stopping
-    test_accuracy[name] = np.array(at_epoch.accuracy).T[np.arange(SEEDS), best_epoch]
-    wide[name] = at_epoch.model                       # the wide model: all seeds side by side, output (batch, seeds, 1)
+    test_accuracy[name] = runs[name].history["test_accuracy"][np.arange(SEEDS), best_epoch]
     print(f"{name:20s} test accuracy {experiments.spread(test_accuracy[name])}   "
           f"params {build().count_params():6d}   took {runs[name].seconds:.1f} s")
 print(f"{'majority baseline':20s} test accuracy {majority:.3f}")
@@ -192,13 +182,13 @@ print(f"{'majority baseline':20s} test accuracy {majority:.3f}")
 #
 # Two measurements: the padding test of section 2 on the *trained* models (every
 # seed), and the validation accuracy of the masked and the unmasked LSTM after each
-# epoch, seed by seed. The padding test runs on the wide model that holds the five
-# seeds side by side, so one call tests them all (its output has one column per seed).
+# epoch, seed by seed.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 sample = reviews.x_test[:100]
-moved = {name: padding_effect(wide[name], sample) for name in ("LSTM", "LSTM, not masked")}   # (seeds,) each
+moved = {name: np.array([padding_effect(runs[name].model(i), sample)[0] for i in range(SEEDS)])   # (seeds,) each
+         for name in ("LSTM", "LSTM, not masked")}
 for name, values in moved.items():
     print(f"{name:17s}: 40 more padding ids move P(fresh) by up to {experiments.spread(values)}")
 val = {name: runs[name].history["val_accuracy"] for name in ("LSTM", "LSTM, not masked")}   # (seeds, epochs)
@@ -333,13 +323,13 @@ def imdb_experiment(n_train=10000, n_val=2500, n_test=10000, max_len=200, epochs
     n_words = len(imdb.vocabulary)
     accuracy = {}
     for name, layer in (("bag of words", keras.layers.GlobalAveragePooling1D), ("LSTM", lambda: keras.layers.LSTM(16))):
-        at_epoch = TestAccuracy(imdb.x_test, imdb.y_test)
         run = experiments.train_seeds(
             lambda: rnn_classifier(layer(), n_words=n_words), imdb.x_train, imdb.y_train[:, None], seeds=seeds,
             loss="binary_crossentropy", optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"], epochs=epochs,
-            batch_size=256, validation_data=(imdb.x_val, imdb.y_val[:, None]), callbacks=[at_epoch])
+            batch_size=256, validation_data=(imdb.x_val, imdb.y_val[:, None]),
+            per_epoch={"test_accuracy": lambda model: test_accuracy(model, imdb.x_test, imdb.y_test)})
         best_epoch = np.argmax(run.history["val_accuracy"], axis=1)             # (seeds,): early stopping
-        accuracy[name] = np.array(at_epoch.accuracy).T[np.arange(seeds), best_epoch]
+        accuracy[name] = run.history["test_accuracy"][np.arange(seeds), best_epoch]
         print(f"IMDB, {name:12s} test accuracy {experiments.spread(accuracy[name])}; took {run.seconds:.0f} s")
     return accuracy
 
