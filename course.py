@@ -12,9 +12,13 @@
                                  # stored outputs are fresh; syncs jupytext pairs first
     python3 course.py exercises  # (maintainers) regenerate exercises/ from solutions/
                                  # with nbgrader (student versions, no outputs)
-    python3 course.py reseed [--seeds 7 2024] [NOTEBOOK.ipynb ...]
+    python3 course.py reseed [--seeds 7 2024 | --seeds commit] [NOTEBOOK.ipynb ...]
                                  # re-execute every lesson under other seeds (outputs
-                                 # not compared, every assert must hold); CI runs it
+                                 # not compared, every assert must hold); `commit`: a
+                                 # seed derived from the commit (printed); CI runs it
+    python3 course.py timings [--check]
+                                 # (maintainers) the README's timing table from the wall
+                                 # times `execute` stores in each lesson's metadata
     python3 course.py sync-links # (maintainers) point Colab badges and install cells at the
                                  # repository and release tag set in pyproject.toml
     python3 course.py lock [--upgrade]
@@ -349,20 +353,61 @@ def cmd_execute(args: list[str]) -> int:
         pair = nb_path.with_suffix(".py")
         if pair.exists():
             run([py, "-m", "jupytext", "--sync", pair], cwd=ROOT, env=env)
+        start = time.perf_counter()
         run([py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
              "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=env)
-        strip_execution_timestamps(nb_path)
+        seconds = time.perf_counter() - start
+        strip_execution_timestamps(nb_path, seconds)
         if (ROOT / "locale" / "zh_CN" / nb_path.with_suffix(".po").name).exists():
             # the Chinese twin shares the outputs: rebuild it, or tests/test_translations.py fails
             run([py, ROOT / "tools" / "i18n.py", "build", nb_path], cwd=ROOT, env=env)
     return 0
 
 
-def strip_execution_timestamps(nb_path: Path) -> None:
-    """Drop the per-cell execution timestamps nbconvert writes: they only make diffs noisy."""
+TIMINGS_START, TIMINGS_END = "<!-- timings: written by `python3 course.py timings` -->", "<!-- /timings -->"
+
+
+def timings_table(root: Path = ROOT) -> str:
+    """The README's table of lesson wall times, from each stored lesson's metadata."""
+    rows, total = [], 0
+    for nb_path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        meta = json.loads(nb_path.read_text(encoding="utf-8")).get("metadata", {}).get("lstmcourse", {})
+        seconds = meta.get("wall_seconds")
+        if seconds is None:
+            rows.append(f"| {nb_path.stem} | not recorded: run `python3 course.py execute {nb_path.as_posix()}` |")
+            continue
+        total += seconds
+        rows.append(f"| {nb_path.stem} | {seconds} s{' (over 90 s)' if seconds > 90 else ''} |")
+    return "\n".join(["| lesson | wall time of its stored run |", "|---|---|", *rows,
+                      f"| all, one after another (sum) | {total / 60:.1f} min |"])
+
+
+def cmd_timings(args: list[str]) -> int:
+    """(maintainers) Write the README's timing table from the stored lessons; --check: fail if it differs."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(TIMINGS_START), text.find(TIMINGS_END)
+    if start < 0 or end < start:
+        sys.exit(f"README.md has no timing table between {TIMINGS_START!r} and {TIMINGS_END!r}")
+    new = text[:start] + TIMINGS_START + "\n" + timings_table() + "\n" + text[end:]
+    if args[:1] == ["--check"]:
+        if new != text:
+            print("README.md's timing table differs from the stored lessons: run `python3 course.py timings`")
+            return 1
+        return 0
+    readme.write_text(new, encoding="utf-8")
+    return 0
+
+
+def strip_execution_timestamps(nb_path: Path, seconds: float | None = None) -> None:
+    """Drop the per-cell execution timestamps nbconvert writes (they only make diffs noisy);
+    record the notebook's wall time (fresh kernel, TensorFlow import included) in its metadata,
+    where `course.py timings` reads it for the README."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
+    if seconds is not None:
+        nb.setdefault("metadata", {})["lstmcourse"] = {"wall_seconds": round(seconds), "cores": os.cpu_count()}
     nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -455,6 +500,42 @@ def cmd_exercises(args: list[str]) -> int:
 RESEED_SEEDS = [7, 2024]
 
 
+def commit_seed(root: Path = ROOT) -> int:
+    """A seed nobody chose: derived from the commit being tested (CRC-32 of its hash, < 10^6)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        sys.exit("reseed: --seeds commit needs a git checkout (git rev-parse HEAD failed)")
+    import zlib
+
+    return zlib.crc32(head.encode()) % 1_000_000
+
+
+def parse_reseed_args(args: list[str]) -> tuple[list[int], list[str]]:
+    """``[--seeds N|commit ...] [NOTEBOOK ...]`` → (seeds, notebooks). ``commit``: the commit's seed."""
+    seeds = list(RESEED_SEEDS)
+    args = list(args)
+    if args[:1] == ["--seeds"]:
+        args = args[1:]
+        seeds = []
+        while args and (args[0].isdigit() or args[0] == "commit"):
+            word = args.pop(0)
+            if word == "commit":
+                seeds.append(commit_seed())
+                print(f"seed {seeds[-1]} derived from this commit (replay: python3 course.py reseed "
+                      f"--seeds {seeds[-1]})", flush=True)
+            else:
+                seeds.append(int(word))
+        if not seeds:
+            sys.exit("usage: python3 course.py reseed [--seeds N [N ...] | --seeds commit] [NOTEBOOK.ipynb ...]; "
+                     f"--seeds needs at least one seed (a number or 'commit'). Received: {args[:1] or 'nothing'}")
+    bad = [a for a in args if a.startswith("-")]
+    if bad:
+        sys.exit(f"reseed: unknown option {bad[0]!r}; usage: reseed [--seeds N ...|commit] [NOTEBOOK.ipynb ...]")
+    return seeds, args
+
+
 def cmd_reseed(args: list[str], py: Path | None = None) -> int:
     """Execute lessons under other seeds, two at a time; fail if any cell raises.
 
@@ -465,13 +546,11 @@ def cmd_reseed(args: list[str], py: Path | None = None) -> int:
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    seeds = list(RESEED_SEEDS)
-    if args[:1] == ["--seeds"]:
-        args = args[1:]
-        seeds = []
-        while args and args[0].lstrip("-").isdigit():
-            seeds.append(int(args.pop(0)))
+    seeds, args = parse_reseed_args(args)
     notebooks = [Path(a) for a in args] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(nb) for nb in notebooks if not nb.is_file()]
+    if missing:
+        sys.exit(f"reseed: no such notebook: {', '.join(missing)}")
     py = py or ensure_env()
     out = Path(tempfile.mkdtemp(prefix="lstmcourse-reseed-"))
 
@@ -803,7 +882,7 @@ def cmd_browser_test(args: list[str]) -> int:
 
 
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
-            "reseed": cmd_reseed, "lock": cmd_lock, "sync-links": cmd_sync_links,
+            "reseed": cmd_reseed, "timings": cmd_timings, "lock": cmd_lock, "sync-links": cmd_sync_links,
             "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
             "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test,
             "test-colab": cmd_test_colab, "test-jax": cmd_test_jax}

@@ -50,12 +50,39 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 course.py test" in readme and "python3 course.py lab" in readme
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
-    stages = ["python3 course.py test", "python3 course.py reseed --seeds 7",
+    stages = ["python3 course.py test", "python3 course.py reseed --seeds commit",
               "python3 course.py test-colab --seed 2024", "python3 course.py test-jax"]
     assert [c for c in commands if c.startswith("python3 course.py")][:4] == stages
     assert "set -euo pipefail" in commands
     for stage in stages:  # the README describes every CI stage
         assert stage.split(" --")[0] in readme, stage
+
+
+def test_readme_timings_are_the_stored_lessons():
+    """The README's timing table is written from the wall times `execute` stores (`course.py timings`)."""
+    from tests.course_module import load_course
+
+    course = load_course()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert course.TIMINGS_START + "\n" + course.timings_table() + "\n" + course.TIMINGS_END in readme, \
+        "README.md's timing table is stale: run `python3 course.py timings`"
+    for nb_path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        seconds = nbformat.read(nb_path, as_version=4).metadata.get("lstmcourse", {}).get("wall_seconds")
+        assert seconds is not None, f"{nb_path.name}: no recorded wall time (run `python3 course.py execute`)"
+
+
+def test_reseed_arguments(capsys):
+    from tests.course_module import load_course
+
+    course = load_course()
+    assert course.parse_reseed_args([]) == (course.RESEED_SEEDS, [])
+    assert course.parse_reseed_args(["--seeds", "7", "99", "a.ipynb"]) == ([7, 99], ["a.ipynb"])
+    seeds, rest = course.parse_reseed_args(["--seeds", "commit"])
+    assert rest == [] and len(seeds) == 1 and 0 <= seeds[0] < 10**6 and seeds[0] == course.commit_seed()
+    assert f"--seeds {seeds[0]}" in capsys.readouterr().out               # printed, so a failure can be replayed
+    for bad in (["--seeds", "notebooks/03_lstm_gates.ipynb"], ["--seeds"], ["--seed", "7"]):
+        with pytest.raises(SystemExit):
+            course.parse_reseed_args(bad)
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS + EXERCISES, ids=rel)
