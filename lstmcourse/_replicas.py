@@ -176,6 +176,9 @@ class _Fan(keras.layers.Layer):
     def call(self, x):
         return ops.tile(x, (self.k,) + (1,) * (len(x.shape) - 1))
 
+    def compute_output_shape(self, input_shape):
+        return (None if input_shape[0] is None else self.k * input_shape[0], *input_shape[1:])
+
 
 class _Gather(keras.layers.Layer):
     """(K·B, ..., n) → (B, ..., K, n): one column block per replica, for the losses and metrics."""
@@ -194,6 +197,10 @@ class _Gather(keras.layers.Layer):
         if mask is None:
             return None
         return ops.reshape(mask, (self.k, -1, *ops.shape(mask)[1:]))[0]   # the same for every replica
+
+    def compute_output_shape(self, input_shape):
+        batch = None if input_shape[0] is None else input_shape[0] // self.k
+        return (batch, *input_shape[1:-1], self.k, input_shape[-1])
 
 
 class _ReplicaDense(keras.layers.Layer):
@@ -442,27 +449,28 @@ def _replica_output(y_pred, index):
     return mine
 
 
-class _ReplicaLoss(keras.losses.Loss):
-    """The sum over replicas of one model's *reduced* loss.
+class _WideModel(keras.Sequential):
+    """The wide model; its loss is the sum over replicas of one model's *reduced* loss.
 
     Each replica's loss is the single model's loss object called on that replica's
-    output (mask, ``sample_weight`` and ``ignore_class`` reduced exactly as for one
-    model); only the K scalars are added.
+    output (mask, ``sample_weight``/``class_weight`` and ``ignore_class`` reduced
+    exactly as for one model); only the K scalars are added, so each replica's gradient
+    is its own. Each replica's value is also logged (``loss@r``, ``val_loss@r``), averaged
+    over batches weighted by the batch size, as Keras logs one model's loss.
     """
 
-    def __init__(self, loss, k):
-        super().__init__(name="replica_sum")
-        self.k, self.loss = k, _loss_object(loss)
+    def __init__(self, layers, k, loss):
+        super().__init__(layers, name="replicas")
+        self.replica_loss = _loss_object(loss)
+        self.replica_trackers = [keras.metrics.Mean(name=f"loss@{r}") for r in range(k)]
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         total = None
-        for index in range(self.k):
-            value = self.loss(y_true, _replica_output(y_pred, index), sample_weight=sample_weight)
+        for index, tracker in enumerate(self.replica_trackers):
+            value = self.replica_loss(y, _replica_output(y_pred, index), sample_weight=sample_weight)
+            tracker.update_state(value, sample_weight=ops.shape(y_pred)[0])
             total = value if total is None else total + value
         return total
-
-    def call(self, y_true, y_pred):   # pragma: no cover - __call__ is overridden
-        raise NotImplementedError
 
 
 class _OneReplica(keras.metrics.Metric):
@@ -484,25 +492,6 @@ class _OneReplica(keras.metrics.Metric):
 
     def reset_state(self):
         self.base.reset_state()
-
-
-class _OneReplicaLoss(keras.metrics.Metric):
-    """Replica ``index``'s loss, averaged over batches as Keras averages its ``loss``."""
-
-    def __init__(self, loss, index, name):
-        super().__init__(name=name)
-        self.loss, self.index = _loss_object(loss), index
-        self.mean = keras.metrics.Mean()
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        value = self.loss(y_true, _replica_output(y_pred, self.index), sample_weight=sample_weight)
-        self.mean.update_state(value, sample_weight=ops.shape(y_pred)[0])   # weighted by the batch size
-
-    def result(self):
-        return self.mean.result()
-
-    def reset_state(self):
-        self.mean.reset_state()
 
 
 def _values(g):
@@ -563,7 +552,7 @@ def _replica_optimizer(optimizer, k):
 class ReplicaModel:
     """The wide model of K single ``Sequential`` models with identical architecture."""
 
-    def __init__(self, singles):
+    def __init__(self, singles, loss):
         self.k = len(singles)
         first = singles[0]
         if not isinstance(first, keras.Sequential):
@@ -579,7 +568,7 @@ class ReplicaModel:
             layers.append(wide)
             self.pairs.append((wide, group))
         layers.append(_Gather(self.k))
-        self.model = keras.Sequential(layers)
+        self.model = _WideModel(layers, self.k, loss)
         self.plan = []       # (wide variable, [the K single variables])
         for wide, group in self.pairs:
             for j, wide_var in enumerate(wide.trainable_weights):
@@ -639,21 +628,17 @@ class ReplicaModel:
         return weights
 
     # -- training -------------------------------------------------------------------
-    def compile(self, optimizer, loss, metrics=()):
-        """Compile the wide model: summed per-replica losses, per-replica clipping and metrics.
+    def compile(self, optimizer, metrics=()):
+        """Compile the wide model: per-replica clipping and metrics (the loss is the model's own).
 
-        Each replica's logged loss is a *weighted* metric (it sees ``sample_weight`` and
-        ``class_weight``, as Keras's own logged loss does); the other metrics are
-        unweighted, as ``compile(metrics=...)`` makes them for a single model.
+        The metrics are unweighted, as ``compile(metrics=...)`` makes them for one model.
         """
-        losses, others = [], []
+        per_replica = []
         for i in range(self.k):
-            losses.append(_OneReplicaLoss(loss, i, f"loss@{i}"))
             for make in metrics:
                 base = make()
-                others.append(_OneReplica(base, i, f"{base.name}@{i}"))
-        self.model.compile(optimizer=_replica_optimizer(optimizer, self.k), loss=_ReplicaLoss(loss, self.k),
-                           metrics=others, weighted_metrics=losses)
+                per_replica.append(_OneReplica(base, i, f"{base.name}@{i}"))
+        self.model.compile(optimizer=_replica_optimizer(optimizer, self.k), metrics=per_replica)
 
     def split_history(self, raw):
         """``{'val_loss@3': [...]}`` → ``{'val_loss': array (K, epochs)}``."""

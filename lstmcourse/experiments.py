@@ -249,8 +249,8 @@ def train_seeds(build, x, y, *, loss, seeds=5, optimizer="adam", metrics=(), epo
     for seed in seeds:
         keras.utils.set_random_seed(seed)
         singles.append(build())
-    wide = _replicas.ReplicaModel(singles)
-    wide.compile(optimizer, loss, metrics=[lambda m=m: _metric_for(m, loss) for m in metrics])
+    wide = _replicas.ReplicaModel(singles, loss)
+    wide.compile(optimizer, metrics=[lambda m=m: _metric_for(m, loss) for m in metrics])
 
     def trained():
         for index, single in enumerate(singles):

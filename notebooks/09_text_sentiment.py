@@ -156,7 +156,7 @@ models = {
 SEEDS, EPOCHS = 5, 2
 
 
-def test_accuracy(model, x, y):
+def accuracy_on(model, x, y):
     """The share of reviews in (x, y) the model classifies right (P(fresh) > 0.5 means fresh)."""
     p_fresh = np.asarray(model(x, training=False))[:, 0]                 # (reviews,)
     return float(np.mean((p_fresh > 0.5) == y))
@@ -165,7 +165,7 @@ def test_accuracy(model, x, y):
 # %%
 # NBVAL_IGNORE_OUTPUT
 runs, test_accuracy = {}, {}
-on_test = {"test_accuracy": lambda model: test_accuracy(model, reviews.x_test, reviews.y_test)}
+on_test = {"test_accuracy": lambda model: accuracy_on(model, reviews.x_test, reviews.y_test)}
 for name, build in models.items():
     runs[name] = experiments.train_seeds(
         build, reviews.x_train, reviews.y_train[:, None], seeds=SEEDS, loss="binary_crossentropy",
@@ -327,7 +327,7 @@ def imdb_experiment(n_train=10000, n_val=2500, n_test=10000, max_len=200, epochs
             lambda: rnn_classifier(layer(), n_words=n_words), imdb.x_train, imdb.y_train[:, None], seeds=seeds,
             loss="binary_crossentropy", optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"], epochs=epochs,
             batch_size=256, validation_data=(imdb.x_val, imdb.y_val[:, None]),
-            per_epoch={"test_accuracy": lambda model: test_accuracy(model, imdb.x_test, imdb.y_test)})
+            per_epoch={"test_accuracy": lambda model: accuracy_on(model, imdb.x_test, imdb.y_test)})
         best_epoch = np.argmax(run.history["val_accuracy"], axis=1)             # (seeds,): early stopping
         accuracy[name] = run.history["test_accuracy"][np.arange(seeds), best_epoch]
         print(f"IMDB, {name:12s} test accuracy {experiments.spread(accuracy[name])}; took {run.seconds:.0f} s")

@@ -72,7 +72,7 @@ def test_notebook_imdb_section_runs_on_mock_data(tfds, offline, monkeypatch):
 
     namespace = {"lstmcourse": lstmcourse, "keras": keras, "np": np, "datasets": datasets,
                  "experiments": experiments, "vocab_size": 100}
-    for source in notebook_cells("def rnn_classifier", "def test_accuracy", "def imdb_experiment"):
+    for source in notebook_cells("def rnn_classifier", "def accuracy_on", "def imdb_experiment"):
         exec(compile(source, str(NOTEBOOK), "exec"), namespace)
     assert namespace["RUN_IMDB"] is False, "the IMDB section must be off by default (offline lesson)"
     with tfds.testing.mock_data(num_examples=40):
