@@ -605,6 +605,7 @@ PACKAGE_TESTS = ["lstmcourse", "tests", "--ignore=tests/test_environment_lock.py
 # doctests. Deselected by name, as TensorFlow-only: the reference checked against TensorFlow's
 # autodiff (tests/test_backends.py checks it against JAX's instead).
 JAX_TESTS = ["tests/test_backends.py", "tests/test_cell_errors.py", "tests/test_tracing.py",
+             "tests/test_replicas_matrix.py",
              "tests/test_reference_rnn.py", "tests/test_reference_gated.py",
              "lstmcourse/cells", "lstmcourse/reference", "lstmcourse/tracing.py", "lstmcourse/diagnostics.py",
              "-k", "not tensorflow"]
@@ -656,7 +657,9 @@ def cmd_test_colab(args: list[str]) -> int:
         seed, args = args[1], args[2:]
     py = ensure_extra_env("colab")
     started = time.monotonic()
-    failed = run_package_tests(py, PACKAGE_TESTS + args, child_env(), parallel=True)
+    env = child_env()
+    env["LSTMCOURSE_MATRIX"] = "quick"   # the replica matrix: every option once (the full one runs in `test`)
+    failed = run_package_tests(py, PACKAGE_TESTS + args, env, parallel=True)
     print(f"test-colab: package tests {'FAILED' if failed else 'passed'} ({time.monotonic() - started:.0f} s)", flush=True)
     started = time.monotonic()
     failed |= cmd_reseed(["--seeds", seed], py=py)
@@ -668,7 +671,7 @@ def cmd_test_jax(args: list[str]) -> int:
     """Keras's JAX backend (CPU, no TensorFlow installed): the cells, trace and the reference checks."""
     py = ensure_extra_env("jax")
     env = child_env()
-    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
+    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", LSTMCOURSE_MATRIX="quick")
     return run_package_tests(py, JAX_TESTS + args, env, parallel=False)
 
 

@@ -84,6 +84,8 @@ class SeedRuns:
             (``"loss"``, ``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` ...).
         seconds: Wall time of the training.
         method: ``"replicas"`` or ``"separate"``.
+        wide_model: With replicas, the wide Keras model that trained them all (its
+            output is (batch, ..., seeds, n)); None for separate fits.
     """
 
     seeds: list
