@@ -414,10 +414,11 @@ plt.show()
 # have learned the echo too? `lstmcourse.experiments.train_seeds` trains the same
 # recipe under five seeds (the notebook's seed and the four after it; the cell
 # prints them) and returns every run's learning curves; `runs.model(i)` is the
-# trained model of seed number `i`. (It trains the five together as one wide model
-# whose weight matrices are block-diagonal, which gives the same weights as five
-# separate `fit`s, the tests of the package check that, in one training; compare its
-# `took` line with the single run's above.)
+# trained model of seed number `i`. (It trains the five together as one wide model in
+# which every weight has one copy per seed, and each seed's share of the batch meets
+# only its own copy; that gives the same weights as five separate `fit`s, as the tests
+# of the package check, in one training. Compare its `took` line with the single run's
+# above.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -219,13 +219,18 @@ plt.show()
 
 # %% [markdown]
 # On every seed the unidirectional tagger gets all the other tokens right (they are all
-# `O`, so its accuracy over all tokens looks high), but on the word that matters it stays
-# at chance: it always answers the tag that was more frequent in its training data. At
+# `O`, so its accuracy over all tokens looks high), but on the word that matters it ends
+# at chance: its accuracy at "teddy" is exactly the share of the more frequent tag in the
+# validation set, as if it gave every "teddy" that one tag. At
 # position $t$ it has seen only $x_1 \dots x_t$, and those are the same for both tags.
 # The bidirectional tagger's backward half has already read "bears" or "Roosevelt"
-# when it reaches "teddy", and tags it correctly on every seed. (The training curves
-# start lower because an epoch's training accuracy averages over the whole epoch,
-# including its first, untrained batches.)
+# when it reaches "teddy", and tags it correctly on every seed. (In the left plot,
+# after the first epoch the unidirectional tagger is not even at chance at "teddy": it
+# gets none right in the median, so it still gives "teddy" the tag of every other
+# token, `O`. The training curves start lower because an epoch's training accuracy
+# averages over the whole epoch, including its first, untrained batches; and a tagger
+# at chance scores the chance level of the *training* sentences there, which need not
+# equal the validation set's.)
 #
 # ## 4. Why bidirectional models cannot stream
 #

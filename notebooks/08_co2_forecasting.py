@@ -126,8 +126,9 @@ for name, mask in split.items():
 #
 # Errors are mean absolute errors in ppm on the *level* (the predicted change added to
 # the last known level), on the test years. The baselines have no weights, so one
-# number each; the LSTM is trained under 5 seeds (`experiments.train_seeds`: the seeds
-# that follow the notebook's seed; they vary the initial weights), so it gets 5 numbers.
+# number each; the LSTM is trained under 5 seeds (`experiments.train_seeds`: the
+# notebook's seed and the four after it; they vary the initial weights), so it gets 5
+# numbers.
 
 # %%
 # NBVAL_IGNORE_OUTPUT

