@@ -44,6 +44,7 @@ if "google.colab" in sys.modules:  # on Colab: install the course package first
 
 # %%
 import time
+import warnings
 
 import lstmcourse
 
@@ -297,8 +298,8 @@ assert "nonfinite_loss" in problems(doctor.examine(plain.model(0), x4, y4, loss=
 #
 # `from_logits=True` tells the loss that the model outputs raw scores and that the
 # loss should apply the softmax itself. With a softmax already in the last layer the
-# model's probabilities go through a second softmax. Keras prints a warning, which is
-# easy to miss in a long log; the doctor reports it as a problem. The task is the
+# model's probabilities go through a second softmax. Keras prints a warning (caught and
+# printed below), easy to miss in a long log; the doctor reports it as a problem. The task is the
 # long-gap task of lesson 03, with 10† classes and a gap of 4† tokens.
 
 # %%
@@ -314,13 +315,18 @@ def classifier():
 
 
 double_softmax = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-show(doctor.examine(classifier(), x5, y5, loss=double_softmax))
+with warnings.catch_warnings(record=True) as caught:      # Keras's warning, printed here instead of stderr
+    warnings.simplefilter("always")
+    show(doctor.examine(classifier(), x5, y5, loss=double_softmax))
+print("Keras warns:", *{str(w.message).split(". ")[0] for w in caught})
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 fit = dict(seeds=SEEDS, optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"], epochs=4, batch_size=32,
            validation_data=(x5_val, y5_val))
-mismatched = experiments.train_seeds(classifier, x5, y5, loss=double_softmax, **fit)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")                       # the same warning once per batch: shown above
+    mismatched = experiments.train_seeds(classifier, x5, y5, loss=double_softmax, **fit)
 matched = experiments.train_seeds(classifier, x5, y5, loss="sparse_categorical_crossentropy", **fit)
 accuracy_gap = matched.final("val_accuracy") - mismatched.final("val_accuracy")   # same seeds, same initial weights
 print(f"from_logits=True:   validation accuracy {experiments.spread(mismatched.final('val_accuracy'))}, "
