@@ -105,10 +105,8 @@ def test_hidden_grade_ignores_rebound_checks_and_doctor(monkeypatch):
 
 
 def test_fresh_refuses_a_broken_doctor(monkeypatch):
-    """If NumPy or Keras is patched so that the doctor cannot see unscaled targets, grading stops."""
-    real_std = np.ndarray.std
-    monkeypatch.setattr(np, "abs", lambda a, *args, **kwargs: 0 * np.asarray(a))  # noqa: ARG005
-    monkeypatch.setattr(np.ndarray, "std", lambda self, *a, **k: 0.0 * real_std(self, *a, **k))
+    """If NumPy is patched so that the checks or the doctor cannot work, grading stops."""
+    monkeypatch.setattr(np, "isfinite", lambda a, *args, **kwargs: np.zeros(np.shape(a), dtype=bool))
     with pytest.raises(RuntimeError, match="self-test failed"):
         _grading.fresh("lab06")
 
