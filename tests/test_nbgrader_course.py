@@ -266,7 +266,8 @@ def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
         "lab04": ["is a GRU; the task asks for keras.layers.SimpleRNN"],
         "lab05": ["return_sequences=True", "cannot see the words after"],
         "lab06": ["grams_script: still broken, the doctor finds: [unscaled_targets]",
-                  "build_review_model: still broken, the doctor finds: [unmasked_padding]"],
+                  # the doctor silenced in the notebook: the visible check's own training still fails it
+                  "build_review_model: after 4 epochs the accuracy on new sequences is"],
     }
     for lab, expected in messages.items():
         html = unescape((course / "feedback" / "mistakes" / lab / f"{lab}.html").read_text(encoding="utf-8"))
