@@ -144,6 +144,20 @@ def test_persistence():
     assert len(found) == 1 and found[0].value > 0.999 and "naive forecast" in found[0].evidence
 
 
+def test_a_forecast_that_beats_the_naive_one_is_not_persistence():
+    """Steps that follow d_t = 0.8 d_(t-1) + noise: the best forecast, last + 0.8 × last step, correlates
+    with the last input more than with the targets (the level dominates both), yet halves the naive MSE."""
+    r = np.random.default_rng(0)
+    d = np.zeros((400, 11))
+    for t in range(1, 11):
+        d[:, t] = 0.8 * d[:, t - 1] + r.normal(size=400)
+    s = 3 * r.normal(size=(400, 1)) + np.cumsum(d, axis=1)
+    x, y = s[:, :10, None], s[:, 10:]
+    best = x[:, -1] + 0.8 * (x[:, -1] - x[:, -2])
+    assert doctor.persistence(best, x, y) == []
+    assert names(doctor.persistence(x[:, -1] + 1e-3 * r.normal(size=(400, 1)), x, y)) == ["persistence"]
+
+
 def test_overlapping_windows():
     found = doctor.leakage({"train": np.arange(0, 80), "val": np.arange(75, 100), "window": 10})
     assert names(found) == ["window_overlap"]

@@ -16,8 +16,14 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("lab*/lab*.ipynb"))
 LAB_NAMES = [p.parent.name for p in SOLUTIONS]
 
 
-def test_there_are_five_labs():
-    assert LAB_NAMES == ["lab01", "lab02", "lab03", "lab04", "lab05"]
+#: Labs whose Chinese version is still to come (issue 22: lab 06 first, its translation later).
+UNTRANSLATED = {"lab06"}
+TRANSLATED = [lab for lab in LAB_NAMES if lab not in UNTRANSLATED]
+
+
+def test_there_are_six_labs():
+    assert LAB_NAMES == ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06"]
+    assert sorted(p.name for p in (ROOT / "solutions" / "zh-CN").glob("lab*")) == TRANSLATED
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.parent.name)
@@ -44,7 +50,7 @@ def test_solution_nbgrader_metadata(path):
                     assert "checks." in cell.source, "a graded cell runs a lstmcourse check"
                     hidden = cell.source.split("### BEGIN HIDDEN TESTS", 1)
                     assert len(hidden) == 2 and "### END HIDDEN TESTS" in hidden[1], "graded cells have hidden tests"
-                    assert '.fresh().check_' in hidden[1] and "importlib.reload" in hidden[1], (
+                    assert re.search(r'\.fresh\((?:"lab\d\d")?\)\.check_', hidden[1]) and "importlib.reload" in hidden[1], (
                         "hidden tests grade with a fresh copy of the checks")
     assert len(grade_ids) == len(set(grade_ids)), "grade_id values must be unique"
     stated = int(re.search(r"Points: (\d+)", nb.cells[0].source).group(1))
@@ -77,7 +83,7 @@ def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
 
 
-@pytest.mark.parametrize("lab", LAB_NAMES)
+@pytest.mark.parametrize("lab", TRANSLATED)
 def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
     """exercises/zh-CN/labNN is nbgrader's student version of solutions/zh-CN/labNN (tools/i18n.py builds
     that from the English solution; test_exercises_are_up_to_date regenerates both): it hides what the

@@ -4,7 +4,7 @@ Two students: "complete" submits the solutions, "mistakes" submits known mistake
 cheats of issue 11 (the answer key as an answer, checks redefined in a solution cell, an
 edited locked cell, a tagger trained on x_val with `seconds = 0`, NumPy in a Keras cell).
 generate_assignment → autograde → (manual grades) → generate_feedback → export, with the
-course's nbgrader_config.py. The complete submission scores every point (55), the other
+course's nbgrader_config.py. The complete submission scores every point (65), the other
 exactly the points listed in MISTAKES_SCORE.
 """
 import csv
@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LABS = ["lab01", "lab02", "lab03", "lab04", "lab05"]
-POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10}
+LABS = ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06"]
+POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10, "lab06": 10}
 MANUAL = {("lab02", "interpretation"): 2, ("lab04", "which_cell"): 2}
 
 # What the "mistakes" student writes in place of each solution cell (by grade_id).
@@ -126,6 +126,23 @@ model.fit(x_val, y_val, epochs=2, batch_size=64, verbose=0)            # cheat: 
     return 1.0
 ''',
     },
+    "lab06": {
+        # the broken script handed in as it is, with the visible check silenced
+        "grams_script": '''checks.check_grams = lambda *args, **kwargs: print("✔ grams_script: fixed.")
+
+
+def grams_script(x_train, y_train):
+    return broken_grams_script(x_train, y_train)
+''',
+        # the doctor silenced: the fresh copy of the doctor still finds the padding
+        "build_review_model": '''doctor.examine = lambda *args, **kwargs: []
+checks.doctor.examine = doctor.examine
+
+
+def build_review_model():
+    return broken_review_model()
+''',
+    },
 }
 # Expected points of the "mistakes" student per graded cell (all others: zero).
 MISTAKES_SCORE = {
@@ -134,6 +151,7 @@ MISTAKES_SCORE = {
     ("lab03", "check_lstm_forward"): 3,          # graded with a correct lstm_step
     ("lab04", "check_gru_step"): 4,
     ("lab05", "check_bidirectional"): 3,
+    ("lab06", "check_topics"): 3,                # a correct fix after two failed ones
 }
 
 
@@ -230,14 +248,14 @@ def test_complete_submission_scores_every_point(course):
     got = scores(course, "complete")
     lost = {k: v for k, v in got.items() if v[0] != v[1]}
     assert not lost, f"points lost by the solution: {lost}"
-    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 55
+    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 65
 
 
 def test_known_mistakes_and_cheats_score_exactly_the_expected_points(course):
     got = scores(course, "mistakes")
     expected = {k: MISTAKES_SCORE.get(k, 0) for k in got if k not in MANUAL}
     assert {k: v[0] for k, v in got.items() if k not in MANUAL} == expected
-    assert sum(expected.values()) == 16
+    assert sum(expected.values()) == 19
 
 
 def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
@@ -247,6 +265,9 @@ def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
         "lab03": ["forget and input gates are swapped", "part of the course's answer key"],
         "lab04": ["is a GRU; the task asks for keras.layers.SimpleRNN"],
         "lab05": ["return_sequences=True", "cannot see the words after"],
+        "lab06": ["grams_script: still broken, the doctor finds: [unscaled_targets]",
+                  # the doctor silenced in the notebook: the visible check's own training still fails it
+                  "build_review_model: after 4 epochs the accuracy on new sequences is"],
     }
     for lab, expected in messages.items():
         html = unescape((course / "feedback" / "mistakes" / lab / f"{lab}.html").read_text(encoding="utf-8"))
@@ -265,7 +286,7 @@ def test_export_gives_one_row_per_student_and_lab(course):
         total[row["student_id"]] = total.get(row["student_id"], 0) + float(row["score"])
         assert float(row["max_score"]) == POINTS[row["assignment"]]
     assert len(rows) == 2 * len(LABS)
-    assert total == {"complete": 55.0, "mistakes": 16.0}
+    assert total == {"complete": 65.0, "mistakes": 19.0}
 
 
 def test_locked_cells_are_restored_when_autograded(course):

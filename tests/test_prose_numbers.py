@@ -275,7 +275,16 @@ def test_lesson_prose_matches_outputs(notebook):
     assert not found, f"{notebook.name}: numbers no output or code confirms:\n" + "\n".join(u.line() for u in found)
 
 
-@pytest.mark.parametrize("notebook", LESSONS, ids=[p.name[:2] for p in LESSONS])
+#: Lessons whose Chinese edition is still to come (lesson 12, issue 22: translation can follow).
+UNTRANSLATED = {"12_when_rnns_fail.ipynb"}
+TRANSLATED = [p for p in LESSONS if p.name not in UNTRANSLATED]
+
+
+def test_only_the_listed_lessons_lack_a_chinese_edition():
+    assert {p.name for p in LESSONS if not (p.parent / "zh-CN" / p.name).exists()} == UNTRANSLATED
+
+
+@pytest.mark.parametrize("notebook", TRANSLATED, ids=[p.name[:2] for p in TRANSLATED])
 def test_chinese_paragraphs_carry_the_same_numbers(notebook):
     chinese = notebook.parent / "zh-CN" / notebook.name
     found = prose.check_translation(notebook, chinese)

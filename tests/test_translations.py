@@ -104,9 +104,16 @@ def test_every_catalogue_has_a_lesson_and_a_build():
     assert {p.stem for p in BUILT + BUILT_LABS} == {p.stem for p in CATALOGUES}
 
 
+#: Labs whose catalogue and Chinese build are still to come (lab 06, issue 22: translation can follow).
+UNTRANSLATED_LABS = {"lab06"}
+
+
 def test_every_lab_is_translated():
-    """Issue 15 item 5: every lab has a catalogue and a built Chinese solution."""
-    assert ENGLISH_LABS and [english(p) for p in BUILT_LABS] == ENGLISH_LABS
+    """Issue 15 item 5: every lab has a catalogue and a built Chinese solution, except the ones listed
+    as still to translate (and a listed lab must not be translated already: then take it off the list)."""
+    waiting = [p for p in ENGLISH_LABS if p.parent.name in UNTRANSLATED_LABS]
+    assert ENGLISH_LABS and [english(p) for p in BUILT_LABS] == [p for p in ENGLISH_LABS if p not in waiting]
+    assert {p.parent.name for p in waiting} == UNTRANSLATED_LABS
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=rel)

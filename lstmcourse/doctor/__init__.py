@@ -14,7 +14,9 @@ constant_output             :func:`constant_output`         prediction std < 0.0
                                                             class (``CONSTANT_CLASS_SHARE``)
 persistence                 :func:`persistence`             corr(forecast, last input) ≥ 0.95
                                                             (``PERSISTENCE_MIN_CORR``) and > corr
-                                                            with the targets
+                                                            with the targets, and MSE ≥ 0.9 × the
+                                                            naive forecast's
+                                                            (``PERSISTENCE_MAX_MSE_RATIO``)
 window_overlap              :func:`window_overlap`          any series step in both sets
 scaler_leakage              :func:`scaler_leakage`          matches a scaler fitted beyond the
                                                             training steps (``SCALER_RTOL``)
@@ -61,8 +63,8 @@ from lstmcourse.doctor.data import (
     window_overlap,
 )
 from lstmcourse.doctor.outputs import (
-    CONSTANT_CLASS_SHARE, CONSTANT_STD_RATIO, PERSISTENCE_MIN_CORR, TARGET_SCALE_LIMIT, activation_loss_mismatch,
-    constant_output, persistence, target_range,
+    CONSTANT_CLASS_SHARE, CONSTANT_STD_RATIO, PERSISTENCE_MAX_MSE_RATIO, PERSISTENCE_MIN_CORR, TARGET_SCALE_LIMIT,
+    activation_loss_mismatch, constant_output, persistence, target_range,
 )
 from lstmcourse.doctor.training import (
     EXPLODING_RATIO, VANISHING_RATIO, gradient_flow, nonfinite_loss, stateful_misuse,
@@ -72,8 +74,8 @@ __all__ = [
     "Finding", "examine", "constant_output", "persistence", "leakage", "window_overlap", "scaler_leakage",
     "unmasked_padding", "gradient_flow", "nonfinite_loss", "activation_loss_mismatch", "target_range",
     "cudnn_eligibility", "stateful_misuse", "CONSTANT_STD_RATIO", "CONSTANT_CLASS_SHARE", "PERSISTENCE_MIN_CORR",
-    "TARGET_SCALE_LIMIT", "PADDING_MIN_SEQUENCES", "PADDING_MAX_INTERIOR_ZEROS", "SCALER_RTOL", "VANISHING_RATIO",
-    "EXPLODING_RATIO", "MAX_SAMPLES",
+    "PERSISTENCE_MAX_MSE_RATIO", "TARGET_SCALE_LIMIT", "PADDING_MIN_SEQUENCES", "PADDING_MAX_INTERIOR_ZEROS",
+    "SCALER_RTOL", "VANISHING_RATIO", "EXPLODING_RATIO", "MAX_SAMPLES",
 ]
 
 

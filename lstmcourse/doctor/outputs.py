@@ -14,6 +14,10 @@ CONSTANT_CLASS_SHARE = 0.99
 #: when it is also above the forecast's correlation with the targets, the model repeats
 #: the last input.
 PERSISTENCE_MIN_CORR = 0.95
+#: Persistence: a forecast whose mean squared error is below this fraction of the naive
+#: forecast's ("next = last") beats persistence, however much it correlates with the last
+#: step (a good forecast of a slowly moving series always does).
+PERSISTENCE_MAX_MSE_RATIO = 0.9
 #: Linear regression outputs: targets whose standard deviation or mean (in absolute
 #: value) exceeds this are unscaled.
 TARGET_SCALE_LIMIT = 10.0
@@ -108,9 +112,10 @@ def persistence(predictions, x, y, *, target_feature=None):
     """Persistence: the forecast is (nearly) the last input step, shifted by one.
 
     A finding when the forecast's correlation with ``x[:, -1, target_feature]`` is at least
-    ``PERSISTENCE_MIN_CORR`` and higher than its correlation with the targets ``y``; the
-    evidence also compares the model's mean squared error with that of the naive forecast
-    "next = last".
+    ``PERSISTENCE_MIN_CORR``, higher than its correlation with the targets ``y``, and its mean
+    squared error is at least ``PERSISTENCE_MAX_MSE_RATIO`` times that of the naive forecast
+    "next = last" (a forecast clearly better than the naive one is not persistence, whatever
+    its correlations); the evidence gives both errors.
 
     Skipped when ``x`` is not a float array (samples, time, features), when the forecast is
     not one number per sample, when ``target_feature`` is not given and ``x`` has more than
@@ -141,6 +146,8 @@ def persistence(predictions, x, y, *, target_feature=None):
     if not with_last >= PERSISTENCE_MIN_CORR or not with_last > with_y:
         return []
     model_mse, naive_mse = np.mean((p - y) ** 2), np.mean((last - y) ** 2)
+    if model_mse < PERSISTENCE_MAX_MSE_RATIO * naive_mse:
+        return []
     return [Finding(
         "persistence", value=with_last,
         evidence=(f"The forecast correlates {with_last:.3f} with the last input step and {with_y:.3f} with the "
