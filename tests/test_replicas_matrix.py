@@ -44,17 +44,27 @@ def _data(n=48):
     }
 
 
+_LAYER_OPTIONS = ("stateful", "unroll", "go_backwards")   # options of the RNN layer, not of its cell
+
+
+def _course(cell_class, units):
+    def make(seq, **options):
+        layer_options = {k: options.pop(k) for k in _LAYER_OPTIONS if k in options}
+        return keras.layers.RNN(cell_class(units, **options), return_sequences=seq, **layer_options)
+    return make
+
+
 LAYERS = {   # name -> function(return_sequences, **options) -> recurrent layer
     "SimpleRNN": lambda seq, **o: keras.layers.SimpleRNN(4, return_sequences=seq, **o),
     "LSTM": lambda seq, **o: keras.layers.LSTM(4, return_sequences=seq, **o),
     "GRU": lambda seq, **o: keras.layers.GRU(4, return_sequences=seq, **o),
     "GRU reset_after=False": lambda seq, **o: keras.layers.GRU(3, reset_after=False, return_sequences=seq, **o),
-    "course SimpleRNNCell": lambda seq, **o: keras.layers.RNN(SimpleRNNCell(4, **o), return_sequences=seq),
-    "course LSTMCell": lambda seq, **o: keras.layers.RNN(LSTMCell(4, **o), return_sequences=seq),
-    "course GRUCell": lambda seq, **o: keras.layers.RNN(GRUCell(3, **o), return_sequences=seq),
+    "course SimpleRNNCell": _course(SimpleRNNCell, 4),
+    "course LSTMCell": _course(LSTMCell, 4),
+    "course GRUCell": _course(GRUCell, 3),
     "Bidirectional LSTM": lambda seq, **o: keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=seq, **o)),
     "Bidirectional GRU, sum": lambda seq, **o: keras.layers.Bidirectional(
-        keras.layers.RNN(GRUCell(3, **o), return_sequences=seq), merge_mode="sum"),
+        _course(GRUCell, 3)(seq, **o), merge_mode="sum"),
 }
 
 
@@ -123,6 +133,8 @@ EQUAL = {
     "AdamW": dict(kind="regressor", fit=dict(optimizer=lambda: keras.optimizers.AdamW(0.01, weight_decay=0.1))),
     "Adagrad": dict(kind="regressor", fit=dict(optimizer=lambda: keras.optimizers.Adagrad(0.05))),
     "Nadam": dict(kind="classifier", fit=dict(optimizer=lambda: keras.optimizers.Nadam(0.01))),
+    "Adamax": dict(kind="tagger", fit=dict(optimizer=lambda: keras.optimizers.Adamax(0.02))),
+    "Lion": dict(kind="regressor", fit=dict(optimizer=lambda: keras.optimizers.Lion(0.001))),
     "LearningRateScheduler": dict(kind="regressor", fit=dict(callbacks=lambda: [
         keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.02 / (1 + epoch))])),
     "per_epoch": dict(kind="regressor", fit=dict(per_epoch={"mean_prediction": _mean_prediction})),
@@ -157,6 +169,7 @@ REFUSED = {   # option -> (what the message must name, model kind, changes)
     "cell dropout": ("dropout", dict(kind="regressor", rnn=dict(dropout=0.2))),
     "BatchNormalization": ("BatchNormalization", dict(kind="regressor", extra=(
         lambda: keras.layers.BatchNormalization(),))),
+    "stateful": ("stateful=True", dict(kind="regressor", rnn=dict(stateful=True))),
 }
 
 

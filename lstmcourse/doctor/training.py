@@ -23,6 +23,9 @@ def gradient_flow(model, x, y, *, loss=None):
 
     Skipped when the model is not a ``Sequential`` with a ``keras.layers.RNN`` layer (e.g.
     a Bidirectional or functional model), when there is no loss, or with fewer than 2 steps.
+    A model that masks its padding (``Embedding(mask_zero=True)`` or ``Masking``) gets no
+    gradient at padded steps by design, so only the samples without padding are measured;
+    when every sample has padding the rule cannot decide and gives no finding.
 
     Args:
         model: A Keras model.
@@ -42,7 +45,13 @@ def gradient_flow(model, x, y, *, loss=None):
     if (loss is None or not isinstance(model, keras.Sequential) or np.ndim(x) < 2 or np.shape(x)[1] < 2
             or not any(isinstance(layer, keras.layers.RNN) for layer in model.layers)):
         return []
-    fn, xb, yb = loss_object(loss), np.asarray(x)[:MAX_SAMPLES], np.asarray(y)[:MAX_SAMPLES]
+    xb, yb = np.asarray(x), np.asarray(y)
+    unpadded = _unpadded_rows(model, xb)
+    if unpadded is not None:
+        if not unpadded.any():
+            return []
+        xb, yb = xb[unpadded], yb[unpadded]
+    fn, xb, yb = loss_object(loss), xb[:MAX_SAMPLES], yb[:MAX_SAMPLES]
     norms = diagnostics.state_gradient_norms(model, xb, loss_fn=lambda out: ops.mean(fn(yb, out)))
     layer = next(layer for layer in model.layers if isinstance(layer, keras.layers.RNN))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -59,6 +68,19 @@ def gradient_flow(model, x, y, *, loss=None):
                         fix=("Clip gradients (e.g. optimizer clipnorm=1.0), lower the learning rate, or use "
                              "an orthogonal recurrent initializer / an LSTM or GRU."))]
     return []
+
+
+def _unpadded_rows(model, x):
+    """For a model that masks its padding: which samples have none (None: no mask in the model)."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding) and layer.mask_zero:
+            return np.all(x != 0, axis=tuple(range(1, x.ndim)))
+        if isinstance(layer, keras.layers.Masking):
+            steps = np.all(x == layer.mask_value, axis=tuple(range(2, x.ndim)))          # (samples, time)
+            return ~steps.any(axis=1)
+    return None
 
 
 def _nonfinite(array):
