@@ -276,7 +276,7 @@ def test_lesson_prose_matches_outputs(notebook):
 
 
 #: Lessons whose Chinese edition is still to come (lesson 12, issue 22: translation can follow).
-UNTRANSLATED = {"12_when_rnns_fail.ipynb"}
+UNTRANSLATED = set()
 TRANSLATED = [p for p in LESSONS if p.name not in UNTRANSLATED]
 
 
