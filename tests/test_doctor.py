@@ -398,3 +398,34 @@ def test_finding_severity_is_checked():
         doctor.Finding("x", "evidence", "fix", severity="warning")
     text = str(doctor.Finding("cudnn", "LSTM would run on cuDNN: yes.", "Nothing.", 1.0, "info", "lstm"))
     assert text == "info: cudnn [lstm]: LSTM would run on cuDNN: yes. Fix: Nothing."
+
+
+def test_window_overlap_with_a_horizon_counts_target_steps_only():
+    # split by time, validation inputs reaching back into the training steps (lesson 08): no leak
+    assert doctor.leakage({"train": np.arange(0, 80), "val": np.arange(80, 100), "window": 10, "horizon": 1}) == []
+    # a validation target inside a training window still leaks
+    found = doctor.leakage({"train": np.arange(0, 80), "val": np.arange(75, 100), "window": 10, "horizon": 1})
+    assert names(found) == ["window_overlap"] and found[0].value == pytest.approx(5 / 25)  # targets 84 … 88
+    with pytest.raises(ValueError, match="horizon"):
+        doctor.examine(keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)]),
+                       np.zeros((4, 3, 1)), np.zeros(4), split={"train": [0], "val": [5], "window": 3, "horizon": 4})
+
+
+def test_end_padding_of_a_causal_model_whose_loss_ignores_it_is_no_problem():
+    x = np.zeros((40, 8), dtype="int32")
+    for i in range(40):
+        x[i, :2 + i % 6] = 1 + (np.arange(2 + i % 6) + i) % 5
+    y = np.where(x > 0, np.roll(x, -1, axis=1), 0)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(6, 4),
+                              keras.layers.LSTM(4, return_sequences=True), keras.layers.Dense(6)])
+    ignoring = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
+    assert doctor.unmasked_padding(model, x, y, loss=ignoring) == []
+    # without ignore_class, reading the whole sequence, or backwards, the padding counts
+    counting = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    assert names(doctor.unmasked_padding(model, x, y, loss=counting)) == ["unmasked_padding"]
+    assert names(doctor.unmasked_padding(model, x)) == ["unmasked_padding"]
+    backwards = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(6, 4),
+                                  keras.layers.LSTM(4, return_sequences=True, go_backwards=True),
+                                  keras.layers.Dense(6)])
+    assert names(doctor.unmasked_padding(backwards, x, y, loss=ignoring)) == ["unmasked_padding"]

@@ -18,11 +18,15 @@ persistence                 :func:`persistence`             corr(forecast, last 
                                                             naive forecast's
                                                             (``PERSISTENCE_MAX_MSE_RATIO``)
 window_overlap              :func:`window_overlap`          any series step in both sets
+                                                            (given a horizon: a validation target
+                                                            step in a training window)
 scaler_leakage              :func:`scaler_leakage`          matches a scaler fitted beyond the
                                                             training steps (``SCALER_RTOL``)
 unmasked_padding            :func:`unmasked_padding`        ≥ 10 % of sequences padded
                                                             (``PADDING_MIN_SEQUENCES``), ≤ 1 % zeros
                                                             inside (``PADDING_MAX_INTERIOR_ZEROS``)
+                                                            (not for a causal per-step model whose
+                                                            loss ignores the padded targets)
 vanishing_gradient,         :func:`gradient_flow`           ‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ < 1e-4 or > 1e4
 exploding_gradient                                          (``VANISHING_RATIO``, ``EXPLODING_RATIO``)
 nonfinite_loss              :func:`nonfinite_loss`          loss NaN or ±inf on a batch
@@ -103,7 +107,7 @@ def _check_arguments(model, x, y, loss, split, target_feature, batch_size, shuff
         pair = isinstance(split, (tuple, list)) and len(split) == 2
         if not pair and not (isinstance(split, dict) and {"train", "val"} <= set(split)):
             raise ValueError("`split` must be a pair (train, val) of indices or a dict with keys 'train' and "
-                             f"'val' (and optionally 'window', 'series', 'scaled'). Received: split={split!r}")
+                             f"'val' (and optionally 'window', 'horizon', 'series', 'scaled'). Received: split={split!r}")
         parts = dict(zip(("train", "val"), split)) if pair else split
         for key in ("train", "val"):
             index = np.asarray(parts[key])
@@ -113,6 +117,11 @@ def _check_arguments(model, x, y, loss, split, target_feature, batch_size, shuff
         window = parts.get("window", 1)
         if isinstance(window, bool) or not isinstance(window, numbers.Integral) or window < 1:
             raise ValueError(f"`split['window']` must be a positive integer. Received: split['window']={window!r}")
+        horizon = parts.get("horizon")
+        if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral)
+                                    or not 1 <= horizon <= window):
+            raise ValueError("`split['horizon']` must be None or an integer from 1 to split['window']. "
+                             f"Received: split['horizon']={horizon!r}, split['window']={window!r}")
         series, scaled = parts.get("series"), parts.get("scaled")
         if (series is None) != (scaled is None) or (series is not None and np.shape(series) != np.shape(scaled)):
             raise ValueError("`split['series']` and `split['scaled']` must be given together, with the same shape. "
@@ -168,7 +177,7 @@ def examine(model, x, y, *, loss=None, split=None, target_feature=None, batch_si
     found = []
     if split is not None:
         found += leakage(split)
-    found += unmasked_padding(model, x)
+    found += unmasked_padding(model, x, y, loss=loss)
     found += activation_loss_mismatch(model, loss=loss)
     found += target_range(model, y, loss=loss)
     if predictions is not None:

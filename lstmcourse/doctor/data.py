@@ -19,17 +19,22 @@ def _spans(starts, window):
     return np.unique(starts[:, None] + np.arange(window)[None, :])
 
 
-def window_overlap(train, val, window=1):
+def window_overlap(train, val, window=1, horizon=None):
     """Overlapping windows: validation samples that share series steps with training samples.
 
     Each sample is the window ``series[start : start + window]`` (inputs and target). With
     ``window=1`` the indices are plain sample (or row) indices and the rule finds samples
-    present in both sets.
+    present in both sets. When ``horizon`` says which steps are targets (the last ``horizon``
+    of each window), a validation window leaks only when one of its target steps lies in a
+    training window (as input or target): its inputs may reach back into the training
+    period, which is known when forecasting (lesson 08's split by time).
 
     Args:
         train: Start indices of the training windows.
         val: Start indices of the validation windows.
         window: Steps each window covers, its inputs and its target(s). Default: 1.
+        horizon: Target steps at the end of each window. Default: None (unknown: every
+            step of a validation window counts).
 
     Returns:
         A list with one ``"window_overlap"`` finding, or an empty list.
@@ -38,19 +43,24 @@ def window_overlap(train, val, window=1):
     ['window_overlap']
     >>> window_overlap(range(0, 80), range(91, 100), window=12)
     []
+    >>> window_overlap(range(0, 80), range(80, 100), window=12, horizon=1)  # inputs back into training
+    []
     """
     train_steps = _spans(train, window)
     val = np.asarray(val, dtype="int64").ravel()
-    leaking = np.isin(val[:, None] + np.arange(window)[None, :], train_steps).any(axis=1)
+    checked = np.arange(0 if horizon is None else window - horizon, window)
+    leaking = np.isin(val[:, None] + checked[None, :], train_steps).any(axis=1)
     if not leaking.any():
         return []
     shared = np.intersect1d(train_steps, _spans(val, window)).size
+    what = "series steps" if horizon is None else "target steps"
+    gap = (f"leave a gap of at least window - 1 = {window - 1} steps between the parts" if horizon is None else
+           "start the validation targets after the last training step")
     return [Finding(
         "window_overlap", value=float(leaking.mean()),
-        evidence=(f"{leaking.sum()} of the {val.size} validation windows ({leaking.mean():.0%}) share series "
-                  f"steps with training windows ({shared} steps in common)."),
-        fix=(f"Split the series by time first, then make windows inside each part; leave a gap of at least "
-             f"window - 1 = {window - 1} steps between the parts."))]
+        evidence=(f"{leaking.sum()} of the {val.size} validation windows ({leaking.mean():.0%}) share {what} "
+                  f"with training windows ({shared} steps in common)."),
+        fix=f"Split the series by time first, then make windows inside each part; {gap}.")]
 
 
 def _candidates(raw, fitted_on):
@@ -115,6 +125,8 @@ def leakage(split):
         split: Either a pair ``(train, val)`` of sample indices, or a dict with
             ``"train"`` and ``"val"`` (start indices of the windows in the raw series),
             and optionally ``"window"`` (steps per window, inputs and targets; default 1),
+            ``"horizon"`` (target steps at the end of each window; default None, see
+            :func:`window_overlap`),
             ``"series"`` (the raw series) and ``"scaled"`` (the series after scaling, as the
             windows were cut from it). The scaler check runs only when both ``"series"``
             and ``"scaled"`` are given.
@@ -125,7 +137,7 @@ def leakage(split):
     if not isinstance(split, dict):
         split = {"train": split[0], "val": split[1]}
     window = split.get("window", 1)
-    found = window_overlap(split["train"], split["val"], window)
+    found = window_overlap(split["train"], split["val"], window, split.get("horizon"))
     if split.get("series") is not None and split.get("scaled") is not None:
         found += scaler_leakage(split["series"], split["scaled"], split["train"], split["val"], window)
     return found
@@ -162,7 +174,39 @@ def padding_runs(x):
     return leading, trailing, float(interior.sum() / max(inside.sum(), 1))
 
 
-def unmasked_padding(model, x):
+#: Layers that work step by step (nothing mixes the time steps), for the causal exemption of
+#: :func:`unmasked_padding`; recurrent layers are checked apart (forward, one output per step).
+_PER_STEP_LAYERS = ("Embedding", "Dense", "Dropout", "Activation", "Softmax", "TimeDistributed", "InputLayer")
+
+
+def _ignored_trailing_padding(model, x, y, loss, trailing):
+    """Whether trailing padding cannot change what the loss sees: a causal per-step model.
+
+    True when every layer works step by step or is a forward recurrent layer with
+    ``return_sequences=True`` (so a padded step only reaches the outputs at and after it),
+    the output has one prediction per input step, and the loss's ``ignore_class`` is the
+    target at every padded step (lesson 10's language model).
+    """
+    import keras
+
+    config = loss.get_config() if hasattr(loss, "get_config") else {}
+    ignore = (config or {}).get("ignore_class")
+    if ignore is None or y is None or not getattr(model, "outputs", None):
+        return False
+    y = np.asarray(y)
+    if y.shape[:2] != x.shape[:2] or len(model.outputs[0].shape) < 3:
+        return False
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.RNN):
+            if getattr(layer, "go_backwards", False) or not getattr(layer, "return_sequences", False):
+                return False
+        elif type(layer).__name__ not in _PER_STEP_LAYERS:
+            return False
+    padded = np.arange(x.shape[1])[None, :] >= x.shape[1] - trailing[:, None]
+    return bool(np.all(y.reshape(y.shape[:2] + (-1,))[padded] == ignore))
+
+
+def unmasked_padding(model, x, y=None, *, loss=None):
     """Padding without a mask: zero-padded sequences and no layer that makes a mask.
 
     ``x`` looks padded when at least ``PADDING_MIN_SEQUENCES`` of the sequences start or end
@@ -171,12 +215,21 @@ def unmasked_padding(model, x):
     inner steps): then 0 is padding, not a token. A finding when no ``Embedding(mask_zero=True)``
     or ``Masking(mask_value=0.0)`` is in the model.
 
+    Also skipped for padding at the end read by a causal model whose loss ignores it: every
+    layer works step by step or is a forward recurrent layer with ``return_sequences=True``,
+    and the loss's ``ignore_class`` is the target at every padded step (given ``y`` and
+    ``loss``). The padding then comes after every real step and counts in no loss, so it
+    changes nothing (lesson 10's language model).
+
     Skipped for inputs of another rank than (samples, time) tokens or (samples, time,
     features).
 
     Args:
         model: A Keras model.
         x: Its inputs.
+        y: Its targets, for the causal exemption. Default: None.
+        loss: The loss, for the causal exemption. Default: None (the loss the model was
+            compiled with).
 
     Returns:
         A list with one ``"unmasked_padding"`` finding, or an empty list.
@@ -189,6 +242,9 @@ def unmasked_padding(model, x):
     padded = runs > 0
     if (padded.mean() < PADDING_MIN_SEQUENCES or np.unique(runs).size < 2
             or interior > PADDING_MAX_INTERIOR_ZEROS or _mask_layers(model)):
+        return []
+    loss = getattr(model, "loss", None) if loss is None else loss
+    if side == "end" and not leading.any() and _ignored_trailing_padding(model, x, y, loss, trailing):
         return []
     share = float(runs.sum() / runs.size / x.shape[1])
     return [Finding(
