@@ -55,7 +55,7 @@ def test_learner_copy_of_this_course_has_every_lesson_and_lab(tmp_path):
     files = {g for g in got if "." in Path(g).name}
     assert lessons | labs | zh <= files and len(lessons) >= 11 and len(labs) >= 5 and len(zh) >= 16
     assert files - lessons - labs - zh == {"notebooks/glossary.md", "notebooks/where_next.md",
-                                           "notebooks/zh-CN/terminology.md"}
+                                           "notebooks/notation.md", "notebooks/zh-CN/terminology.md"}
     # no jupytext config travels with the copy, so saving there writes no .py twin
     assert not list(tmp_path.rglob("jupytext.toml")) and not list(tmp_path.rglob("*.py"))
 

@@ -68,8 +68,9 @@ LAYERS = {   # name -> function(return_sequences, **options) -> recurrent layer
 }
 
 
-def _recipe(kind, layer_name, head=None, rnn_options=None, embedding=None, extra=()):
-    """A build function for one of three model kinds; ``extra`` layers go after the recurrent one."""
+def _recipe(kind, layer_name, head=None, rnn_options=None, embedding=None, extra=(), batch=None):
+    """A build function for one of three model kinds; ``extra`` layers go after the recurrent one.
+    ``batch``: a fixed batch size in the input (a stateful layer needs one)."""
     rnn_options = rnn_options or {}
     make = LAYERS[layer_name]
 
@@ -83,8 +84,8 @@ def _recipe(kind, layer_name, head=None, rnn_options=None, embedding=None, extra
             layers = [keras.Input((T, FEATURES)), make(False, **rnn_options), *[e() for e in extra],
                       head() if head else keras.layers.Dense(CLASSES, activation="softmax")]
         else:
-            layers = [keras.Input((T, FEATURES)), make(False, **rnn_options), *[e() for e in extra],
-                      head() if head else keras.layers.Dense(1)]
+            layers = [keras.Input((T, FEATURES), batch_size=batch), make(False, **rnn_options),
+                      *[e() for e in extra], head() if head else keras.layers.Dense(1)]
         return keras.Sequential(layers)
 
     return build
@@ -169,14 +170,14 @@ REFUSED = {   # option -> (what the message must name, model kind, changes)
     "cell dropout": ("dropout", dict(kind="regressor", rnn=dict(dropout=0.2))),
     "BatchNormalization": ("BatchNormalization", dict(kind="regressor", extra=(
         lambda: keras.layers.BatchNormalization(),))),
-    "stateful": ("stateful=True", dict(kind="regressor", rnn=dict(stateful=True))),
+    "stateful": ("stateful=True", dict(kind="regressor", rnn=dict(stateful=True), batch=16)),
 }
 
 
 def _run(layer_name, case, replicas):
     data = _data()
     build = _recipe(case["kind"], layer_name, head=case.get("head"), rnn_options=case.get("rnn"),
-                    embedding=case.get("embedding"), extra=case.get("extra", ()))
+                    embedding=case.get("embedding"), extra=case.get("extra", ()), batch=case.get("batch"))
     x, y = _xy(case["kind"], data)
     if "y" in case:
         y = case["y"](data)
