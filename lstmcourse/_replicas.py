@@ -22,7 +22,7 @@ What makes K replicas exactly K separate trainings (``tests/test_replicas_matrix
   called on that replica's rows).
 
 Anything that would couple the replicas, or whose equality is not proven, is refused
-with a ``ValueError`` that names the option (see ``check_supported``).
+with a ``ValueError`` that names the option (see ``check_optimizer``, ``check_callbacks`` and ``_check_layer``).
 
 Used by ``lstmcourse.experiments.train_seeds``.
 """
