@@ -17,7 +17,7 @@
                                  # not compared, every assert must hold); `commit`: a
                                  # seed derived from the commit (printed)
     python3 course.py timings [--check]
-                                 # (maintainers) the README's timing table from the wall
+                                 # (maintainers) docs/maintainers.md's timing table from the wall
                                  # times `execute` stores in each lesson's metadata
     python3 course.py sync-links # (maintainers) point Colab badges and install cells at the
                                  # repository and release tag set in pyproject.toml
@@ -377,7 +377,7 @@ TIMINGS_START, TIMINGS_END = "<!-- timings: written by `python3 course.py timing
 
 
 def timings_table(root: Path = ROOT) -> str:
-    """The README's table of lesson wall times, from each stored lesson's metadata."""
+    """The table of lesson wall times (docs/maintainers.md), from each stored lesson's metadata."""
     rows, total = [], 0
     for nb_path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         meta = json.loads(nb_path.read_text(encoding="utf-8")).get("metadata", {}).get("lstmcourse", {})
@@ -391,27 +391,30 @@ def timings_table(root: Path = ROOT) -> str:
                       f"| all, one after another (sum) | {total / 60:.1f} min |"])
 
 
+TIMINGS_FILE = ROOT / "docs" / "maintainers.md"  # the maintainers' page (moved from the README, issue 24)
+
+
 def cmd_timings(args: list[str]) -> int:
-    """(maintainers) Write the README's timing table from the stored lessons; --check: fail if it differs."""
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    """(maintainers) Write the timing table of docs/maintainers.md from the stored lessons; --check: fail if it differs."""
+    page = TIMINGS_FILE
+    text = page.read_text(encoding="utf-8")
     start, end = text.find(TIMINGS_START), text.find(TIMINGS_END)
     if start < 0 or end < start:
-        sys.exit(f"README.md has no timing table between {TIMINGS_START!r} and {TIMINGS_END!r}")
+        sys.exit(f"{page.relative_to(ROOT)} has no timing table between {TIMINGS_START!r} and {TIMINGS_END!r}")
     new = text[:start] + TIMINGS_START + "\n" + timings_table() + "\n" + text[end:]
     if args[:1] == ["--check"]:
         if new != text:
-            print("README.md's timing table differs from the stored lessons: run `python3 course.py timings`")
+            print(f"{page.relative_to(ROOT)}'s timing table differs from the stored lessons: run `python3 course.py timings`")
             return 1
         return 0
-    readme.write_text(new, encoding="utf-8")
+    page.write_text(new, encoding="utf-8")
     return 0
 
 
 def strip_execution_timestamps(nb_path: Path, seconds: float | None = None) -> None:
     """Drop the per-cell execution timestamps nbconvert writes (they only make diffs noisy);
     record the notebook's wall time (fresh kernel, TensorFlow import included) in its metadata,
-    where `course.py timings` reads it for the README."""
+    where `course.py timings` reads it for docs/maintainers.md."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)

@@ -89,6 +89,28 @@ def copy_notebook(src: Path, dest: Path) -> None:
 def copy_markdown(src: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)
+    MOVED[dest] = src
+
+
+MOVED: dict[Path, Path] = {}   # Markdown page in the source tree -> the repository file it came from
+MD_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+
+
+def relink(src_root: Path, blob: str) -> None:
+    """Links of the Markdown pages, resolved from where each file lives in the repository: to a page of the
+    site (relative to where the page now is), else to the file on GitHub at the release tag (`blob`)."""
+    for dest, origin in MOVED.items():
+        if not dest.is_relative_to(src_root):
+            continue
+        def fix(match):
+            target, _, fragment = match.group(1).partition("#")
+            in_repo = os.path.normpath(os.path.join(origin.parent.relative_to(ROOT).as_posix(), target)).replace(os.sep, "/")
+            anchor = f"#{fragment}" if fragment else ""
+            if (src_root / in_repo).is_file():
+                return "](" + os.path.relpath(src_root / in_repo, dest.parent).replace(os.sep, "/") + anchor + ")"
+            return f"]({blob}{in_repo}{anchor})"
+        text = dest.read_text(encoding="utf-8")
+        dest.write_text(MD_LINK.sub(fix, text), encoding="utf-8")
 
 
 def assemble(lang: str, src: Path) -> dict[str, str]:
@@ -158,6 +180,7 @@ def main(argv: list[str]) -> int:
     src_root = ROOT / "build" / "site-src"
     for lang in ("en", "zh-CN"):
         info["notebooks"][lang] = assemble(lang, src_root / lang)
+        relink(src_root / lang, f"https://github.com/{repo}/blob/{tag}/")
         info["docs"][lang] = docnames(src_root / lang)
     if out.exists():
         shutil.rmtree(out)
