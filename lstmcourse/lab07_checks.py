@@ -32,6 +32,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _ANSWER_KEY = {os.path.normcase(os.path.join(_HERE, "generation.py")): "lstmcourse.generation",
                os.path.normcase(os.path.abspath(__file__)): "lstmcourse.lab07_checks"}
 _SELF = os.path.normcase(os.path.abspath(__file__))
+_LIBRARY = {os.path.normcase(os.path.join(_HERE, f)) for f in ("generation.py", "attention.py")}
 #: Methods of the check's own model and sampler, which an answer is meant to call.
 _ALLOWED = {"embed", "cell", "head", "__call__", "_lstm"}
 
@@ -187,9 +188,12 @@ def _call(name, fn, *args, allowed=(), answer_key=None):
 
     def hook(frame, event, arg):
         if event == "call":
-            key = answer_key.get(os.path.normcase(frame.f_code.co_filename))
+            callee = os.path.normcase(frame.f_code.co_filename)
+            key = answer_key.get(callee)
             caller = frame.f_back
-            inside = caller is not None and os.path.normcase(caller.f_code.co_filename) in (*answer_key, _SELF)
+            caller = os.path.normcase(caller.f_code.co_filename) if caller is not None else ""
+            # a call from inside the answer key itself; or the checks calling their own helpers
+            inside = caller == callee or (caller in answer_key or caller == _SELF) and callee not in _LIBRARY
             if key and not inside and frame.f_code.co_name not in allowed and (key, frame.f_code.co_name) not in used:
                 used.append((key, frame.f_code.co_name))
 
@@ -216,9 +220,10 @@ def _close(a, b, tol=1e-6):
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
     if a.shape != b.shape:
         return False
-    same_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
-    diff = np.where(same_inf, 0.0, np.abs(a - b))
-    return bool(np.all(diff <= tol + tol * np.abs(np.where(same_inf, 0.0, b))))
+    same = (np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))) | (np.isnan(a) & np.isnan(b))
+    with np.errstate(invalid="ignore"):
+        diff = np.where(same, 0.0, np.abs(a - b))
+        return bool(np.all(diff <= tol + tol * np.abs(np.where(same, 0.0, b))))
 
 
 def _as_array(name, out):
@@ -598,14 +603,20 @@ def _generate_case(variant, hidden):
     r = variants.rng(variant, LAB, "generate-hidden" if hidden else "generate")
     batch, steps = int(r.integers(3, 7)), int(r.integers(5, 10))
     first = r.integers(3, V, size=batch)
-    noise = r.gumbel(size=(steps + 2, batch, V)) * 2.0
+    noise = r.gumbel(size=(steps + 2, batch, V)) * 0.5
     return _weights(variant), first, steps, noise
 
 
+def _trace(calls):
+    """The states the cell was given, one number list: two loops that pass the same states agree."""
+    parts = [np.concatenate([c[1].ravel(), c[2].ravel()]) for c in calls if c[0] == "cell"]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
 def _reference_loop(w, first, steps, noise, reset="", swap=False, feed_first=False, greedy=False, use_c=False,
-                    probs=False, include_first=False, drop_last=False, transpose=False, init=0.0):
+                    probs=False, include_first=False, drop_last=False, transpose=False, init=0.0, calls=None):
     """The loop and its usual mistakes (flags), with the check's model and sampler."""
-    model, sampler = _Model(w, []), _Sampler(noise, w["head_bias"].shape[0])
+    model, sampler = _Model(w, [] if calls is None else calls), _Sampler(noise, w["head_bias"].shape[0])
     batch = len(first)
     h = np.full((batch, model.units), init)
     c = np.full((batch, model.units), init)
@@ -650,8 +661,9 @@ def check_generate(fn, hidden=False, variant=None):
         got = np.asarray(got, dtype="float64")
     except (TypeError, ValueError):
         raise AssertionError(f"{name}: expected an array of token ids, got {type(got).__name__}.") from None
-    expected = _reference_loop(w, first, steps, noise)
-    if _close(got, expected, 0):
+    ref_calls = []
+    expected = _reference_loop(w, first, steps, noise, calls=ref_calls)
+    if _close(got, expected, 0) and _close(_trace(calls), _trace(ref_calls), 1e-6):
         n_cells = sum(1 for c in calls if c[0] == "cell")
         if n_cells != steps:
             raise AssertionError(f"{name}: the tokens are right but the cell was called {n_cells} times for {steps} "
@@ -659,6 +671,8 @@ def check_generate(fn, hidden=False, variant=None):
         _ok(name, f"{len(first)} sequences × {steps} steps, [h, c] carried, sampled tokens fed back")
         return
     mistakes = [
+        ("the states are passed as [c, h] and the first token is fed at every step.",
+         dict(swap=True, feed_first=True)),
         ("the states are reset to zeros at every step: carry [h, c] from one step to the next.",
          dict(reset="hc")),
         ("c is reset at every step (only h is carried): the cell returns [h, c]; carry both.", dict(reset="c")),
@@ -674,13 +688,19 @@ def check_generate(fn, hidden=False, variant=None):
         ("one token too few: return `steps` generated tokens.", dict(drop_last=True)),
         ("the result is (steps, batch): return one row per sequence, (batch, steps).", dict(transpose=True)),
         ("the states start at ones: start from zeros.", dict(init=1.0)),
-        ("the states are passed as [c, h] and the first token is fed at every step.",
-         dict(swap=True, feed_first=True)),
     ]
-    catalogue = [(m, (lambda f=f: _reference_loop(w, first, steps, noise, **f))) for m, f in mistakes]
-    named = _diagnose(name, got, catalogue, _memo("generate", lambda v: _reference_loop(*_generate_case(v, False))), variant, tol=0)
+    for message, f in mistakes:
+        wrong_calls = []
+        wrong = _reference_loop(w, first, steps, noise, calls=wrong_calls, **f)
+        if _close(got, wrong, 0) and _close(_trace(calls), _trace(wrong_calls), 1e-6):
+            raise AssertionError(f"{name}: {message}")
+    named = _diagnose(name, got, [], _memo("generate", lambda v: _reference_loop(*_generate_case(v, False))),
+                      variant, tol=0)
     if named:
         raise AssertionError(named)
+    if _close(got, expected, 0):
+        raise AssertionError(f"{name}: the tokens are right, but the states given to the cell differ from the "
+                             "loop's: start from zeros and pass back the [h, c] the cell returned.")
     if any(np.allclose(s, _softmax(s)) for s in sampler.seen[:1]) or \
             any(np.all((s >= 0) & (s <= 1)) and np.allclose(s.sum(1), 1) for s in sampler.seen[:1]):
         raise AssertionError(f"{name}: sample was given probabilities (rows that sum to 1); it takes the logits.")
