@@ -39,7 +39,7 @@ def _sizes(variant):
 
 def _case(variant, hidden):
     """query (B, q), values (B, T, v), mask (B, T) (row 0 full, row 1 short, the last row empty when
-    hidden), the scoring weights, and scores with a row near 500 for the softmax."""
+    hidden), the scoring weights, and scores with a row near 800 for the softmax."""
     s = _sizes(variant)
     r = variants.rng(variant, LAB, "hidden" if hidden else "visible")
     B, T = s["batch"] + int(hidden), s["steps"] + int(hidden)
@@ -52,7 +52,7 @@ def _case(variant, hidden):
               "value_kernel": r.normal(0, 0.7, (s["value_dim"], s["units"])),
               "bias": r.normal(0, 0.5, s["units"]), "score_kernel": r.normal(0, 1.0, s["units"])}
     scores = r.normal(0, 2.0, (B, T))
-    scores[1] += 500.0
+    scores[1] += 800.0
     return types.SimpleNamespace(query=r.normal(0, 1, (B, s["query_dim"])), values=r.normal(0, 1, (B, T, s["value_dim"])),
                                  mask=mask, params=params, scores=scores, weights=_masked_softmax(scores, mask))
 
@@ -163,8 +163,6 @@ def _softmax_mistakes(z, m):
          lambda: _masked_softmax(z, ~m)),
         ("padded scores are set to 0, not to −inf, before the softmax: exp(0) = 1 still gives them weight.",
          lambda: _softmax(np.where(m, z, 0.0))),
-        ("the scores are multiplied by the mask (padding → score 0, still weighted): fill with −inf instead.",
-         lambda: _softmax(z * m)),
         ("the softmax is multiplied by the mask but not renormalised: the real weights must sum to 1.",
          lambda: _softmax(z) * m),
         ("the softmax runs over the batch (axis 0); it runs over the positions of each sample (axis -1).",
@@ -189,8 +187,8 @@ def check_masked_softmax(fn, hidden=False, variant=None):
     z, m = c.scores, c.mask
     got = _common._as_array(name, _call(name, fn, z.copy(), m.copy()))
     expected = _masked_softmax(z, m)
-    if got.shape == expected.shape and not np.all(np.isfinite(got[1])) and np.all(np.isfinite(np.delete(got, 1, 0))):
-        raise AssertionError(f"{name}: the sample with scores near 500 gives NaN/inf: exp overflowed. Subtract each "
+    if got.shape == expected.shape and not np.all(np.isfinite(got[1])):
+        raise AssertionError(f"{name}: the sample with scores near 800 gives NaN/inf: exp overflowed. Subtract each "
                              "row's maximum (over its real positions) before exp.")
     if not _common._close(got, expected):
         named = _common._diagnose(name, got, _softmax_mistakes(z, m),
@@ -205,7 +203,7 @@ def check_masked_softmax(fn, hidden=False, variant=None):
             raise AssertionError(named)
         _common._fail(name, got, expected, [], lambda v: None, variant, "weights")
     _ok(name, f"rows sum to 1 over the real positions, 0 on padding{', an empty row all 0' if hidden else ''}, "
-              "scores near 500 included")
+              "scores near 800 included")
 
 
 # -- Task 3: context -------------------------------------------------------------------------------
@@ -287,7 +285,10 @@ def check_layer(cls, hidden=False, variant=None):
         return layer, keras.Model([q_in, v_in, m_in], list(out))
 
     try:
-        layer, model = _call(name, build, allowed=_ALLOWED)
+        try:
+            layer, model = _call(name, build, allowed=_ALLOWED)
+        except NotImplementedError as err:   # Keras's, when call() cannot run on symbolic tensors
+            raise AssertionError(f"{name}: your function raised {_common._first_line(err)}") from None
     except AssertionError as err:
         text = str(err)
         hint = (" In call, use keras.ops (ops.tanh, ops.matmul, ops.softmax, ops.where), not NumPy: inside a model "
