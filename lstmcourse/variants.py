@@ -114,6 +114,6 @@ def owner(answer, expected_of, variant, candidates=None):
         if other == variant:
             continue
         expected = np.asarray(expected_of(other), dtype="float64")
-        if expected.shape == answer.shape and np.all(np.abs(expected - answer) <= 1e-6 + 1e-4 * np.abs(expected)):
+        if expected.shape == answer.shape and np.all(np.abs(expected - answer) <= 1e-9 + 1e-7 * np.abs(expected)):
             return other
     return None

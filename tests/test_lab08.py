@@ -199,14 +199,20 @@ def test_decoder_mistakes_are_named(answer, message):
 
 
 def test_one_hundred_variants_both_directions():
+    def constant(value):
+        return lambda *args: value.copy()
+
+    def decoder_copy(u):
+        logits = checks._decoder_reference(*checks._decoder_case(u, False))[0]
+        return lambda model, s, st, v, m: (logits.copy(), st, np.zeros(m.shape))
+
     copied = {
-        checks.check_scores: (scores, lambda u: lambda q, v, p: (lambda k: scores(k.query, k.values, k.params))(
-            checks.lab_case(u))),
-        checks.check_masked_softmax: (msoftmax, lambda u: lambda s, m: checks.lab_case(u).weights),
-        checks.check_context: (context, lambda u: lambda a, v: (lambda k: context(k.weights, k.values))(
-            checks.lab_case(u))),
-        checks.check_decoder_step: (step, lambda u: lambda model, s, st, v, m: (
-            checks._decoder_reference(*checks._decoder_case(u, False))[0], st, np.zeros(m.shape))),
+        checks.check_scores: (scores, lambda u: constant((lambda k: scores(k.query, k.values, k.params))(
+            checks.lab_case(u)))),
+        checks.check_masked_softmax: (msoftmax, lambda u: constant(checks.lab_case(u).weights)),
+        checks.check_context: (context, lambda u: constant((lambda k: context(k.weights, k.values))(
+            checks.lab_case(u)))),
+        checks.check_decoder_step: (step, decoder_copy),
     }
     for v in range(100):
         u = (v + 1) % 100
