@@ -49,7 +49,7 @@ PAGE_FACTS = """() => {
 }"""
 
 
-FILE_LIKE = re.compile(r"^\S*[/\\]\S*$|^\S+\.(png|jpe?g|gif|svg|webp|pdf)$", re.I)
+FILE_LIKE = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp|pdf)$|_images/", re.I)  # a file name or the site's path
 
 
 def figure_alt_ok(alt: str, src: str) -> bool:
@@ -59,6 +59,8 @@ def figure_alt_ok(alt: str, src: str) -> bool:
         >>> figure_alt_ok("../_images/40a8c06e.png", "http://127.0.0.1:8000/en/_images/40a8c06e.png")
         False
         >>> figure_alt_ok("Validation MSE per epoch for three cells.", "http://127.0.0.1:8000/x.png")
+        True
+        >>> figure_alt_ok("热图：数字形式的日/月/年（没有空格的中文句子）", "http://127.0.0.1:8000/x.png")
         True
     """
     text = alt.strip()
