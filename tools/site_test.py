@@ -9,7 +9,9 @@ failure, so the site is tested as it works offline). On each page it checks
 - no broken internal link: every <a href> inside the site names a file that exists (and an anchor
   that exists in it);
 - math rendered: every `.math` element holds MathJax output (`mjx-container`) and no `merror`;
-- every image loaded (complete, naturalWidth > 0) and has an alt attribute;
+- every image loaded (complete, naturalWidth > 0) and has an alt attribute; a figure (an image in a
+  notebook's output) has alt text that describes it: not empty and not a file path or file name (what
+  docutils writes when a cell has no `alt` metadata);
 - an axe-core audit (axe-playwright-python, which ships axe-core's JavaScript): no violation of
   impact "serious" or "critical" (the others are reported).
 
@@ -23,6 +25,7 @@ import argparse
 import functools
 import http.server
 import json
+import re
 import sys
 import threading
 import time
@@ -36,7 +39,7 @@ BLOCKING = ("serious", "critical")
 
 PAGE_FACTS = """() => {
   const imgs = [...document.images].map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0,
-                                                 alt: i.getAttribute('alt')}));
+                                                 alt: i.getAttribute('alt'), figure: !!i.closest('.cell_output')}));
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   const math = [...document.querySelectorAll('.math')];
@@ -44,6 +47,25 @@ PAGE_FACTS = """() => {
   const raw = math.filter(m => !m.querySelector('mjx-container')).slice(0, 3).map(m => m.textContent.slice(0, 80));
   return {imgs, links, ids, math: math.length, rendered, raw};
 }"""
+
+
+FILE_LIKE = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp|pdf)$|_images/", re.I)  # a file name or the site's path
+
+
+def figure_alt_ok(alt: str, src: str) -> bool:
+    """True if a figure's alt text says something: not blank, not its own file name or a path.
+
+    Example:
+        >>> figure_alt_ok("../_images/40a8c06e.png", "http://127.0.0.1:8000/en/_images/40a8c06e.png")
+        False
+        >>> figure_alt_ok("Validation MSE per epoch for three cells.", "http://127.0.0.1:8000/x.png")
+        True
+        >>> figure_alt_ok("热图：数字形式的日/月/年（没有空格的中文句子）", "http://127.0.0.1:8000/x.png")
+        True
+    """
+    text = alt.strip()
+    name = src.rsplit("/", 1)[-1]
+    return bool(text) and not FILE_LIKE.match(text) and name not in text
 
 
 def log(msg: str) -> None:
@@ -89,6 +111,9 @@ def check_page(page, axe, base: str, site: Path, rel: str, ids_cache: dict) -> d
             problems.append(f"image not loaded: {img['src'][:120]}")
         if img["alt"] is None:
             problems.append(f"image without alt attribute: {img['src'][:120]}")
+        elif img["figure"] and not figure_alt_ok(img["alt"], img["src"]):
+            problems.append(f"figure without alt text (give its cell `# %% alt=\"...\"`): alt={img['alt'][:80]!r}, "
+                            f"src {img['src'][:120]}")
     here = base + rel
     for href in sorted(set(facts["links"])):
         if not href.startswith(base):

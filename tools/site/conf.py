@@ -11,6 +11,10 @@ import posixpath
 import shutil
 from pathlib import Path
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
 LANG = os.environ.get("LSTMCOURSE_SITE_LANG", "en")
 OTHER = {"en": "zh-CN", "zh-CN": "en"}[LANG]
 SITE_INFO = json.loads(os.environ["LSTMCOURSE_SITE_INFO"])  # written by tools/site_build.py
@@ -107,7 +111,34 @@ def fix_chinese_stemmer(app, exc):
                             encoding="utf-8")
 
 
+def figure_alt_text(app, doctree, docname):
+    """Each figure's <img alt> from its cell's `alt` metadata (a string, or a list with one string per
+    figure in output order; `# %% alt="..."` in the jupytext source, translated by tools/i18n.py).
+
+    MyST-NB's own cell metadata (`mystnb: {image: {alt: ...}}`) gives every image of a cell the same
+    text, and without it docutils writes the image's file path as its alt. MyST-NB keeps each code
+    cell's metadata on its container node (nb_element="cell_code"); this runs after the post-transforms
+    that pick each output's image, so every <img> is there. A cell whose alt texts do not match its
+    figures one to one, or a figure without one, is a warning (the build runs with -W: an error)."""
+    from docutils import nodes
+
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        alt = cell.get("cell_metadata", {}).get("alt")
+        images = list(cell.findall(nodes.image))
+        texts = [] if alt is None else [alt] if isinstance(alt, str) else list(alt)
+        if images and len(texts) != len(images):
+            logger.warning(f"{docname}: a code cell (index {cell.get('cell_index')}) has {len(images)} figure(s) and "
+                           f"{len(texts)} alt text(s); give it `# %% alt=\"...\"` (a list for several figures). "
+                           f"Received: alt={alt!r}", location=cell)
+            continue
+        for image, text in zip(images, texts):
+            image["alt"] = text
+
+
 def setup(app):
+    app.connect("doctree-resolved", figure_alt_text)
     app.connect("html-page-context", page_links)
     app.connect("build-finished", copy_notebooks)
     app.connect("build-finished", fix_chinese_stemmer)
