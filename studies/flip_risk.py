@@ -18,9 +18,10 @@ fails with probability P(Binomial(5, q) > 5 - k). Two estimates of q are reporte
 * ``q_normal``: the normal tail beyond the threshold, from the replicas' mean and standard
   deviation (an extrapolation: it assumes a roughly normal statistic).
 
-A claim with k <= 3 can be certified by ``q_upper`` alone with about 100 replicas; a claim
-on every seed (k = 5) would need about 15,000, so for those only the normal extrapolation
-is available, and the lessons avoid them where the margin is thin. Asserts that compare
+A claim with k <= 3 (the median of 5) can be certified by ``q_upper`` alone with 70 or more
+replicas and no failure; a claim on every seed (k = 5) would need about 15,000 replicas, so
+the lessons assert seed-dependent outcomes on the median or a majority of seeds, and keep
+"every seed" for what holds by a bound (e.g. a loss that cannot go below a floor). Asserts that compare
 two conditions' medians are estimated by resampling the replicas (``risk_resampled``).
 
 Run: ``.venv/bin/python studies/flip_risk.py [LESSON ...]`` (e.g. ``04 12``); results go to
@@ -53,7 +54,7 @@ def clopper_pearson_upper(failures, n, level=0.95):
     return float(stats.beta.ppf(level, failures + 1, n - failures))
 
 
-def k_of_5(name, values, passes, k, threshold, side, in_lesson=True):
+def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None):
     """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<')."""
     values = np.asarray(values, dtype=float)
     ok = passes(values)
@@ -67,7 +68,9 @@ def k_of_5(name, values, passes, k, threshold, side, in_lesson=True):
     else:
         q_normal = float(stats.norm.sf((threshold - mu) / sd))
     q_upper = clopper_pearson_upper(failures, len(values))
-    return {"claim": name, "in_lesson": in_lesson, "kind": f"{k} of 5", "n": len(values), "failures": failures,
+    return {"claim": name, "in_lesson": in_lesson, "by_construction": by_construction,
+            "values": [round(float(v), 4) for v in values],
+            "kind": f"{k} of 5", "n": len(values), "failures": failures,
             "mean": round(mu, 4), "sd": round(sd, 4), "threshold": threshold,
             "q_upper": q_upper, "risk_upper": binomial_risk(q_upper, k),
             "q_normal": q_normal, "risk_normal": binomial_risk(q_normal, k)}
@@ -93,13 +96,23 @@ def resampled(name, statistic_sets, claim, seeds=5, draws=N_DRAWS, rng=0, in_les
 
 
 def verdict(row):
-    """'holds' when the chance of a flip is below LIMIT by the estimates available for its kind."""
-    if row["kind"] == "resampled":
-        return "holds" if row["risk_upper"] < LIMIT else "at risk"
-    k = int(row["kind"].split()[0])
-    if k <= 3:
-        return "holds" if row["risk_upper"] < LIMIT else "at risk"
-    return "holds (normal tail)" if row["risk_normal"] < LIMIT and row["failures"] == 0 else "at risk"
+    """'holds' when the distribution-free bound on the flip chance is below LIMIT.
+
+    The normal tail is reported but never certifies a claim: CI's seed 142185 gave one
+    replica of lesson 12 an R² below 0.8 where 60 replicas' normal fit put that chance at
+    1e-7 (training outcomes have heavy tails: a seed gets stuck). A claim that holds by a
+    bound (``by_construction``, the reason given) needs no statistics.
+    """
+    if row.get("by_construction"):
+        return "holds (bound)"
+    return "holds" if row["risk_upper"] < LIMIT else "at risk"
+
+
+def with_k(row, k, name, in_lesson=True):
+    """The same per-seed test and counts, as the claim "at least k of 5 seeds pass"."""
+    q = clopper_pearson_upper(row["failures"], row["n"])
+    return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of 5", "risk_upper": binomial_risk(q, k),
+            "risk_normal": binomial_risk(row["q_normal"], k)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -162,7 +175,7 @@ def lesson_04(replicas=30, data_seeds=(42, 1000, 2000), epochs=10):
             "epochs_to_solve": {c: np.bincount(v.astype(int), minlength=never + 1).tolist() for c, v in solved.items()}}
 
 
-def lesson_12(replicas=60):
+def lesson_12(replicas=80):
     """Lesson 12 §1, §2, §4, §5: the experiments whose outcome depends on the seeds.
 
     Their data are drawn with fixed seeds (1–7), so only the replica seeds vary with the
@@ -190,10 +203,12 @@ def lesson_12(replicas=60):
                                     validation_data=(x1_val, (grams_val - mean) / std), **fit)
     r2_broken = 1 - broken.final("val_loss") / grams_val.var()
     r2_fixed = 1 - fixed.final("val_loss") * std**2 / grams_val.var()
-    claims.append(k_of_5("§1 grams: R² < 0 on every seed", r2_broken, lambda v: v < 0, 5, 0.0, "<"))
-    for k, t in ((5, 0.8), (3, 0.8), (5, 0.5)):
-        claims.append(k_of_5(f"§1 standardized: R² > {t} on >= {k} of 5 seeds", r2_fixed,
-                             lambda v, t=t: v > t, k, t, ">"))
+    claims.append(k_of_5("§1 grams: R² < 0 on every seed", r2_broken, lambda v: v < 0, 5, 0.0, "<",
+                         by_construction="Adam moves each weight by about 0.01 per step: 160 steps cannot bring "
+                                         "the output from ~0 to the targets' mean of ~1000"))
+    claims.append(k_of_5("§1 standardized: R² > 0.8 on every seed", r2_fixed, lambda v: v > 0.8, 5, 0.8, ">",
+                         in_lesson=False))
+    claims.append(k_of_5("§1 standardized: R² > 0.8 on the median seed", r2_fixed, lambda v: v > 0.8, 3, 0.8, ">"))
 
     # §2 persistence
     W = 10
@@ -220,8 +235,13 @@ def lesson_12(replicas=60):
                                       validation_data=(x2_val - x2_val[:, -1:], y2_val - x2_val[:, -1]), **fit)
     skill_levels = 1 - levels.final("val_loss") / naive_mse
     skill_changes = 1 - changes.final("val_loss") / naive_mse
-    claims.append(k_of_5("§2 levels: skill < 0.1 on every seed", skill_levels, lambda v: v < 0.1, 5, 0.1, "<"))
-    claims.append(k_of_5("§2 changes: skill > 0.4 on every seed", skill_changes, lambda v: v > 0.4, 5, 0.4, ">"))
+    from lstmcourse import doctor
+    flagged = np.array([float(bool(doctor.persistence(np.asarray(levels.model(i)(x2_val)), x2_val, y2_val)))
+                        for i in range(replicas)])
+    claims.append(k_of_5("§2 levels: skill < 0.1 on the median seed", skill_levels, lambda v: v < 0.1, 3, 0.1, "<"))
+    claims.append(k_of_5("§2 levels: the doctor finds persistence on >= 3 of 5 seeds", flagged,
+                         lambda v: v == 1, 3, 0.5, ">"))
+    claims.append(k_of_5("§2 changes: skill > 0.4 on the median seed", skill_changes, lambda v: v > 0.4, 3, 0.4, ">"))
 
     # §4 exploding gradients: plain SGD diverges on >= 2 of 5, clipped on none
     T4 = 12
@@ -237,10 +257,12 @@ def lesson_12(replicas=60):
     clipped = experiments.train_seeds(exploding_rnn, x4, y4,
                                       optimizer=lambda: keras.optimizers.SGD(0.05, clipnorm=1.0), **fit)
     nan_plain = (~np.isfinite(plain.final("loss"))).astype(float)
-    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 2 of 5 seeds", nan_plain, lambda v: v == 1, 2, 0.5, ">"))
+    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 2 of 5 seeds", nan_plain, lambda v: v == 1, 2, 0.5, ">",
+                         in_lesson=False))
+    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 1 of 5 seeds", nan_plain, lambda v: v == 1, 1, 0.5, ">"))
     clipped_loss = np.nan_to_num(clipped.final("loss"), nan=np.inf)
-    claims.append(k_of_5("§4 clipnorm: final loss finite and < 1.0 on every seed", clipped_loss,
-                         lambda v: v < 1.0, 5, 1.0, "<"))
+    claims.append(k_of_5("§4 clipnorm: final loss finite and < 1.0 on the median seed", clipped_loss,
+                         lambda v: v < 1.0, 3, 1.0, "<"))
 
     # §5 from_logits=True with a softmax
     K = 10
@@ -262,11 +284,15 @@ def lesson_12(replicas=60):
     matched = experiments.train_seeds(classifier, x5, y5, loss="sparse_categorical_crossentropy", **fit)
     gap = matched.final("val_accuracy") - mismatched.final("val_accuracy")
     floor = np.log(1 + (K - 1) / np.e)
-    claims.append(k_of_5("§5 matched ahead by > 0.03 on the median seed", gap, lambda v: v > 0.03, 3, 0.03, ">"))
+    claims.append(k_of_5("§5 matched ahead by > 0.03 on the median seed", gap, lambda v: v > 0.03, 3, 0.03, ">",
+                         in_lesson=False))
+    claims.append(k_of_5("§5 matched ahead on the median seed", gap, lambda v: v > 0, 3, 0.0, ">", in_lesson=False))
     claims.append(k_of_5("§5 mismatched loss above the floor on every seed", mismatched.final("loss") - floor,
-                         lambda v: v > 0, 5, 0.0, ">"))
-    claims.append(k_of_5("§5 matched loss below the floor on every seed", matched.final("loss") - floor,
-                         lambda v: v < 0, 5, 0.0, "<"))
+                         lambda v: v > 0, 5, 0.0, ">",
+                         by_construction="a double softmax over 10 classes cannot give a mean loss below "
+                                         "log(1 + 9/e)"))
+    claims.append(k_of_5("§5 matched loss below the floor on the median seed", matched.final("loss") - floor,
+                         lambda v: v < 0, 3, 0.0, "<"))
     return {"claims": claims, "replicas": replicas}
 
 
@@ -341,12 +367,16 @@ def readme_table():
     for path in sorted(RESULTS.glob("flip_risk_*.json")):
         result = json.loads(path.read_text())
         for row in result["claims"]:
-            risk = row.get("risk_normal") if verdict(row).endswith("(normal tail)") else row["risk_upper"]
+            risk = row["risk_upper"]
             failures = row.get("failures", row.get("failures_in_draws"))
             tried = row.get("n") if "failures" in row else row["draws"]
             used = "yes" if row.get("in_lesson", True) else "no (a candidate)"
+            if row.get("by_construction"):
+                failures, tried, risk = "–", "–", 0.0
             rows.append(f"| {result['lesson']} | {row['claim']} | {used} | {row['kind']} | {failures} / {tried} | "
-                        f"{risk:.1e} | {verdict(row)} |")
+                        f"{risk:.1e} | {verdict(row)} |" if tried != "–" else
+                        f"| {result['lesson']} | {row['claim']} | {used} | bound: {row['by_construction']} | – | 0 | "
+                        f"{verdict(row)} |")
     return "\n".join(["| lesson | claim | asserted | kind | failures / tried | flip risk | verdict |",
                       "|---|---|---|---|---|---|---|", *rows])
 
