@@ -66,7 +66,10 @@ def spread(values, digits=3, percent=False):
     values = np.asarray(values, dtype=float)
     scale, unit = (100.0, "%") if percent else (1.0, "")
     lo, med, hi = (scale * np.nanmin(values), scale * np.nanmedian(values), scale * np.nanmax(values))
-    return f"{med:.{digits}f}{unit} ({lo:.{digits}f}{unit}–{hi:.{digits}f}{unit}, {len(values)} seeds)"
+    from lstmcourse.i18n import gettext as _
+
+    return _("{median} ({low}–{high}, {n} seeds)").format(
+        median=f"{med:.{digits}f}{unit}", low=f"{lo:.{digits}f}{unit}", high=f"{hi:.{digits}f}{unit}", n=len(values))
 
 
 def _mode_for(name):

@@ -433,16 +433,16 @@ first_value = x_val[batch_idx, first, 0]                           # the number 
 
 def memory_unit(model):
     """The unit whose C (just before the 2nd marker) best tracks the 1st marked value, and its gates."""
-    tr = lstmcourse.trace(model.layers[0], x_val[:256])
-    assert np.allclose(tr["h"][:, -1], model.layers[0](x_val[:256]), atol=1e-5)   # the trace is the layer
-    c_before_second = tr["cell_state"][batch_idx, second - 1]                  # (batch, units)
+    gate_trace = lstmcourse.trace(model.layers[0], x_val[:256])
+    assert np.allclose(gate_trace["h"][:, -1], model.layers[0](x_val[:256]), atol=1e-5)   # the trace is the layer
+    c_before_second = gate_trace["cell_state"][batch_idx, second - 1]                  # (batch, units)
     r = np.array([np.corrcoef(c_before_second[:, u], first_value)[0, 1] for u in range(c_before_second.shape[1])])
     unit = int(np.nanargmax(np.abs(r)))
     steps = np.arange(T)[None]
     between = (steps > first[:, None]) & (steps < second[:, None])             # (batch, time)
-    forget, inp = tr["forget_gate"][:, :, unit], tr["input_gate"][:, :, unit]
+    forget, inp = gate_trace["forget_gate"][:, :, unit], gate_trace["input_gate"][:, :, unit]
     return {"unit": unit, "r": r[unit], "forget_between": forget[between].mean(),
-            "input_ratio": inp[markers].mean() / inp[~markers].mean(), "trace": tr}
+            "input_ratio": inp[markers].mean() / inp[~markers].mean(), "trace": gate_trace}
 
 
 def textbook(m):

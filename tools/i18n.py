@@ -313,6 +313,121 @@ def translation(cat: Catalog | None, msgid: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
+# The package's own catalogue: lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po (and .mo)
+# ---------------------------------------------------------------------------------------
+
+PACKAGE_PO = Path("lstmcourse") / "locale" / LOCALE / "LC_MESSAGES" / "lstmcourse.po"
+KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
+#: The modules whose learner-facing words are translated now (the checks come later, see
+#: lstmcourse/i18n.py), and the notebooks' and labs' sources, for their tr("...") calls.
+PACKAGE_SOURCES = ("lstmcourse/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
+
+
+#: Words that stay English in Chinese text: the models' and libraries' names, Keras's own words.
+ENGLISH_NAMES = {"RNN", "RNNs", "LSTM", "GRU", "SimpleRNN", "IRNN", "Keras", "TensorFlow", "NumPy", "tanh", "ReLU",
+                 "sigmoid", "softmax", "Adam", "SGD", "MSE", "BPTT", "Glorot", "Cho", "Bahdanau", "CO", "ISO", "GPU",
+                 "CPU", "cuDNN", "Transformer", "batch", "units", "features", "kernel", "recurrent_kernel", "bias",
+                 "logit", "logits", "dropout"}
+_CODE = re.compile(r"\$[^$]*\$|`[^`]*`|\w+=\S+|\b\w*_\w*\b|\(batch[^)]*\)|\b[A-Za-z]\b")
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of a drawn or printed string that a translation should have replaced.
+
+    Formulas ($...$), inline code, keyword arguments (``a=b``), identifiers with ``_``, shapes
+    ``(batch, ...)``, single letters (variables) and :data:`ENGLISH_NAMES` do not count.
+
+    >>> english_words("训练损失（LSTM，种子 3），return_sequences=True，$h_t$")
+    []
+    >>> english_words("validation loss of $h_t$")
+    ['validation', 'loss', 'of']
+    """
+    rest = _CODE.sub(" ", text)
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z']+", rest) if w not in ENGLISH_NAMES]
+
+
+def diagram_texts() -> list[str]:
+    """Every string the diagrams draw in English that has a word in it (formulas alone are not text).
+
+    The diagrams build some labels from numbers (``layer 2``, one note per step), so their words
+    are collected by drawing every diagram with every valid argument, not by reading the source.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sys.path.insert(0, str(ROOT))
+    from lstmcourse import diagrams
+
+    found = []
+    variants = [(name, {}) for name in diagrams.DIAGRAMS] + [
+        (name, {"steps": s}) for name, values in {"unrolled_rnn": range(2, 6), "bptt_graph": range(2, 5),
+                                                   "stacked_rnn": range(2, 6),
+                                                   "bidirectional_rnn": range(2, 4)}.items() for s in values]
+    for name, kwargs in variants:
+        fig = diagrams.DIAGRAMS[name](language="en", **kwargs)
+        for text in [fig.get_suptitle()] + [t.get_text() for t in fig.axes[0].texts]:
+            if not english_words(text):
+                continue  # a formula, a shape, a keyword argument or a model's name: not translated
+            if text not in found:
+                found.append(text)
+        plt.close(fig)
+    return found
+
+
+def package_template(root: Path = ROOT) -> Catalog:
+    """The package catalogue's template: gettext calls in the package, notebooks and labs, and the diagrams' words."""
+    from babel.messages.extract import extract_from_file
+
+    cat = Catalog(locale=LOCALE, project="lstmcourse", version="package",
+                  msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
+                  last_translator="lstmcourse translators",
+                  header_comment=HEADER.format(kind="package", name="", source="lstmcourse/*.py, the notebooks' "
+                                               "tr() calls and the diagrams"),
+                  creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
+                  language_team="Chinese (Simplified)", charset="utf-8")
+    for pattern in PACKAGE_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            # notebooks use `_` as a throwaway name: only their tr("...") calls are messages
+            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None}
+            for lineno, message, comments, _context in extract_from_file("python", path, keywords=keywords):
+                if isinstance(message, str) and message:
+                    location = (path.relative_to(root).as_posix(), lineno)
+                    if message in cat:
+                        cat[message].locations.append(location)
+                    else:
+                        cat.add(message, "", locations=[location])
+    for text in diagram_texts():
+        if text not in cat:
+            cat.add(text, "", locations=[("lstmcourse/diagrams.py", None)])
+    return cat
+
+
+def extract_package(root: Path = ROOT) -> Catalog:
+    """Merge the package's messages into its catalogue (msgmerge semantics); write and return it."""
+    tmpl, path = package_template(root), root / PACKAGE_PO
+    if path.exists():
+        cat = load_catalog(path)
+        cat.update(tmpl, update_creation_date=False)
+        cat.obsolete.clear()  # git keeps the history; a stale message here would only be shipped
+        cat.header_comment, cat.revision_date = tmpl.header_comment, FIXED_DATE
+    else:
+        cat = tmpl
+    write_catalog(cat, path)
+    return cat
+
+
+def compiled_package(root: Path = ROOT) -> bytes:
+    """The .mo that lstmcourse.i18n reads, compiled from the package catalogue (fuzzy messages left out)."""
+    from babel.messages.mofile import write_mo
+
+    buf = io.BytesIO()
+    write_mo(buf, load_catalog(root / PACKAGE_PO), use_fuzzy=False)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------
 # Building the Chinese notebook
 # ---------------------------------------------------------------------------------------
 
