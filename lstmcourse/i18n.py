@@ -163,7 +163,27 @@ def translate_text(text, language="zh_CN"):
     return translated if translated != text else None
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Words that stay English in Chinese text: the models' and libraries' names, Keras's own words.
+ENGLISH_NAMES = {"RNN", "RNNs", "LSTM", "GRU", "SimpleRNN", "IRNN", "Keras", "TensorFlow", "NumPy", "tanh", "ReLU",
+                 "sigmoid", "softmax", "Adam", "SGD", "MSE", "BPTT", "Glorot", "Cho", "Bahdanau", "CO", "ISO", "GPU",
+                 "CPU", "cuDNN", "Transformer", "batch", "units", "features", "kernel", "recurrent_kernel", "bias",
+                 "logit", "logits", "dropout"}
+_CODE = re.compile(r"\$[^$]*\$|`[^`]*`|\w+=\S+|\b\w*_\w*\b|\((?:batch|input|units|in|hidden)\b[^)]*\)|\b[A-Za-z]\b")
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of a drawn or printed string that a translation should have replaced.
+
+    Formulas ($...$), inline code, keyword arguments (``a=b``), identifiers with ``_``, shapes
+    shapes such as ``(batch, ...)`` or ``(input, units)``, single letters (variables) and :data:`ENGLISH_NAMES` do not count.
+
+    >>> english_words("训练损失（LSTM，种子 3），return_sequences=True，$h_t$")
+    []
+    >>> english_words("validation loss of $h_t$")
+    ['validation', 'loss', 'of']
+    """
+    rest = _CODE.sub(" ", text)
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z']+", rest) if w not in ENGLISH_NAMES]
 
 
 def _no_bold_notice(record):
@@ -288,8 +308,13 @@ def install_figure_twins(language=None):
     shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
-    import matplotlib.pyplot as plt  # noqa: F401  (loads the inline backend and its formatters)
+    import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
+
+    try:  # pyplot loads its backend lazily; the inline backend registers the PNG formatter on load
+        plt._get_backend_mod()
+    except AttributeError:  # pragma: no cover (an older Matplotlib)
+        plt.switch_backend(plt.get_backend())
 
     png = shell.display_formatter.formatters["image/png"]
     try:

@@ -6,7 +6,7 @@ and returns the axes so a notebook can adjust it.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lstmcourse.i18n import gettext as _
+from lstmcourse.i18n import gettext
 from lstmcourse.i18n import tr
 
 
@@ -35,9 +35,9 @@ def plot_gradient_norms(norms, ax=None, title=None):
         distance = np.arange(len(values))[::-1]
         positive = values > 0
         ax.semilogy(distance[positive], values[positive], label=label)
-    ax.set_xlabel(_("distance from the last step, T − 1 − t"))
-    ax.set_ylabel(_(r"$\|\partial L / \partial h_t\|$ (log scale)"))
-    ax.set_title(title if title is not None else _("How far back does the gradient reach?"))
+    ax.set_xlabel(gettext("distance from the last step, T − 1 − t"))
+    ax.set_ylabel(gettext(r"$\|\partial L / \partial h_t\|$ (log scale)"))
+    ax.set_title(title if title is not None else gettext("How far back does the gradient reach?"))
     ax.legend(fontsize=10)
     return ax
 
@@ -64,11 +64,11 @@ def plot_gate_heatmaps(trace, names=None, sample=0, tokens=None, units=None, axe
         bounded = name.endswith("_gate")
         image = ax.imshow(values, aspect="auto", interpolation="nearest", cmap="viridis" if bounded else "coolwarm",
                           vmin=0 if bounded else -np.nanmax(np.abs(values)), vmax=1 if bounded else np.nanmax(np.abs(values)))
-        ax.set_ylabel(_("unit"))
-        ax.set_title(_(name.replace("_", " ")), fontsize=11, loc="left")
+        ax.set_ylabel(gettext("unit"))
+        ax.set_title(gettext(name.replace("_", " ")), fontsize=11, loc="left")
         ax.grid(False)
         plt.colorbar(image, ax=ax, pad=0.01)
-    axes[-1].set_xlabel(_("time step"))
+    axes[-1].set_xlabel(gettext("time step"))
     if tokens is not None:
         axes[-1].set_xticks(range(len(tokens)))
         axes[-1].set_xticklabels(tokens, rotation=45, ha="right")
@@ -95,9 +95,9 @@ def plot_histories(histories, metric="loss", ax=None, title=None, baseline=None)
             ax.plot(np.arange(1, len(logs[metric]) + 1), logs[metric], "--", alpha=0.6,
                     color=None if line is None else line.get_color(), label=None if line is not None else label)
     if baseline is not None:
-        ax.axhline(baseline, color="gray", linestyle=":", label=_("chance"))
-    ax.set_xlabel(_("epoch"))
-    ax.set_ylabel(_(metric))
+        ax.axhline(baseline, color="gray", linestyle=":", label=gettext("chance"))
+    ax.set_xlabel(gettext("epoch"))
+    ax.set_ylabel(gettext(metric))
     if title:
         ax.set_title(title)
     ax.legend(fontsize=10)

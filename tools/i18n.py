@@ -1,7 +1,9 @@
 """The Chinese edition: gettext catalogues for the lessons' and labs' markdown, and the notebooks built from them.
 
     python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po, labNN.po
+                                                        # (no argument: also the package's lstmcourse.po)
     python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/, solutions/zh-CN/
+                                                        # (and lstmcourse.po -> lstmcourse.mo)
     python tools/i18n.py pending [NOTEBOOK ...]         # translated fraction, pending cells
 
 (`python3 course.py i18n extract|build|pending` runs the same in the course environment.)
@@ -19,11 +21,19 @@ How it works, in the gettext workflow of the Python and Django documentation:
   disappeared becomes obsolete (`#~`). Outside translators can edit the .po with Poedit,
   Weblate, Lokalize...: clear the fuzzy flag once the translation matches the English.
 * `build` writes notebooks/zh-CN/NN_name.ipynb: the English notebook with every markdown
-  cell translated. Code cells, outputs, attachments and metadata are copied unchanged. A
+  cell translated. Code cells, outputs, attachments and metadata are copied (see below for figures). A
   markdown cell with any block untranslated or fuzzy is shown in English, under a visible
   "翻译待更新 (translation pending)" note, never with a translation that no longer matches.
   The first cell links the terminology page; the Colab badge points at the Chinese notebook;
   relative links to files that have no Chinese twin get a `../`.
+* Display formulas are not text, but the words of their `\\text{...}` annotations are: each one
+  is a message of its own, and the build puts the translation inside the same `\\text{}`.
+* Code cells are the English ones, except that each figure is replaced by its Chinese twin drawn
+  in the same run (see `zh_code_cell` and lstmcourse/i18n.py) and the setup call asks for Chinese.
+* The package's own words (diagrams, plot labels, the setup banner; lstmcourse/i18n.py) have one
+  catalogue, lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po, extracted from the package's
+  `_()` calls, the notebooks' `tr()` calls and the words the diagrams draw; `build` compiles it
+  to the .mo that ships in the package. tools/cjk_font.py cuts the CJK font to its characters.
 * `pending` prints, per notebook, the translated fraction of messages and cells and the
   pending cells (by cell id and first words).
 
@@ -60,6 +70,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from lstmcourse.i18n import ENGLISH_NAMES, english_words  # noqa: E402  (stdlib only; no Keras)
 LOCALE = "zh_CN"
 LANG_DIR = "zh-CN"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
@@ -216,13 +228,57 @@ def template(notebook: Path) -> Catalog:
         if cell["cell_type"] != "markdown":
             continue
         for block in split_blocks(cell_source(cell)):
-            if block.translatable:
-                location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
-                if block.text in cat:
-                    cat[block.text].locations.append(location)
+            location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
+            for message in [block.text] if block.translatable else math_texts(block.text):
+                if message in cat:
+                    cat[message].locations.append(location)
                 else:
-                    cat.add(block.text, "", locations=[location])
+                    cat.add(message, "", locations=[location])
     return cat
+
+
+_MATH_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def math_texts(block: str) -> list[str]:
+    """The words inside ``\\text{...}`` of a display formula: each one a message (spaces around it kept
+    out of the message and put back by the build).
+
+    >>> math_texts(r"$$f_t = \\sigma(a) \\quad \\text{forget gate: how much of } C_{t-1} \\text{ to keep}$$")
+    ['forget gate: how much of', 'to keep']
+    >>> math_texts("A paragraph with \\text{words} is translated whole, not here.")
+    []
+    """
+    if not block.lstrip().startswith("$$"):
+        return []
+    found = []
+    for inner in _MATH_TEXT.findall(block):
+        words = inner.strip()
+        if re.search(r"[A-Za-z]{2,}", words) and words not in found:
+            found.append(words)
+    return found
+
+
+def translate_math(block: str, cat: Catalog | None) -> tuple[str, int, int]:
+    """The formula with each ``\\text{...}`` translated; and how many there are and how many were translated."""
+    total = done = 0
+
+    def swap(match):
+        nonlocal total, done
+        inner = match.group(1)
+        words = inner.strip()
+        if not re.search(r"[A-Za-z]{2,}", words):
+            return match.group(0)
+        total += 1
+        zh = translation(cat, words)
+        if zh is None:
+            return match.group(0)
+        done += 1
+        lead, trail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        return "\\text{" + lead + zh + trail + "}"
+
+    new = _MATH_TEXT.sub(swap, block) if block.lstrip().startswith("$$") else block
+    return new, total, done
 
 
 _PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -323,29 +379,6 @@ KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
 PACKAGE_SOURCES = ("lstmcourse/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
 
 
-#: Words that stay English in Chinese text: the models' and libraries' names, Keras's own words.
-ENGLISH_NAMES = {"RNN", "RNNs", "LSTM", "GRU", "SimpleRNN", "IRNN", "Keras", "TensorFlow", "NumPy", "tanh", "ReLU",
-                 "sigmoid", "softmax", "Adam", "SGD", "MSE", "BPTT", "Glorot", "Cho", "Bahdanau", "CO", "ISO", "GPU",
-                 "CPU", "cuDNN", "Transformer", "batch", "units", "features", "kernel", "recurrent_kernel", "bias",
-                 "logit", "logits", "dropout"}
-_CODE = re.compile(r"\$[^$]*\$|`[^`]*`|\w+=\S+|\b\w*_\w*\b|\(batch[^)]*\)|\b[A-Za-z]\b")
-
-
-def english_words(text: str) -> list[str]:
-    """The English words of a drawn or printed string that a translation should have replaced.
-
-    Formulas ($...$), inline code, keyword arguments (``a=b``), identifiers with ``_``, shapes
-    ``(batch, ...)``, single letters (variables) and :data:`ENGLISH_NAMES` do not count.
-
-    >>> english_words("训练损失（LSTM，种子 3），return_sequences=True，$h_t$")
-    []
-    >>> english_words("validation loss of $h_t$")
-    ['validation', 'loss', 'of']
-    """
-    rest = _CODE.sub(" ", text)
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z']+", rest) if w not in ENGLISH_NAMES]
-
-
 def diagram_texts() -> list[str]:
     """Every string the diagrams draw in English that has a word in it (formulas alone are not text).
 
@@ -357,7 +390,6 @@ def diagram_texts() -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sys.path.insert(0, str(ROOT))
     from lstmcourse import diagrams
 
     found = []
@@ -518,6 +550,41 @@ class NotebookStatus:
         return [c for c in self.cells if c.pending]
 
 
+FIGURE_KEY = "lstmcourse"  # lstmcourse.i18n.METADATA_KEY: the figure's Chinese twin in the output's metadata
+_SETUP_CALL = re.compile(r"(setup_notebook\(seed=\d+)\)")
+
+
+def zh_code_cell(cell: dict) -> dict:
+    """The Chinese edition of a code cell: the English one, with
+
+    * each figure drawn in Chinese in the same run (``course.py execute`` stores it in the output's
+      metadata, see lstmcourse/i18n.py) in place of the English PNG; the metadata keeps the texts
+      the Chinese figure shows (for tests/test_translations.py), not a second copy of the image;
+    * ``setup_notebook(seed=N)`` asking for Chinese (``language="zh_CN"``), so a learner who runs
+      the Chinese notebook gets Chinese diagrams, plot labels and messages.
+
+    Everything else (code, text outputs, numbers) is the English cell's.
+
+    >>> cell = {"cell_type": "code", "source": ["keras = lstmcourse.setup_notebook(seed=42)\\n"], "outputs": [
+    ...     {"output_type": "display_data", "data": {"image/png": "EN", "text/plain": ["<Figure>"]},
+    ...      "metadata": {"image/png": {"lstmcourse": {"zh_CN": {"image/png": "ZH", "text": ["遗忘"]}}}}}]}
+    >>> zh = zh_code_cell(cell)
+    >>> zh["source"], zh["outputs"][0]["data"]["image/png"], zh["outputs"][0]["metadata"]
+    (['keras = lstmcourse.setup_notebook(seed=42, language="zh_CN")\\n'], 'ZH', {'image/png': {'lstmcourse': {'zh_CN': {'text': ['遗忘']}}}})
+    """
+    cell = copy.deepcopy(cell)
+    source = cell_source(cell)
+    new = _SETUP_CALL.sub(r'\1, language="zh_CN")', source)
+    if new != source:
+        cell["source"] = new.splitlines(keepends=True)
+    for output in cell.get("outputs", []):
+        twin = output.get("metadata", {}).get("image/png", {}).get(FIGURE_KEY, {}).get(LOCALE)
+        if twin and "image/png" in twin:
+            output["data"]["image/png"] = twin["image/png"]
+            output["metadata"]["image/png"][FIGURE_KEY] = {LOCALE: {"text": twin.get("text", [])}}
+    return cell
+
+
 def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     """The Chinese notebook (as JSON) built from the English one and its catalogue, and its status."""
     notebook = Path(notebook)
@@ -528,6 +595,8 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     status = NotebookStatus(notebook.stem)
     first_markdown = True
     for index, cell in enumerate(out["cells"]):
+        if cell["cell_type"] == "code":
+            out["cells"][index] = zh_code_cell(cell)
         if cell["cell_type"] != "markdown":
             continue
         source = cell_source(cell)
@@ -535,8 +604,15 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
         wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
         done = {k: translation(cat, b.text) for k, b in wanted.items()}
         done = {k: t for k, t in done.items() if t is not None}
-        status.cells.append(CellStatus(index, cell.get("id", ""), len(wanted), len(done)))
-        if len(done) == len(wanted):
+        n_wanted, n_done = len(wanted), len(done)
+        for k, b in enumerate(blocks):  # display formulas: their \text{...} annotations
+            if not b.translatable:
+                new, total, translated = translate_math(b.text, cat)
+                n_wanted, n_done = n_wanted + total, n_done + translated
+                if total and translated == total:
+                    done[k] = new
+        status.cells.append(CellStatus(index, cell.get("id", ""), n_wanted, n_done))
+        if n_done == n_wanted:
             text = replace_blocks(source, done)
         else:
             text = PENDING_NOTE + "\n\n" + source
@@ -631,6 +707,10 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "extract":
+        if not args.notebooks:
+            cat = extract_package(root)
+            print(f"{PACKAGE_PO.as_posix()}: {sum(1 for m in cat if m.id)} messages, "
+                  f"{sum(1 for m in cat if m.id and not m.string)} untranslated")
         for nb in _resolve(args.notebooks, root, all_english=True):
             cat = extract(nb, root)
             fuzzy = sum(1 for m in cat if m.id and m.fuzzy)
@@ -640,6 +720,11 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 0
     if args.command == "build":
         stale = []
+        mo = root / PACKAGE_PO.with_suffix(".mo")
+        if (root / PACKAGE_PO).exists() and (not mo.exists() or mo.read_bytes() != compiled_package(root)):
+            stale.append(mo.relative_to(root).as_posix())
+            if not args.check:
+                mo.write_bytes(compiled_package(root))
         for nb in _resolve(args.notebooks, root, all_english=False):
             built, _ = build(nb, root)
             target = zh_path(nb, root)
