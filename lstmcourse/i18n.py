@@ -158,7 +158,11 @@ def translate_text(text, language="zh_CN"):
     if text in _rendered:
         pattern, kwargs = _rendered[text]
         translated = gettext(pattern, language)
-        return translated.format(**kwargs) if translated != pattern else None
+        # a field may itself be a tr() text: "{label} (median of {n} seeds)" with label="GRU validation"
+        fields = {k: (translate_text(v, language) or v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        if translated == pattern and fields == kwargs:
+            return None
+        return translated.format(**fields)
     translated = gettext(text, language)
     return translated if translated != text else None
 

@@ -472,9 +472,9 @@ def test_code_cell_twin_changes_only_figures_and_the_setup_language():
 
 
 @pytest.mark.parametrize("lesson, expected", [
-    ("03_lstm_gates", [r"\text{遗忘门：} C_{t-1} \text{保留多少}", r"\text{输入门：写入多少新内容}"]),
+    ("03_lstm_gates", [r"\text{遗忘门： } C_{t-1} \text{ 保留多少}", r"\text{输入门：写入多少新内容}"]),
     ("04_gru", [r"\text{更新门}", r"\text{重置门}", r"\text{候选值（Cho 等人）}"]),
-    ("02_bptt_vanishing_gradients", [r"\text{（即上面标量情形的}", r"\sum_{\text{批量}}"]),
+    ("02_bptt_vanishing_gradients", [r"\text{（即上面标量情形的 }", r"\sum_{\text{批量}}"]),
     ("10_generating_sequences", [r"\text{每字符比特数}"]),
     ("11_encoder_decoder_attention", [r"\text{上下文}"]),
 ])
