@@ -441,7 +441,8 @@ def extract_package(root: Path = ROOT) -> Catalog:
     tmpl, path = package_template(root), root / PACKAGE_PO
     if path.exists():
         cat = load_catalog(path)
-        cat.update(tmpl, update_creation_date=False)
+        # no fuzzy matching: labels are short, and "training" is not a changed "before training"
+        cat.update(tmpl, no_fuzzy_matching=True, update_creation_date=False)
         cat.obsolete.clear()  # git keeps the history; a stale message here would only be shipped
         cat.header_comment, cat.revision_date = tmpl.header_comment, FIXED_DATE
     else:
