@@ -135,7 +135,8 @@ def gettext(message, language=None):
 
 
 def tr(message, **kwargs):
-    """Translate ``message`` (a ``str.format`` pattern) into the current language, then fill it in.
+    """Translate ``message`` into the current language; with keyword arguments, it is a ``str.format``
+    pattern, filled in after translating (without them it is used as it is).
 
     Also remembers the English text it stood for, so :func:`translate_figure` can put the
     Chinese one in its place in a figure drawn in English.
@@ -144,10 +145,14 @@ def tr(message, **kwargs):
 
     >>> tr("seed {seed}", seed=3)
     'seed 3'
+    >>> tr("target $x_{t-3}$")
+    'target $x_{t-3}$'
     >>> with using("zh_CN"):
     ...     tr("seed {seed}", seed=3)
     '种子 3'
     """
+    if not kwargs:  # a plain label: no formatting, so braces of a formula ("$x_{t-3}$") stay as they are
+        return gettext(message)
     english = message.format(**kwargs)
     _rendered[english] = (message, kwargs)
     return gettext(message).format(**kwargs)
