@@ -15,9 +15,9 @@
     python3 course.py reseed [--seeds 7 2024 | --seeds commit] [NOTEBOOK.ipynb ...]
                                  # re-execute every lesson under other seeds (outputs
                                  # not compared, every assert must hold); `commit`: a
-                                 # seed derived from the commit (printed); CI runs it
+                                 # seed derived from the commit (printed)
     python3 course.py timings [--check]
-                                 # (maintainers) the README's timing table from the wall
+                                 # (maintainers) docs/maintainers.md's timing table from the wall
                                  # times `execute` stores in each lesson's metadata
     python3 course.py sync-links # (maintainers) point Colab badges and install cells at the
                                  # repository and release tag set in pyproject.toml
@@ -36,10 +36,19 @@
                                  # (translators) the Chinese edition: English text into
                                  # locale/zh_CN/*.po, notebooks/zh-CN/ built from them,
                                  # translated fraction and pending cells (tools/i18n.py)
-    python3 course.py test-colab [--seed 2024]
+    python3 course.py test-colab [--seed 2024 | --seed commit]
                                  # (CI) in .venv-colab, built from requirements/colab.txt
                                  # (Colab's TensorFlow, Keras, NumPy): the package tests,
-                                 # then every lesson executed under one other seed
+                                 # then every lesson executed under one other seed (CI:
+                                 # the commit's seed, printed; replay with reseed --seeds N)
+    python3 course.py site       # (maintainers, CI) the website in build/site/ (en, zh-CN), offline,
+                                 # from the stored outputs; Sphinx + MyST-NB in .venv-site
+    python3 course.py site-test [--skip-if-unavailable] [PAGE.html ...]
+                                 # every page of build/site/ in headless Chromium, offline:
+                                 # console, requests, links, math, images, axe-core audit
+    python3 course.py release VERSION [--dry-run]
+                                 # (maintainers) bump the version, CHANGELOG, badges to the new
+                                 # tag; build and check wheel + sdist (--dry-run: scratch copy)
     python3 course.py test-jax   # (CI) in .venv-jax (requirements/jax.txt, no TensorFlow):
                                  # the cells, trace and the reference checks with
                                  # KERAS_BACKEND=jax
@@ -372,7 +381,7 @@ TIMINGS_START, TIMINGS_END = "<!-- timings: written by `python3 course.py timing
 
 
 def timings_table(root: Path = ROOT) -> str:
-    """The README's table of lesson wall times, from each stored lesson's metadata."""
+    """The table of lesson wall times (docs/maintainers.md), from each stored lesson's metadata."""
     rows, total = [], 0
     for nb_path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         meta = json.loads(nb_path.read_text(encoding="utf-8")).get("metadata", {}).get("lstmcourse", {})
@@ -386,27 +395,30 @@ def timings_table(root: Path = ROOT) -> str:
                       f"| all, one after another (sum) | {total / 60:.1f} min |"])
 
 
+TIMINGS_FILE = ROOT / "docs" / "maintainers.md"  # the maintainers' page (moved from the README, issue 24)
+
+
 def cmd_timings(args: list[str]) -> int:
-    """(maintainers) Write the README's timing table from the stored lessons; --check: fail if it differs."""
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    """(maintainers) Write the timing table of docs/maintainers.md from the stored lessons; --check: fail if it differs."""
+    page = TIMINGS_FILE
+    text = page.read_text(encoding="utf-8")
     start, end = text.find(TIMINGS_START), text.find(TIMINGS_END)
     if start < 0 or end < start:
-        sys.exit(f"README.md has no timing table between {TIMINGS_START!r} and {TIMINGS_END!r}")
+        sys.exit(f"{page.relative_to(ROOT)} has no timing table between {TIMINGS_START!r} and {TIMINGS_END!r}")
     new = text[:start] + TIMINGS_START + "\n" + timings_table() + "\n" + text[end:]
     if args[:1] == ["--check"]:
         if new != text:
-            print("README.md's timing table differs from the stored lessons: run `python3 course.py timings`")
+            print(f"{page.relative_to(ROOT)}'s timing table differs from the stored lessons: run `python3 course.py timings`")
             return 1
         return 0
-    readme.write_text(new, encoding="utf-8")
+    page.write_text(new, encoding="utf-8")
     return 0
 
 
 def strip_execution_timestamps(nb_path: Path, seconds: float | None = None) -> None:
     """Drop the per-cell execution timestamps nbconvert writes (they only make diffs noisy);
     record the notebook's wall time (fresh kernel, TensorFlow import included) in its metadata,
-    where `course.py timings` reads it for the README."""
+    where `course.py timings` reads it for docs/maintainers.md."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
@@ -590,10 +602,11 @@ def cmd_reseed(args: list[str], py: Path | None = None) -> int:
 # name: (its virtual environment, its pins in requirements/NAME.in, compiled by `course.py lock`
 # with hashes into requirements/NAME.txt). They are CI environments: compiled for Linux x86-64
 # and Python 3.11 only (CI_TARGET), and built only there.
-EXTRA_ENVS = {"colab": ROOT / ".venv-colab", "jax": ROOT / ".venv-jax"}
+EXTRA_ENVS = {"colab": ROOT / ".venv-colab", "jax": ROOT / ".venv-jax", "site": ROOT / ".venv-site"}
 # The only packages an extra environment builds from source (hash-checked sdists): tensorflow-datasets
-# (lesson 09's online path, as on Colab) needs `promise`, a pure-Python package with no wheel.
-SOURCE_PACKAGES = {"colab": ["promise"], "jax": []}
+# (lesson 09's online path, as on Colab) needs `promise`, a pure-Python package with no wheel; the
+# site's Chinese search index needs `jieba`, likewise.
+SOURCE_PACKAGES = {"colab": ["promise"], "jax": [], "site": ["jieba"]}
 CI_TARGET = ("x86_64-manylinux_2_28", "3.11")
 
 # The package's own tests (unit tests and doctests), without what belongs to the pinned course
@@ -857,10 +870,9 @@ def find_chromium() -> Path | None:
     return None
 
 
-def cmd_browser_test(args: list[str]) -> int:
-    """Run lessons 01 and 03 and lab01 in the learner's JupyterLab in headless Chromium (tools/browser_test.py)."""
-    skip = "--skip-if-unavailable" in args or os.environ.get(BROWSER_SKIP_ENV) == "skip"
-    args = [a for a in args if a != "--skip-if-unavailable"]
+def chromium_or_explain(skip: bool, command: str) -> Path | None:
+    """Debian's chromium (installed with apt-get when running as root and missing), or None after
+    printing what to install."""
     chromium = find_chromium()
     if chromium is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         print("Chromium not found: installing Debian's chromium package (apt-get install -y chromium)", flush=True)
@@ -869,12 +881,21 @@ def cmd_browser_test(args: list[str]) -> int:
             subprocess.call(["apt-get", "install", "-y", "chromium"])
         chromium = find_chromium()
     if chromium is None:
-        print("browser-test: no Chromium found at /usr/bin/chromium. Install it with\n"
+        print(f"{command}: no Chromium found at /usr/bin/chromium. Install it with\n"
               "    sudo apt-get install -y chromium        # Debian/Ubuntu\n"
               "or point LSTMCOURSE_CHROMIUM at a Chromium or Chrome binary. "
               + ("Skipped (--skip-if-unavailable or LSTMCOURSE_BROWSER_TEST=skip)." if skip else
                  "To skip instead of failing, pass --skip-if-unavailable or set LSTMCOURSE_BROWSER_TEST=skip."),
               flush=True)
+    return chromium
+
+
+def cmd_browser_test(args: list[str]) -> int:
+    """Run lessons 01 and 03 and lab01 in the learner's JupyterLab in headless Chromium (tools/browser_test.py)."""
+    skip = "--skip-if-unavailable" in args or os.environ.get(BROWSER_SKIP_ENV) == "skip"
+    args = [a for a in args if a != "--skip-if-unavailable"]
+    chromium = chromium_or_explain(skip, "browser-test")
+    if chromium is None:
         return 0 if skip else 1
     py = ensure_env()
     if subprocess.call([str(py), "-c", "import playwright.sync_api"], env=child_env(),
@@ -888,11 +909,183 @@ def cmd_browser_test(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT, env=child_env())
 
 
+# ---------------------------------------------------------------------------------------
+# The website (issue 24): Sphinx + MyST-NB in .venv-site (requirements/site.txt), docs/*.md
+# ---------------------------------------------------------------------------------------
+
+SITE_DIR = ROOT / "build" / "site"
+
+
+def cmd_site(args: list[str]) -> int:
+    """Build the website into build/site/ (en/ and zh-CN/) from the stored outputs, offline (tools/site_build.py)."""
+    py = ensure_extra_env("site")
+    started = time.monotonic()
+    code = subprocess.call([str(py), str(ROOT / "tools" / "site_build.py"), *args], cwd=ROOT, env=child_env())
+    print(f"site: {'built' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s; open "
+          f"{SITE_DIR / 'index.html'}", flush=True)
+    return code
+
+
+def cmd_site_test(args: list[str]) -> int:
+    """Every page of build/site/ in headless Chromium, offline, with an axe-core audit (tools/site_test.py)."""
+    skip = "--skip-if-unavailable" in args or os.environ.get(BROWSER_SKIP_ENV) == "skip"
+    args = [a for a in args if a != "--skip-if-unavailable"]
+    chromium = chromium_or_explain(skip, "site-test")
+    if chromium is None:
+        return 0 if skip else 1
+    if not (SITE_DIR / "index.html").is_file() and cmd_site([]) != 0:
+        return 1
+    py = ensure_extra_env("site")
+    started = time.monotonic()
+    code = subprocess.call([str(py), str(ROOT / "tools" / "site_test.py"), "--chromium", str(chromium), *args],
+                           cwd=ROOT, env=child_env())
+    print(f"site-test: {'passed' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s", flush=True)
+    return code
+
+
+# ---------------------------------------------------------------------------------------
+# Releases (issue 24): python3 course.py release VERSION [--dry-run]
+# ---------------------------------------------------------------------------------------
+
+VERSION_RE = re.compile(r"\d+\.\d+\.\d+")
+
+
+def bump_version_texts(pyproject: str, init: str, version: str) -> tuple[str, str]:
+    """pyproject.toml's `version` and `release-tag`, and lstmcourse/__init__.py's `__version__`, set to `version`."""
+    if not VERSION_RE.fullmatch(version):
+        raise ValueError(f"`version` must be MAJOR.MINOR.PATCH, e.g. 0.3.0. Received: version={version!r}")
+    new_pyproject, n1 = re.subn(r'(?m)^version = "[^"]*"', f'version = "{version}"', pyproject, count=1)
+    new_pyproject, n2 = re.subn(r'(?m)^release-tag = "[^"]*"', f'release-tag = "v{version}"', new_pyproject, count=1)
+    new_init, n3 = re.subn(r'(?m)^__version__ = "[^"]*"', f'__version__ = "{version}"', init, count=1)
+    if (n1, n2, n3) != (1, 1, 1):
+        raise ValueError("pyproject.toml needs `version = ...` and `release-tag = ...` lines and "
+                         f"lstmcourse/__init__.py a `__version__ = ...` line. Received: found {(n1, n2, n3)}")
+    return new_pyproject, new_init
+
+
+def changelog_release(text: str, version: str, date: str) -> str:
+    """Move every "## Unreleased — ..." section under the version: the first heading becomes
+    "## VERSION — DATE (...)", later ones "## VERSION, continued (...)"; a fresh "## Unreleased" goes on top."""
+    headings = list(re.finditer(r"(?m)^## Unreleased(?: — (.*))?$", text))
+    if not headings:
+        raise ValueError(f"CHANGELOG.md has no '## Unreleased' section to release as {version}. "
+                         "Received: no such heading")
+    if re.search(rf"(?m)^## {re.escape(version)}\b", text):
+        raise ValueError(f"CHANGELOG.md already has a section for `version`. Received: version={version!r}")
+    out, last = [], 0
+    for i, match in enumerate(headings):
+        rest = f" ({match.group(1)})" if match.group(1) else ""
+        title = f"## {version} — {date}{rest}" if i == 0 else f"## {version}, continued{rest}"
+        if i == 0:
+            out.append(text[last:match.start()] + "## Unreleased\n\n(nothing yet)\n\n" + title)
+        else:
+            out.append(text[last:match.start()] + title)
+        last = match.end()
+    return "".join(out) + text[last:]
+
+
+def release_files(root: Path = ROOT) -> dict[str, Path]:
+    return {"pyproject": root / "pyproject.toml", "init": root / "lstmcourse" / "__init__.py",
+            "changelog": root / "CHANGELOG.md"}
+
+
+def check_wheel_in_fresh_venv(wheel: Path, workdir: Path) -> None:
+    """A fresh venv gets the wheel (no dependencies downloaded); the course environment's packages (the
+    hashed lock) stand in for its dependencies through a .pth line, without .venv's editable lstmcourse.
+    Then its requirements are checked against those versions, and every module of the wheel imported from it."""
+    import zipfile
+
+    fresh = workdir / "venv-wheel-check"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    venv.EnvBuilder(with_pip=True).create(fresh)
+    py = venv_python(fresh)
+    run([py, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)])
+    course_py = venv_python(VENV)   # read only: never (re)built or reinstalled here (the version just changed)
+    if not course_py.exists():
+        sys.exit(f"release: the wheel check takes the dependencies from {VENV}; build it first (python3 course.py test)")
+    site_dirs = subprocess.run([str(course_py), "-c", "import site; print('\\n'.join(site.getsitepackages()))"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    fresh_site = subprocess.run([str(py), "-c", "import site; print(site.getsitepackages()[0])"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    Path(fresh_site, "lstmcourse-release-deps.pth").write_text("\n".join(site_dirs) + "\n")
+    # the wheel's own requirements are installed at versions it accepts (`pip check` would also judge the
+    # course environment's --no-deps data package, whose declared dependencies are left out on purpose)
+    run([py, "-c", "from importlib.metadata import requires, version\n"
+                   "from pip._vendor.packaging.requirements import Requirement\n"
+                   "for line in requires('lstmcourse'):\n"
+                   "    req = Requirement(line)\n"
+                   "    if req.marker and not req.marker.evaluate({'extra': ''}):\n"
+                   "        continue\n"
+                   "    assert req.specifier.contains(version(req.name), prereleases=True), (line, version(req.name))\n"
+                   "    print('ok', line, version(req.name))"])
+    modules = sorted({name[:-3].replace("/", ".").removesuffix(".__init__")
+                      for name in zipfile.ZipFile(wheel).namelist()
+                      if name.startswith("lstmcourse/") and name.endswith(".py")})
+    script = ("import importlib, pathlib, sys\n"
+              f"fresh = pathlib.Path({str(fresh.resolve())!r})\n"
+              f"for name in {modules!r}:\n"
+              "    module = importlib.import_module(name)\n"
+              "    assert fresh in pathlib.Path(module.__file__).resolve().parents, (name, module.__file__)\n"
+              f"print('imported', len({modules!r}), 'modules from the wheel')\n")
+    env = child_env()
+    env.pop("PYTHONPATH", None)
+    run([py, "-c", script], cwd=workdir, env=env)
+
+
+def cmd_release(args: list[str]) -> int:
+    """Bump the version, move the CHANGELOG's Unreleased sections under it, point badges and install cells at
+    the new tag (sync-links), build wheel + sdist into dist/, `twine check` them, install the wheel in a fresh
+    venv and import every module. --dry-run: do all of it in a scratch copy (git clone) and report."""
+    dry = "--dry-run" in args
+    rest = [a for a in args if a != "--dry-run"]
+    if len(rest) != 1:
+        sys.exit("usage: python3 course.py release VERSION [--dry-run]   (VERSION like 0.3.0). "
+                 f"Received: {rest or 'nothing'}")
+    version = rest[0]
+    if not VERSION_RE.fullmatch(version):
+        sys.exit(f"release: VERSION must be MAJOR.MINOR.PATCH, e.g. 0.3.0. Received: VERSION={version!r}")
+    if dry:
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="lstmcourse-release-")) / "repo"
+        run(["git", "clone", "--quiet", str(ROOT), str(scratch)])
+        print(f"release --dry-run: working in the scratch copy {scratch}", flush=True)
+        for name in (".venv", ".venv-site"):   # reuse the built environments (read only)
+            if (ROOT / name).exists():
+                (scratch / name).symlink_to((ROOT / name).resolve())
+        return subprocess.call([sys.executable, str(scratch / "course.py"), "release", version], cwd=scratch)
+    files = release_files()
+    pyproject, init = bump_version_texts(files["pyproject"].read_text(encoding="utf-8"),
+                                         files["init"].read_text(encoding="utf-8"), version)
+    changelog = changelog_release(files["changelog"].read_text(encoding="utf-8"), version, time.strftime("%Y-%m-%d"))
+    files["pyproject"].write_text(pyproject, encoding="utf-8")
+    files["init"].write_text(init, encoding="utf-8")
+    files["changelog"].write_text(changelog, encoding="utf-8")
+    print(f"release: version {version}, tag v{version} (pyproject.toml, lstmcourse/__init__.py, CHANGELOG.md)", flush=True)
+    cmd_sync_links([])
+    # README.zh-CN.md's badges (tools/i18n.py's sync_readme, in the course environment: it imports Babel)
+    run([venv_python(VENV), "-c", "import sys; sys.path.insert(0, 'tools'); import i18n; i18n.sync_readme()"], cwd=ROOT)
+    py = ensure_extra_env("site")
+    dist = ROOT / "dist"
+    if dist.exists():
+        shutil.rmtree(dist)
+    run([py, "-m", "build", "--no-isolation", "--outdir", dist, ROOT], cwd=ROOT)
+    built = sorted(dist.iterdir())
+    run([py, "-m", "twine", "check", "--strict", *built], cwd=ROOT)
+    wheel = next(p for p in built if p.suffix == ".whl")
+    check_wheel_in_fresh_venv(wheel, ROOT / "build" / "release")
+    print(f"\nrelease {version}: {', '.join(p.name for p in built)} built and checked. Next: review `git diff`, "
+          f"commit, `git tag v{version}`, push the tag (the badges and install cells point at it).", flush=True)
+    return 0
+
+
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises": cmd_exercises,
             "reseed": cmd_reseed, "timings": cmd_timings, "lock": cmd_lock, "sync-links": cmd_sync_links,
             "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
             "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test,
-            "test-colab": cmd_test_colab, "test-jax": cmd_test_jax}
+            "test-colab": cmd_test_colab, "test-jax": cmd_test_jax,
+            "site": cmd_site, "site-test": cmd_site_test, "release": cmd_release}
 
 
 def main(argv: list[str]) -> int:

@@ -45,8 +45,10 @@ def fresh(lab=None):
     self-tested; ``fresh("lab06")``: the same for :mod:`lstmcourse.lab06_checks`."""
     if lab == "lab06":
         return _fresh_lab06()
+    if lab in ("lab07", "lab08"):
+        return _fresh_variant_lab(lab)
     if lab is not None:
-        raise ValueError(f"`lab` must be None (labs 01-05) or 'lab06'. Received: lab={lab!r}")
+        raise ValueError(f"`lab` must be None (labs 01-05), 'lab06', 'lab07' or 'lab08'. Received: lab={lab!r}")
     spec = importlib.util.spec_from_file_location("lstmcourse._fresh_checks", _CHECKS_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -113,3 +115,61 @@ def _fresh_lab06():
         raise RuntimeError("The grader's self-test failed: the doctor does not tell scaled from unscaled targets. "
                            "Something in this notebook changed Keras, NumPy or the doctor; grade a clean copy.")
     return module
+
+
+def _exec_fresh(filename, name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(_CHECKS_PATH), filename))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fresh_variant_lab(lab):
+    """lab07_checks (and for lab 08 lab08_checks on top of it) with ``variants.py``, executed from disk, the
+    fresh copies wired to each other, then self-tested on a correct and a wrong answer."""
+    variants = _exec_fresh("variants.py", "lstmcourse._fresh_variants")
+    common = _exec_fresh("lab07_checks.py", "lstmcourse._fresh_lab07_checks")
+    common.variants = variants
+    module = common
+    if lab == "lab08":
+        module = _exec_fresh("lab08_checks.py", "lstmcourse._fresh_lab08_checks")
+        module.variants, module._common = variants, common
+    good, bad, check = ((_good_probabilities, _bad_probabilities, common.check_temperature) if lab == "lab07" else
+                        (_good_masked_softmax, _bad_masked_softmax, module.check_masked_softmax))
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            check(good, hidden=True, variant=0)
+        except AssertionError as err:
+            raise RuntimeError(f"The grader's self-test failed: a correct answer was rejected ({err}). Something in "
+                               "this notebook changed NumPy or the checks; grade a clean copy.") from None
+        try:
+            check(bad, hidden=True, variant=0)
+        except AssertionError:
+            pass
+        else:
+            raise RuntimeError("The grader's self-test failed: a wrong answer was accepted. Something in this "
+                               "notebook changed NumPy or the checks; grade a clean copy.")
+    return module
+
+
+def _good_probabilities(logits, temperature):
+    if temperature == 0:
+        return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
+    z = logits / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _bad_probabilities(logits, temperature):
+    return _good_probabilities(logits, 1.0 if temperature else 0)
+
+
+def _good_masked_softmax(scores, mask):
+    top = np.max(np.where(mask, scores, -1e300), axis=-1, keepdims=True)
+    e = np.where(mask, np.exp(np.where(mask, scores - top, 0.0)), 0.0)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / np.where(total > 0, total, 1.0)
+
+
+def _bad_masked_softmax(scores, mask):
+    return _good_masked_softmax(scores, np.ones_like(mask))

@@ -210,7 +210,7 @@ for radius in (0.8, 1.2):
     norms[radius] = (np.array(lin), np.array(squashed))
     print(f"rho = {radius}: |h_60| without tanh = {lin[-1]:.1e}, with tanh = {squashed[-1]:.2f}")
 
-# %%
+# %% alt="Line chart of the hidden state's norm ||h_t|| on a log scale against the time step t (0 to 60), for spectral radius rho = 0.8 and rho = 1.2, each without squashing (solid) and with tanh (dashed). Without squashing the rho = 1.2 state rises along a straight line and the rho = 0.8 state falls along one; with tanh the rho = 1.2 state stays flat near 1, and the rho = 0.8 state fades as well."
 fig, ax = plt.subplots()
 for radius, (lin, squashed) in norms.items():
     ax.semilogy(lin, label=tr(r"no squashing, $\rho$={radius}", radius=radius))
@@ -255,7 +255,7 @@ assert tanh_small[-1] < 1e-3 and tanh_small[-1] < lin_small[-1], "tanh does not 
 # $h_{t-1}$) and the same cell unrolled over four steps (right), with the same
 # $W$, $U$, $b$ at every step.
 
-# %%
+# %% alt="Diagram of the unrolled RNN. Left: the folded cell, a tanh box that takes x_t through the weights W and feeds its output h_t back into itself as h_{t-1} through U. An arrow labelled 'unroll' leads to the right: the same tanh cell repeated over four time steps; h_0 enters the first cell through U, each cell takes its input x_1 to x_4 through W, emits h_1 to h_4 and passes its state to the next cell through U. Below: h_t = tanh(x_t W + h_{t-1} U + b), with the same W, U, b at every step (W: kernel, U: recurrent_kernel, b: bias)."
 _ = diagrams.unrolled_rnn(steps=4)
 plt.show()
 
@@ -389,7 +389,7 @@ def echo_accuracy(model, x, y):
 val_accuracy = echo_accuracy(model, x_val, y_val)
 print(f"validation accuracy: {val_accuracy:.2f}  (a memoryless model: 0.50)")
 
-# %%
+# %% alt="Two panels. Left: training and validation mean squared error per epoch, on a log scale, for the tanh RNN on the delayed echo; both fall steadily over the 15 epochs. Right: one validation sequence over 20 time steps: the input x_t as a step line jumping between -1 and 1, the target x_{t-3} (the input three steps earlier, 0 for the first three steps) as circles, and the model's predictions as crosses lying on the targets."
 fig, (ax_loss, ax_seq) = plt.subplots(1, 2, figsize=(12, 4))
 ax_loss.semilogy(history.history["loss"], label=tr("training"))
 ax_loss.semilogy(history.history["val_loss"], label=tr("validation"))
@@ -438,7 +438,7 @@ print(f"took {runs.seconds:.1f} s")
 assert np.min(accuracies) > 0.95, "every seed should learn to echo the input three steps back"
 assert val_accuracy > 0.95, "and so should the model trained above"
 
-# %%
+# %% alt="Validation mean squared error per epoch on a log scale for the same recipe trained under five seeds: a thin line per seed and a thick line for their median. Every curve falls from the first epoch on, but after 15 epochs the seeds' curves still lie apart."
 ax = experiments.plot_curves(runs, "val_loss", label=tr("validation MSE"), log=True)
 ax.set_title(tr("Delayed echo: five seeds, same recipe"))
 ax.legend()

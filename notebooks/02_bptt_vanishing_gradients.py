@@ -170,7 +170,7 @@ assert abs(grad_u - numeric_u) < 1e-8
 # gradient reaching $h_t$ (from the loss at step $t$ plus from step $t+1$). The figure
 # shows the forward pass in black and these gradient paths in red:
 
-# %%
+# %% alt="Diagram of backpropagation through time over three steps. The forward pass in black: h_0 to h_1, h_2, h_3 through U, each h_t taking x_t through W and producing a loss L_1, L_2, L_3. The gradient paths in red run backwards: from each loss down into its state (dL_t/dh_t), and from each state to the previous one (delta_t U^T), so g_t collects every path; dashed red arrows carry delta_1, delta_2, delta_3 into a box at the bottom saying that the shared weights' gradients are sums over the steps: dL/dW = sum over t of x_t^T delta_t, dL/dU = sum over t of h_{t-1}^T delta_t, dL/db = sum over t of delta_t. A legend on the right lists the formulas for g_t, delta_t = g_t * (1 - h_t^2) and the Jacobian J_k, and notes that with row vectors the latest step's Jacobian comes first."
 _ = diagrams.bptt_graph(steps=3)
 plt.show()
 
@@ -273,7 +273,7 @@ norms = {f"ρ = {r}": reference_state_gradient_norms("rnn", x_long, rnn_params(r
 for label, n in norms.items():
     print(f"{label:8s}  |dL/dh_t| at distance 0: {n[-1]:.1e}   10: {n[-11]:.1e}   30: {n[-31]:.1e}   59: {n[0]:.1e}")
 
-# %%
+# %% alt="Line chart of the gradient norm ||dL/dh_t|| on a log scale against the distance from the last step (0 to 59), one line per spectral radius rho = 0.5, 0.9, 1.0, 1.5 and 3.0, all starting at the same point. The lines for rho = 0.5, 0.9 and 1.0 fall steadily, rho = 0.5 the steepest; rho = 1.5 stays roughly level; rho = 3.0 rises by many orders of magnitude."
 plot_gradient_norms(norms, title=tr("tanh RNN: gradient norm vs distance, for several spectral radii"))
 plt.show()
 
@@ -443,7 +443,7 @@ for name, runs in remedies.items():
     print(f"{name:29s} best val MSE / chance {experiments.spread(rel, 2)}; learned on {np.sum(rel < 0.5)}/{len(rel)} seeds")
 print(f"took {time.perf_counter() - start:.1f} s")
 
-# %%
+# %% alt="Two panels for the adding problem with T = 30. Left: validation MSE per epoch for three recipes, a thin line per seed and a thick line for the median, with a dotted line at chance: the two tanh RNNs (orthogonal U, Glorot-uniform U) stay near the chance line, while the ReLU RNN with identity U (IRNN) falls far below it within a few epochs. Right: each seed's best validation MSE as a fraction of chance, one point per seed and a bar at the median, with lines at chance (1.0) and at half of chance: both tanh recipes sit above the half line, the IRNN's points lie close to 0."
 fig, axes = plt.subplots(1, 2, figsize=(13, 4))
 for name, runs in remedies.items():
     experiments.plot_curves(runs, "val_loss", ax=axes[0], label=name)
@@ -504,7 +504,7 @@ learned = {length: int(np.sum(relative_mse(runs) < 0.5)) for length, runs in swe
 assert learned[10] >= 4, "T = 10 should be learned on (almost) every seed"
 assert learned[30] <= 1 and learned[40] <= 1, "T = 30 and 40 should be learned on (almost) no seed"
 
-# %%
+# %% alt="Scatter and line chart of the best validation MSE as a fraction of chance against the sequence length T = 10, 20, 30, 40 for the tanh SimpleRNN (32 units, 8 epochs): one dot per seed and a line through the medians, with a dotted line at chance (1.0) and a dashed 'learned' threshold at 0.5. At T = 10 the seeds sit low, below the threshold; at T = 30 and 40 they sit near chance; at T = 20 the seeds are spread out between the two."
 fig, ax = plt.subplots()
 for length, runs in sweep.items():
     rel = relative_mse(runs)

@@ -102,7 +102,7 @@ sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
 # boxes below are the three gates and the candidate, each computed from $[x_t, h_{t-1}]$
 # (the figure's title, like many texts, counts all four boxes as "gates").
 
-# %%
+# %% alt="Diagram of the LSTM cell. The cell state runs as a conveyor belt along the top from C_{t-1} to C_t and meets only an elementwise product with the forget gate f_t and an addition of i_t * C~_t, with no weight matrix. Below it four boxes take [x_t, h_{t-1}]: the forget, input and output gates (sigmoid) and the candidate (tanh). On the right, C_t passes through a tanh and is multiplied by the output gate o_t to give h_t, the output and next state. Footnotes: each box computes sigmoid or tanh of x_t W_g + h_{t-1} U_g + b_g; Keras stores the blocks in the order i, f, c, o."
 _ = diagrams.lstm_cell()
 plt.show()
 
@@ -359,7 +359,7 @@ assert np.median(gain["LSTM"]) > 10 * np.median(gain["SimpleRNN"]), "... far mor
 assert np.all(grads_before["SimpleRNN"][:, 0] > 10 * grads_before["LSTM"][:, 0]), "a fresh RNN's gradient reaches further"
 
 
-# %%
+# %% alt="Three panels for the adding problem with T = 30, SimpleRNN in blue and LSTM in orange, a thin line or point per seed and a thick line for the median. Left, before training: the gradient norm ||dL/dh_t|| on a log scale against the distance from the last step; the LSTM's falls much faster than the SimpleRNN's. Middle, after 10 epochs of training: the LSTM's gradient stays roughly level over the whole distance. Right: each seed's best validation MSE as a fraction of chance: the SimpleRNN seeds sit near chance, the LSTM seeds near 0."
 def plot_norms_over_seeds(norms, ax, title):
     """Gradient norm vs distance: every seed (thin) and the median (thick), per model."""
     distance = np.arange(T)[::-1]
@@ -476,7 +476,7 @@ assert n_textbook >= 1, "a textbook memory cell (f ≈ 1, input gate open at the
 # textbook memory cell (the highest $|r|$ if none is), and the validation sequence with
 # the largest first marked number, so that remembering it shows.
 
-# %%
+# %% alt="Three heatmaps of one trained LSTM on one validation sequence of the adding problem, the 32 units against the time steps, with the two marked steps shown as dots under the time axis: the input gate and the forget gate (colour scale 0 to 1) and the cell state. Vertical stripes at the two marked steps show many units reacting to the markers."
 # NBVAL_IGNORE_OUTPUT
 shown = next((i for i, m in enumerate(units) if textbook(m)), int(np.argmax(np.abs([m["r"] for m in units]))))
 m = units[shown]
@@ -488,7 +488,7 @@ axes = plot_gate_heatmaps(m["trace"], names=["input_gate", "forget_gate", "cell_
 axes[0].set_title(tr("all 32 units: input gate (● = marked step)"), fontsize=11, loc="left")
 plt.show()
 
-# %%
+# %% alt="Two panels for the unit chosen above. Left: a heatmap of that unit's cell state over the time steps of the same sequence, the marked steps shown as dots; its colour changes at the marked steps. Right: a scatter plot of the unit's cell state just before the second marker against the first marked value, one point per validation sequence (256) with the shown sequence highlighted; the points lie close to a straight line, and the title gives their correlation r."
 fig, axes = plt.subplots(1, 2, figsize=(14, 3.6), gridspec_kw={"width_ratios": [2, 1]})
 plot_gate_heatmaps(m["trace"], names=["cell_state"], sample=sample, units=[m["unit"]], tokens=ticks, axes=[axes[0]])
 axes[0].set_title(tr("unit {unit}: cell state of sample {sample} (first marked value {value:.2f})",
@@ -561,7 +561,7 @@ assert np.all(bias_gain > 100), "on every seed, bias 1 lets far more gradient re
 gate_only = (init_gate["forget bias 1"] / init_gate["forget bias 0"]) ** (T - 1)   # the mean gates alone
 assert np.all(bias_gain < gate_only), "the measured factor is smaller than the mean forget gates predict"
 
-# %%
+# %% alt="Line chart of the gradient norm ||dL/dh_t|| at the initial weights, on a log scale, against the number of steps back from the end (0 to 29), for LSTMs with forget-gate bias 1 and bias 0, a thin line per seed and a thick line for the median of 5 seeds. Both fall, but with bias 0 the gradient falls much faster, ending orders of magnitude below the bias-1 curve on every seed."
 fig, ax = plt.subplots()
 steps_back = np.arange(T - 1, -1, -1)                  # index 0 (h_1) is T - 1 steps before the last step
 for (label, g), color in zip(init_grads.items(), ("C1", "C3")):
@@ -663,7 +663,7 @@ assert np.all(gap_acc["SimpleRNN"] < 0.6) and np.median(gap_acc["SimpleRNN"]) < 
 assert np.sum(lstm_worst > 0.8) >= 3 and np.median(gap_acc["LSTM"]) > 0.9, "the LSTM keeps France on most seeds"
 assert np.all(gap_acc["LSTM"].mean(axis=1) > gap_acc["SimpleRNN"].mean(axis=1) + 0.2), "LSTM ahead on every seed"
 
-# %%
+# %% alt="Line chart of validation accuracy against the gap between the first country and the query (bins 2-8, 9-14 and 15-20 tokens), for SimpleRNN and LSTM, a thin line per seed and a thick line for the median of 5 seeds, with a dotted line at chance. The LSTM stays near 1.0 at every gap; the SimpleRNN stays low, not far above the chance line, at every gap."
 fig, ax = plt.subplots(figsize=(7, 4))
 centres = [(a + b) / 2 for a, b in bins]
 for k, (name, acc) in enumerate(gap_acc.items()):

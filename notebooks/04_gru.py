@@ -74,7 +74,7 @@ from lstmcourse.reference import gru_gates, gru_step, params_from_layer
 # candidate, and the mix of old state and candidate. (It shows the candidate in Cho et
 # al.'s form, as the equations above; section 2 explains Keras's default variant.)
 
-# %%
+# %% alt="Diagram of the GRU cell. A single state line runs along the top from h_{t-1} to h_t. Below it two sigmoid boxes take h_{t-1} and x_t: the reset gate r_t, which multiplies h_{t-1} before it enters the tanh candidate h~_t together with x_t, and the update gate z_t. On the right the old state is multiplied by z_t, the candidate by 1 - z_t, and the two are added to give h_t. Footnotes: h_t = z_t * h_{t-1} + (1 - z_t) * h~_t (z = 1 keeps the old state, z = 0 overwrites it); the candidate is drawn as in Cho et al., while Keras's default reset_after=True applies r_t after the product; Keras stores the blocks in the order z, r, h."
 _ = diagrams.gru_cell()
 plt.show()
 
@@ -249,7 +249,7 @@ print(f"SimpleRNN: best val MSE {np.min(best['SimpleRNN']) / baseline:.0%}–{np
 for name in ("GRU", "LSTM"):
     print(f"{name:9s}: solved on {n_solved[name]}/5 seeds, median epoch {median_epoch[name]:.0f}")
 
-# %%
+# %% alt="Three panels for the adding problem with T = 30, SimpleRNN in blue, GRU in orange and LSTM in green. Left: MSE per epoch on a log scale, validation for every seed (thin) and the median (thick), training medians dashed, with lines at chance and at the 'solved' level (10 % of chance): the SimpleRNN stays at chance, while the GRU and the LSTM fall below the solved line, the GRU earlier. Middle: each seed's best validation MSE on a log scale: the SimpleRNN's points sit at chance, the gated cells' far below it. Right: the first epoch at which each seed of the GRU and the LSTM fell below 10 % of chance (the SimpleRNN never does); the GRU's median is lower than the LSTM's."
 colors = {"SimpleRNN": "C0", "GRU": "C1", "LSTM": "C2"}
 fig, (ax_curves, ax_best, ax_epochs) = plt.subplots(1, 3, figsize=(16, 4.5))
 for name, r in runs.items():
@@ -282,7 +282,7 @@ plt.show()
 # First the three cells side by side: what each carries from step to step, its gates,
 # its weight blocks in Keras's order, and how the GRU's gates relate to the LSTM's.
 
-# %%
+# %% alt="Table comparing SimpleRNN, LSTM and GRU. States carried: h_t; h_t and C_t; h_t alone, playing both roles. Gates: none; input i, forget f and output o; update z and reset r. Candidate: the step itself (tanh); C~_t (tanh); h~_t (tanh). State update: h_t = tanh(x_t W + h_{t-1} U + b); C_t = f_t * C_{t-1} + i_t * C~_t and h_t = o_t * tanh(C_t); h_t = z_t * h_{t-1} + (1 - z_t) * h~_t. Weight blocks in Keras's order: h; i, f, c, o; z, r, h. Parameters for n inputs and u units: u(n + u + 1); 4u(n + u + 1); 3u(n + u + 1) + 3u with reset_after=True. From LSTM to GRU: f and i are tied into one gate and C and h become one state; z plays f, 1 - z plays i, and there is no output gate. Footnotes: 1 : 3 : 4 blocks, so about 1 : 3 : 4 times the parameters; blocks of the same colour do the same job."
 _ = diagrams.cell_comparison()
 plt.show()
 

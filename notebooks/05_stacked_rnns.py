@@ -60,7 +60,7 @@ from lstmcourse.cells import LSTMCell, SimpleRNNCell
 # Drawn out for two layers: every state of layer 1 is an input of layer 2 at the same
 # step, each layer has its own weights, and only layer 2's last state leaves the stack.
 
-# %%
+# %% alt="Diagram of two stacked LSTM layers unrolled over four steps. Layer 1 (its own W, U, b) reads the inputs x_1 to x_4, shape (batch, T, features), starting from h_0 of layer 1, and with return_sequences=True passes every state h_1 to h_4 up as the inputs of layer 2, shape (batch, T, units_1). Layer 2 (its own weights) runs along the same steps from its own h_0 with return_sequences=False, and only its last state h_4 leaves the stack, shape (batch, units_2)."
 _ = diagrams.stacked_rnn(steps=4, cell="LSTM")
 plt.show()
 
@@ -188,7 +188,7 @@ assert solved["2 x 8"] + solved["1 x 14 (wide)"] >= 8, \
 assert 1 <= solved["1 x 8"] <= 16 - 1, "one layer of 8 units solves it on some seeds and fails on others"
 print(", ".join(f"{name}: {k}/{results[name]['seeds']}" for name, k in solved.items()), "seeds solved")
 
-# %%
+# %% alt="Two panels for delayed XOR after 10 epochs. Left: validation accuracy on the scored steps, one point per seed and a bar at the median, for 1 x 8, 2 x 8 and 3 x 8 stacked SimpleRNN layers and one wide layer of 14 units, with a dashed 'solved' line at 0.95 and a dotted line at chance (0.5). The single 8-unit layer's seeds split into two groups, some near 1.0 and the others near chance; the other models have most of their seeds near 1.0, with a few near chance. Right: a bar chart of their parameter counts: the single 8-unit layer is the cheapest, three layers the most expensive, and the wide 14-unit layer costs about as much as the 2 x 8 stack."
 names = list(results)
 fig, (ax_acc, ax_cost) = plt.subplots(1, 2, figsize=(12, 4))
 experiments.plot_spread({n: results[n]["accuracy"] for n in names}, ax=ax_acc, ylabel=tr("validation accuracy (scored steps)"),

@@ -63,7 +63,7 @@ seed = lstmcourse.notebook_seed()   # every random draw below derives from it
 # The two RNNs have separate weights. $\overrightarrow{h}_t$ summarises $x_1 \dots x_t$ and
 # $\overleftarrow{h}_t$ summarises $x_t \dots x_T$, so $y_t$ sees the whole sequence:
 
-# %%
+# %% alt="Diagram of a bidirectional layer over three steps. The forward chain (blue) reads x_1 to x_T, from its initial state to its states forward h_1, forward h_2, forward h_3; the backward chain (orange) reads x_T to x_1, from its own initial state backward h_4 back to backward h_1. At every step both states enter a merge box that gives y_t. A legend on the right: merge_mode='concat' (the default) gives y_t = [forward h_t, backward h_t] of shape (batch, T, 2*units); merge_mode='sum' gives y_t = forward h_t + backward h_t of shape (batch, T, units). Keras flips the backward outputs back in time, so both halves of y_t belong to x_t."
 _ = diagrams.bidirectional_rnn(steps=3)
 plt.show()
 
@@ -200,7 +200,7 @@ assert np.min(other_final["unidirectional LSTM"]) > 0.99, "the O tokens are easy
 print(f"unidirectional: best seed {np.max(uni):.2f} at 'teddy' (chance {chance:.2f}); "
       f"bidirectional: worst seed {np.min(bi):.2f}")
 
-# %%
+# %% alt="Two panels for the teddy-tagging task, unidirectional LSTM in blue and bidirectional LSTM in orange, trained under five seeds. Left: accuracy at the word 'teddy' per epoch (1 to 4), validation for every seed (thin) and the median (thick), training medians dashed, with a dotted line at chance: the bidirectional tagger reaches 1.0, the unidirectional one ends at the chance line. Right: validation accuracy at 'teddy' after 4 epochs, one point per seed: the unidirectional seeds all sit on the chance line, the bidirectional seeds all at 1.0."
 fig, (ax_curves, ax_final) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
 for name, color in (("unidirectional LSTM", "C0"), ("bidirectional LSTM", "C1")):
     experiments.plot_curves(runs[name], "val_teddy_accuracy", ax=ax_curves, label=tr("{name}, validation", name=name), color=color)

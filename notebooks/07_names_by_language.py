@@ -156,7 +156,7 @@ for mask_zero in (True, False):
           f"after epoch 4: {experiments.spread(runs[label].final('val_accuracy'))}; "
           f"test accuracy {experiments.spread(test_accuracy[label])}; took {runs[label].seconds:.1f} s")
 
-# %%
+# %% alt="Two panels for the surname classifier, a GRU(64) trained for 4 epochs under three seeds, masked in blue and not masked in orange. Left: accuracy per epoch, validation for every seed (thin) and the median (thick), training medians dashed, with a dotted majority baseline far below: both rise, and the masked model stays ahead at every epoch. Right: validation accuracy after the first epoch, one point per seed: every masked seed lies above every unmasked one."
 fig, (ax_curves, ax_first) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
 for label, color in (("masked", "C0"), ("not masked", "C1")):
     experiments.plot_curves(runs[label], "val_accuracy", ax=ax_curves, label=tr("{name}, validation", name=label), color=color)
@@ -204,7 +204,7 @@ assert np.median(ahead[:, -1]) < np.median(ahead[:, 0]) - 0.02, "the unmasked mo
 #
 # Row = true language, column = predicted language, each row normalised to 1.
 
-# %%
+# %% alt="Heat map of the test-set confusion matrix of the masked GRU, 16 languages (Chinese to Swedish), true language in the rows against predicted language in the columns, each row normalised to 1 (white 0, dark blue 1). Most of the weight lies on the diagonal for the large classes; the small classes' rows spread over other languages, and some columns stay nearly empty: languages the model seldom or never predicts."
 model = runs["masked"].model(0)                           # the masked GRU of the first seed
 pred_test = np.asarray(model(data.x_test)).argmax(-1)       # (names,): the most probable language
 confusion = np.zeros((n_classes, n_classes))

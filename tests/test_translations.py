@@ -152,8 +152,12 @@ def test_code_outputs_and_metadata_equal_the_english(path):
     assert zh["metadata"] == en["metadata"] and zh["nbformat"] == en["nbformat"]
     assert [(c["cell_type"], c.get("id")) for c in zh["cells"]] == [(c["cell_type"], c.get("id")) for c in en["cells"]]
     for z, e in zip(zh["cells"], en["cells"]):
-        if e["cell_type"] == "code":
-            assert z == i18n.zh_code_cell(e)  # the English cell, its figures drawn in Chinese in the same run
+        if e["cell_type"] == "code":  # the English cell, its figures drawn in Chinese in the same run,
+            # and its figure's alt text translated
+            without_alt = [{**c, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}}
+                           for c in (z, i18n.zh_code_cell(e))]
+            assert without_alt[0] == without_alt[1]
+            assert ("alt" in z["metadata"]) == ("alt" in e["metadata"])
         else:
             assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
 
@@ -315,8 +319,11 @@ def test_missing_catalogue_shows_english_with_the_note(tmp_path):
     notebook = _copy_course(tmp_path)
     built, status = i18n.build(notebook, root=tmp_path)
     markdown = [c for c in built["cells"] if c["cell_type"] == "markdown"]
-    assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown)
+    figures = [c for c in built["cells"] if c["cell_type"] == "code" and i18n.alt_texts(c)]  # alt text: English
+    assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown) + len(figures)
     assert all("".join(c["source"]).startswith(i18n.PENDING_NOTE) for c in markdown)
+    english = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert [c["metadata"]["alt"] for c in figures] == [c["metadata"]["alt"] for c in english if "alt" in c["metadata"]]
 
 
 def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
@@ -531,6 +538,7 @@ ALLOWED_ENGLISH = {
     "Kowalski", "illeabh", "faker", "MAE", "TFDS", "diag", "bug", "colah", "Christopher", "Olah", "Gers",
     "Schmidhuber", "Chung", "Jozefowicz", "Dense", "Dropout", "masterpiece", "dull", "nat", "Bengio", "KerasHub",
     "stateful", "Working", "with", "are", "on", "sale", "PERSON", "TOY", "hidden", "input", "in", "rate", "layer",
+    "Jupyter", "nbgrader", "argmax", "query", "values", "True",  # lab 07/08: tools, argument names, a literal
 }
 
 

@@ -36,6 +36,11 @@ How it works, in the gettext workflow of the Python and Django documentation:
   to the .mo that ships in the package. tools/cjk_font.py cuts the CJK font to its characters.
 * `pending` prints, per notebook, the translated fraction of messages and cells and the
   pending cells (by cell id and first words).
+* A figure's **alt text** (the `alt` metadata of a code cell whose output is a figure: a string,
+  or a list with one string per figure; written `# %% alt="..."` in the jupytext source) is one
+  message per string, marked `#. alt text of a figure`. `build` writes its translation into the
+  Chinese cell's `alt` metadata (the site renders it as the figure's <img alt>); an untranslated
+  or fuzzy one stays English and makes that cell pending (figures and the setup call: see above).
 
 Labs go the same way. The source is the English solution, solutions/labNN/labNN.ipynb; its
 catalogue is locale/zh_CN/labNN.po; `build` writes the Chinese solution
@@ -181,6 +186,29 @@ def replace_blocks(source: str, replacements: dict[int, str]) -> str:
 # Catalogues
 # ---------------------------------------------------------------------------------------
 
+ALT_COMMENT = "alt text of a figure"
+
+
+def alt_texts(cell) -> list[str]:
+    """The alt texts of a cell's figures, from its `alt` metadata: a string (one figure) or a list of
+    strings (one per figure, in output order); [] when it has none.
+
+    Example:
+        >>> alt_texts({"cell_type": "code", "metadata": {"alt": ["Loss per epoch.", "A heatmap."]}})
+        ['Loss per epoch.', 'A heatmap.']
+        >>> alt_texts({"cell_type": "markdown", "metadata": {}})
+        []
+    """
+    alt = cell.get("metadata", {}).get("alt")
+    if alt is None:
+        return []
+    texts = [alt] if isinstance(alt, str) else alt
+    if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+        raise TypeError("a cell's `alt` metadata must be a non-empty string or a list of them, one per figure. "
+                        f"Received: alt={alt!r}")
+    return texts
+
+
 def cell_source(cell) -> str:
     src = cell["source"]
     return "".join(src) if isinstance(src, list) else src
@@ -225,10 +253,15 @@ def template(notebook: Path) -> Catalog:
                   creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
                   language_team="Chinese (Simplified)", charset="utf-8")
     for cell in nb["cells"]:
+        location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
         if cell["cell_type"] != "markdown":
+            for text in alt_texts(cell):
+                if text in cat:
+                    cat[text].locations.append(location)
+                else:
+                    cat.add(text, "", locations=[location], auto_comments=[ALT_COMMENT])
             continue
         for block in split_blocks(cell_source(cell)):
-            location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
             for message in [block.text] if block.translatable else math_texts(block.text):
                 if message in cat:
                     cat[message].locations.append(location)
@@ -597,8 +630,15 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     first_markdown = True
     for index, cell in enumerate(out["cells"]):
         if cell["cell_type"] == "code":
-            out["cells"][index] = zh_code_cell(cell)
+            cell = out["cells"][index] = zh_code_cell(cell)
         if cell["cell_type"] != "markdown":
+            texts = alt_texts(cell)
+            if texts:  # a figure's alt text: translated, or left English (and the cell pending)
+                done = [translation(cat, t) for t in texts]
+                status.cells.append(CellStatus(index, cell.get("id", ""), len(texts),
+                                               sum(t is not None for t in done)))
+                zh = [t if t is not None else en for t, en in zip(done, texts)]
+                cell["metadata"]["alt"] = zh[0] if isinstance(cell["metadata"]["alt"], str) else zh
             continue
         source = cell_source(cell)
         blocks = split_blocks(source)
