@@ -362,12 +362,16 @@ def cmd_execute(args: list[str]) -> int:
         pair = nb_path.with_suffix(".py")
         if pair.exists():
             run([py, "-m", "jupytext", "--sync", pair], cwd=ROOT, env=env)
+        has_zh = (ROOT / "locale" / "zh_CN" / nb_path.with_suffix(".po").name).exists()
+        # each figure is also drawn in Chinese and kept in the output's metadata; the zh build
+        # swaps it in (lstmcourse/i18n.py), so the Chinese figures show this run's numbers
+        nb_env = {**env, "LSTMCOURSE_ALSO_DRAW": "zh_CN"} if has_zh else env
         start = time.perf_counter()
         run([py, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-             "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=env)
+             "--ExecutePreprocessor.timeout=600", nb_path], cwd=ROOT, env=nb_env)
         seconds = time.perf_counter() - start
         strip_execution_timestamps(nb_path, seconds)
-        if (ROOT / "locale" / "zh_CN" / nb_path.with_suffix(".po").name).exists():
+        if has_zh:
             # the Chinese twin shares the outputs: rebuild it, or tests/test_translations.py fails
             run([py, ROOT / "tools" / "i18n.py", "build", nb_path], cwd=ROOT, env=env)
     return 0

@@ -49,7 +49,7 @@ def notebook_seed():
     return _current_seed
 
 
-def setup_notebook(seed=42, verbose=True):
+def setup_notebook(seed=42, verbose=True, language=None):
     """Prepare a notebook: quiet TensorFlow, seed everything, set the plot style.
 
     Works on any Keras backend: TensorFlow (the course's), JAX or PyTorch; only with
@@ -59,11 +59,18 @@ def setup_notebook(seed=42, verbose=True):
         seed: Integer seed for Python's ``random``, NumPy and Keras. Default: 42.
             The environment variable ``LSTMCOURSE_SEED``, when set, replaces it.
         verbose: If True (default), print the versions in use.
+        language: The language of the package's messages, plots and diagrams: ``"en"`` or
+            ``"zh_CN"`` (the Chinese notebooks pass it). Default: ``LSTMCOURSE_LANG``, else
+            English. See :mod:`lstmcourse.i18n`.
 
     Returns:
         The ``keras`` module, ready to use.
     """
     global _current_seed
+    from lstmcourse import i18n
+
+    if language is not None:
+        i18n.set_language(language)
     if os.environ.get(SEED_ENV):
         try:
             seed = int(os.environ[SEED_ENV])
@@ -97,12 +104,15 @@ def setup_notebook(seed=42, verbose=True):
         except RuntimeError:  # already enabled, or called too late in a long session
             pass
     matplotlib.rcParams.update(PLOT_STYLE)
+    if i18n.language() != "en":  # Chinese text falls back to the shipped CJK subset, glyph by glyph
+        matplotlib.rcParams["font.family"] = i18n.cjk_family(matplotlib.rcParams["font.family"])
+    i18n.install_figure_twins()  # only under `course.py execute` (LSTMCOURSE_ALSO_DRAW)
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
 
     if verbose:
         print(
             f"Python {platform.python_version()} · {backend_line} · "
             f"Keras {keras.__version__} · NumPy {np.__version__} · "
-            f"Matplotlib {matplotlib.__version__} · seed {seed}"
+            f"Matplotlib {matplotlib.__version__} · " + i18n.gettext("seed {seed}").format(seed=seed)
         )
     return keras

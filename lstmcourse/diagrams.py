@@ -31,6 +31,11 @@ function                          what it shows
 :func:`bidirectional_rnn`         forward and backward chains, both merges
 :func:`cell_comparison`           SimpleRNN, LSTM and GRU side by side
 ================================  ===============================================
+
+Every diagram takes ``language=``: ``"en"`` or ``"zh_CN"`` (default: the current language of
+:mod:`lstmcourse.i18n`). In Chinese every label the catalogue knows is drawn translated, in the
+shipped CJK subset font (DejaVu Sans as the fallback); formulas stay as they are, in DejaVu's
+mathtext, as in English. ``diagrams.lstm_cell(language="zh_CN")``.
 """
 import functools
 import numbers
@@ -40,6 +45,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import patheffects
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from lstmcourse import i18n
 
 #: Fill and edge colours of the shared style, by role.
 COLORS = {
@@ -90,11 +97,22 @@ class _Shape(NamedTuple):
 
 
 def _styled(function):
-    """Draw inside the course's diagram style, whatever the notebook's rcParams are."""
+    """Draw inside the course's diagram style, whatever the notebook's rcParams are, in a language.
+
+    Adds the keyword ``language`` (``"en"`` or ``"zh_CN"``; default: :func:`lstmcourse.i18n.language`),
+    and records on the figure how to draw it again in another language
+    (``fig._lstmcourse_redraw(language=...)``, used for the Chinese edition's twin figures).
+    """
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with matplotlib.rc_context(_RC):
-            return function(*args, **kwargs)
+    def wrapper(*args, language=None, **kwargs):
+        language = i18n.language() if language is None else i18n._normalize(language)
+        rc = dict(_RC)
+        if language != "en":
+            rc["font.family"] = i18n.cjk_family(_RC["font.family"])
+        with matplotlib.rc_context(rc), i18n.using(language):
+            fig = function(*args, **kwargs)
+        fig._lstmcourse_redraw = functools.partial(wrapper, *args, **kwargs)
+        return fig
     return wrapper
 
 
@@ -105,12 +123,13 @@ def _canvas(height, title):
     ax.set_xlim(0, _WIDTH)
     ax.set_ylim(0, height)
     ax.set_axis_off()
-    fig.suptitle(title, y=1 - 0.12 / height, va="top", fontsize=14, fontweight="bold", color=INK)
+    fig.suptitle(i18n.gettext(title), y=1 - 0.12 / height, va="top", fontsize=14, fontweight="bold", color=INK)
     return fig, ax
 
 
 def _text(ax, xy, text, color=INK, size=11, ha="center", va="center", **kwargs):
-    return ax.text(*xy, text, color=color, fontsize=size, ha=ha, va=va, zorder=6, **kwargs)
+    """Draw ``text``, translated into the current language when the catalogue has it."""
+    return ax.text(*xy, i18n.gettext(text), color=color, fontsize=size, ha=ha, va=va, zorder=6, **kwargs)
 
 
 def _box(ax, xy, text, kind, size=(0.8, 0.5), fontsize=12, note=None, note_color=None):

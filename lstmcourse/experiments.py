@@ -44,6 +44,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstmcourse.i18n import gettext
+from lstmcourse.i18n import tr
+
 __all__ = ["train_seeds", "SeedRuns", "spread", "plot_curves", "plot_spread"]
 
 
@@ -66,7 +69,8 @@ def spread(values, digits=3, percent=False):
     values = np.asarray(values, dtype=float)
     scale, unit = (100.0, "%") if percent else (1.0, "")
     lo, med, hi = (scale * np.nanmin(values), scale * np.nanmedian(values), scale * np.nanmax(values))
-    return f"{med:.{digits}f}{unit} ({lo:.{digits}f}{unit}–{hi:.{digits}f}{unit}, {len(values)} seeds)"
+    return gettext("{median} ({low}–{high}, {n} seeds)").format(
+        median=f"{med:.{digits}f}{unit}", low=f"{lo:.{digits}f}{unit}", high=f"{hi:.{digits}f}{unit}", n=len(values))
 
 
 def _mode_for(name):
@@ -311,11 +315,11 @@ def plot_curves(runs, name, ax=None, label=None, color=None, log=False):
     curves = runs.history[name]
     epochs = np.arange(1, curves.shape[1] + 1)
     line, = ax.plot(epochs, np.median(curves, axis=0), color=color, lw=2.5,
-                    label=f"{label or name} (median of {len(curves)} seeds)")
+                    label=tr("{label} (median of {n} seeds)", label=label or name, n=len(curves)))
     for curve in curves:
         ax.plot(epochs, curve, color=line.get_color(), lw=0.8, alpha=0.35)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(name)
+    ax.set_xlabel(gettext("epoch"))
+    ax.set_ylabel(gettext(name))
     if log:
         ax.set_yscale("log")
     return ax

@@ -49,6 +49,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams
+from lstmcourse.i18n import tr
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.reference import params_from_layer, rnn_forward, rnn_step
 
@@ -212,11 +213,11 @@ for radius in (0.8, 1.2):
 # %% alt="Line chart of the hidden state's norm ||h_t|| on a log scale against the time step t (0 to 60), for spectral radius rho = 0.8 and rho = 1.2, each without squashing (solid) and with tanh (dashed). Without squashing the rho = 1.2 state rises along a straight line and the rho = 0.8 state falls along one; with tanh the rho = 1.2 state stays flat near 1, and the rho = 0.8 state fades as well."
 fig, ax = plt.subplots()
 for radius, (lin, squashed) in norms.items():
-    ax.semilogy(lin, label=fr"no squashing, $\rho$={radius}")
-    ax.semilogy(squashed, "--", label=fr"tanh, $\rho$={radius}")
-ax.set_xlabel("time step t")
-ax.set_ylabel(r"$\|h_t\|$ (log scale)")
-ax.set_title("Repeated multiplication explodes or vanishes; tanh keeps the state bounded")
+    ax.semilogy(lin, label=tr(r"no squashing, $\rho$={radius}", radius=radius))
+    ax.semilogy(squashed, "--", label=tr(r"tanh, $\rho$={radius}", radius=radius))
+ax.set_xlabel(tr("time step t"))
+ax.set_ylabel(tr(r"$\|h_t\|$ (log scale)"))
+ax.set_title(tr("Repeated multiplication explodes or vanishes; tanh keeps the state bounded"))
 ax.legend(fontsize=10)
 plt.show()
 
@@ -390,20 +391,20 @@ print(f"validation accuracy: {val_accuracy:.2f}  (a memoryless model: 0.50)")
 
 # %% alt="Two panels. Left: training and validation mean squared error per epoch, on a log scale, for the tanh RNN on the delayed echo; both fall steadily over the 15 epochs. Right: one validation sequence over 20 time steps: the input x_t as a step line jumping between -1 and 1, the target x_{t-3} (the input three steps earlier, 0 for the first three steps) as circles, and the model's predictions as crosses lying on the targets."
 fig, (ax_loss, ax_seq) = plt.subplots(1, 2, figsize=(12, 4))
-ax_loss.semilogy(history.history["loss"], label="training")
-ax_loss.semilogy(history.history["val_loss"], label="validation")
-ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("mean squared error (log scale)")
-ax_loss.set_title("Training the tanh RNN on the delayed echo")
+ax_loss.semilogy(history.history["loss"], label=tr("training"))
+ax_loss.semilogy(history.history["val_loss"], label=tr("validation"))
+ax_loss.set_xlabel(tr("epoch"))
+ax_loss.set_ylabel(tr("mean squared error (log scale)"))
+ax_loss.set_title(tr("Training the tanh RNN on the delayed echo"))
 ax_loss.legend()
 
 pred = model.predict(x_val[:1], verbose=0)[0, :, 0]
 steps_axis = np.arange(T)
-ax_seq.step(steps_axis, x_val[0, :, 0], where="mid", label="input $x_t$", alpha=0.5)
-ax_seq.plot(steps_axis, y_val[0, :, 0], "o", label="target $x_{t-3}$")
-ax_seq.plot(steps_axis, pred, "x", markersize=10, label="prediction")
-ax_seq.set_xlabel("time step t")
-ax_seq.set_title("One validation sequence")
+ax_seq.step(steps_axis, x_val[0, :, 0], where="mid", label=tr("input $x_t$"), alpha=0.5)
+ax_seq.plot(steps_axis, y_val[0, :, 0], "o", label=tr("target $x_{t-3}$"))
+ax_seq.plot(steps_axis, pred, "x", markersize=10, label=tr("prediction"))
+ax_seq.set_xlabel(tr("time step t"))
+ax_seq.set_title(tr("One validation sequence"))
 ax_seq.legend(fontsize=10, loc="lower right")
 plt.show()
 
@@ -438,8 +439,8 @@ assert np.min(accuracies) > 0.95, "every seed should learn to echo the input thr
 assert val_accuracy > 0.95, "and so should the model trained above"
 
 # %% alt="Validation mean squared error per epoch on a log scale for the same recipe trained under five seeds: a thin line per seed and a thick line for their median. Every curve falls from the first epoch on, but after 15 epochs the seeds' curves still lie apart."
-ax = experiments.plot_curves(runs, "val_loss", label="validation MSE", log=True)
-ax.set_title("Delayed echo: five seeds, same recipe")
+ax = experiments.plot_curves(runs, "val_loss", label=tr("validation MSE"), log=True)
+ax.set_title(tr("Delayed echo: five seeds, same recipe"))
 ax.legend()
 plt.show()
 

@@ -47,6 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
+from lstmcourse.i18n import tr
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.diagnostics import reference_state_gradient_norms
 from lstmcourse.plots import plot_gradient_norms
@@ -273,7 +274,7 @@ for label, n in norms.items():
     print(f"{label:8s}  |dL/dh_t| at distance 0: {n[-1]:.1e}   10: {n[-11]:.1e}   30: {n[-31]:.1e}   59: {n[0]:.1e}")
 
 # %% alt="Line chart of the gradient norm ||dL/dh_t|| on a log scale against the distance from the last step (0 to 59), one line per spectral radius rho = 0.5, 0.9, 1.0, 1.5 and 3.0, all starting at the same point. The lines for rho = 0.5, 0.9 and 1.0 fall steadily, rho = 0.5 the steepest; rho = 1.5 stays roughly level; rho = 3.0 rises by many orders of magnitude."
-plot_gradient_norms(norms, title="tanh RNN: gradient norm vs distance, for several spectral radii")
+plot_gradient_norms(norms, title=tr("tanh RNN: gradient norm vs distance, for several spectral radii"))
 plt.show()
 
 # %%
@@ -446,14 +447,14 @@ print(f"took {time.perf_counter() - start:.1f} s")
 fig, axes = plt.subplots(1, 2, figsize=(13, 4))
 for name, runs in remedies.items():
     experiments.plot_curves(runs, "val_loss", ax=axes[0], label=name)
-axes[0].axhline(baseline, color="gray", linestyle=":", label="chance")
-axes[0].set_ylabel("validation MSE")
-axes[0].set_title("T = 30: every seed (thin) and the median (thick)")
+axes[0].axhline(baseline, color="gray", linestyle=":", label=tr("chance"))
+axes[0].set_ylabel(tr("validation MSE"))
+axes[0].set_title(tr("T = 30: every seed (thin) and the median (thick)"))
 axes[0].legend(fontsize=9)
 experiments.plot_spread({name.split(" (")[0]: relative_mse(runs) for name, runs in remedies.items()}, ax=axes[1],
-                        ylabel="best validation MSE / chance", reference=1.0, reference_label="chance")
+                        ylabel=tr("best validation MSE / chance"), reference=1.0, reference_label=tr("chance"))
 axes[1].axhline(0.5, color="gray", linestyle="--", alpha=0.5)
-axes[1].set_title("one point per seed; the bar is the median")
+axes[1].set_title(tr("one point per seed; the bar is the median"))
 plt.show()
 
 # %%
@@ -509,12 +510,12 @@ for length, runs in sweep.items():
     rel = relative_mse(runs)
     ax.scatter(np.full(len(rel), length), rel, s=28, alpha=0.6, color="C0")
 ax.plot(lengths, [np.median(relative_mse(sweep[n])) for n in lengths], "o-", color="C0", lw=2,
-        label="SimpleRNN, 32 units, 8 epochs (median; dots = seeds)")
-ax.axhline(1.0, color="gray", linestyle=":", label="chance (always predict 1.0)")
-ax.axhline(0.5, color="gray", linestyle="--", alpha=0.5, label="'learned' threshold")
-ax.set_xlabel("sequence length T")
-ax.set_ylabel("best validation MSE / chance")
-ax.set_title("The adding problem: the tanh RNN breaks as T grows")
+        label=tr("SimpleRNN, 32 units, 8 epochs (median; dots = seeds)"))
+ax.axhline(1.0, color="gray", linestyle=":", label=tr("chance (always predict 1.0)"))
+ax.axhline(0.5, color="gray", linestyle="--", alpha=0.5, label=tr("'learned' threshold"))
+ax.set_xlabel(tr("sequence length T"))
+ax.set_ylabel(tr("best validation MSE / chance"))
+ax.set_title(tr("The adding problem: the tanh RNN breaks as T grows"))
 ax.legend(fontsize=10)
 plt.show()
 

@@ -54,6 +54,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
+from lstmcourse.i18n import tr
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 from lstmcourse.diagnostics import state_gradient_norms
 from lstmcourse.plots import plot_gate_heatmaps
@@ -366,18 +367,19 @@ def plot_norms_over_seeds(norms, ax, title):
         for row in per_seed:
             ax.semilogy(distance, row, color=f"C{k}", lw=0.7, alpha=0.35)
         ax.semilogy(distance, np.median(per_seed, axis=0), color=f"C{k}", lw=2.5,
-                    label=f"{name} (median of {len(per_seed)} seeds)")
-    ax.set_xlabel("distance from the last step, T − 1 − t")
+                    label=tr("{name} (median of {n} seeds)", name=name, n=len(per_seed)))
+    ax.set_xlabel(tr("distance from the last step, T − 1 − t"))
     ax.set_title(title)
     ax.legend(fontsize=9)
 
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
-plot_norms_over_seeds(grads_before, axes[0], "before training")
-plot_norms_over_seeds(grads_after, axes[1], "after training (10 epochs)")
-axes[0].set_ylabel(r"$\|\partial L / \partial h_t\|$ (log scale)")
-experiments.plot_spread(rel, ax=axes[2], ylabel="best validation MSE / chance", reference=1.0, reference_label="chance")
-axes[2].set_title("one point per seed")
+plot_norms_over_seeds(grads_before, axes[0], tr("before training"))
+plot_norms_over_seeds(grads_after, axes[1], tr("after training (10 epochs)"))
+axes[0].set_ylabel(tr(r"$\|\partial L / \partial h_t\|$ (log scale)"))
+experiments.plot_spread(rel, ax=axes[2], ylabel=tr("best validation MSE / chance"), reference=1.0,
+                        reference_label=tr("chance"))
+axes[2].set_title(tr("one point per seed"))
 plt.show()
 
 # %% [markdown]
@@ -433,16 +435,16 @@ first_value = x_val[batch_idx, first, 0]                           # the number 
 
 def memory_unit(model):
     """The unit whose C (just before the 2nd marker) best tracks the 1st marked value, and its gates."""
-    tr = lstmcourse.trace(model.layers[0], x_val[:256])
-    assert np.allclose(tr["h"][:, -1], model.layers[0](x_val[:256]), atol=1e-5)   # the trace is the layer
-    c_before_second = tr["cell_state"][batch_idx, second - 1]                  # (batch, units)
+    gate_trace = lstmcourse.trace(model.layers[0], x_val[:256])
+    assert np.allclose(gate_trace["h"][:, -1], model.layers[0](x_val[:256]), atol=1e-5)   # the trace is the layer
+    c_before_second = gate_trace["cell_state"][batch_idx, second - 1]                  # (batch, units)
     r = np.array([np.corrcoef(c_before_second[:, u], first_value)[0, 1] for u in range(c_before_second.shape[1])])
     unit = int(np.nanargmax(np.abs(r)))
     steps = np.arange(T)[None]
     between = (steps > first[:, None]) & (steps < second[:, None])             # (batch, time)
-    forget, inp = tr["forget_gate"][:, :, unit], tr["input_gate"][:, :, unit]
+    forget, inp = gate_trace["forget_gate"][:, :, unit], gate_trace["input_gate"][:, :, unit]
     return {"unit": unit, "r": r[unit], "forget_between": forget[between].mean(),
-            "input_ratio": inp[markers].mean() / inp[~markers].mean(), "trace": tr}
+            "input_ratio": inp[markers].mean() / inp[~markers].mean(), "trace": gate_trace}
 
 
 def textbook(m):
@@ -483,20 +485,20 @@ ticks = ["●" if marked else "" for marked in markers[sample]]
 print(f"illustrated model: seed {runs['LSTM'].seeds[shown]}, unit {m['unit']}; "
       f"sample {sample}, first marked value {first_value[sample]:.2f}")
 axes = plot_gate_heatmaps(m["trace"], names=["input_gate", "forget_gate", "cell_state"], sample=sample, tokens=ticks)
-axes[0].set_title("all 32 units: input gate (● = marked step)", fontsize=11, loc="left")
+axes[0].set_title(tr("all 32 units: input gate (● = marked step)"), fontsize=11, loc="left")
 plt.show()
 
 # %% alt="Two panels for the unit chosen above. Left: a heatmap of that unit's cell state over the time steps of the same sequence, the marked steps shown as dots; its colour changes at the marked steps. Right: a scatter plot of the unit's cell state just before the second marker against the first marked value, one point per validation sequence (256) with the shown sequence highlighted; the points lie close to a straight line, and the title gives their correlation r."
 fig, axes = plt.subplots(1, 2, figsize=(14, 3.6), gridspec_kw={"width_ratios": [2, 1]})
 plot_gate_heatmaps(m["trace"], names=["cell_state"], sample=sample, units=[m["unit"]], tokens=ticks, axes=[axes[0]])
-axes[0].set_title(f"unit {m['unit']}: cell state of sample {sample} (first marked value {first_value[sample]:.2f})",
-                  fontsize=11, loc="left")
+axes[0].set_title(tr("unit {unit}: cell state of sample {sample} (first marked value {value:.2f})",
+                     unit=m["unit"], sample=sample, value=first_value[sample]), fontsize=11, loc="left")
 c_unit = m["trace"]["cell_state"][batch_idx, second - 1, m["unit"]]
 axes[1].scatter(first_value, c_unit, s=10, alpha=0.6)
-axes[1].scatter(first_value[sample], c_unit[sample], s=60, color="C3", label=f"sample {sample}")
-axes[1].set_xlabel("first marked value")
-axes[1].set_ylabel("C just before the 2nd marker")
-axes[1].set_title(f"256 sequences: r = {m['r']:+.2f}", fontsize=11)
+axes[1].scatter(first_value[sample], c_unit[sample], s=60, color="C3", label=tr("sample {sample}", sample=sample))
+axes[1].set_xlabel(tr("first marked value"))
+axes[1].set_ylabel(tr("C just before the 2nd marker"))
+axes[1].set_title(tr("256 sequences: r = {r:+.2f}", r=m["r"]), fontsize=11)
 axes[1].legend(fontsize=9)
 plt.show()
 
@@ -564,10 +566,10 @@ fig, ax = plt.subplots()
 steps_back = np.arange(T - 1, -1, -1)                  # index 0 (h_1) is T - 1 steps before the last step
 for (label, g), color in zip(init_grads.items(), ("C1", "C3")):
     ax.semilogy(steps_back, g.T, color=color, alpha=0.3, linewidth=0.8)
-    ax.semilogy(steps_back, np.median(g, axis=0), color=color, linewidth=2.5, label=f"{label} (median of 5 seeds)")
-ax.set_xlabel("steps back from the end")
-ax.set_ylabel(r"$\|\partial L / \partial h_t\|$ at the initial weights")
-ax.set_title(f"T = {T}: what reaches back before any training")
+    ax.semilogy(steps_back, np.median(g, axis=0), color=color, linewidth=2.5, label=tr("{label} (median of {n} seeds)", label=label, n=5))
+ax.set_xlabel(tr("steps back from the end"))
+ax.set_ylabel(tr(r"$\|\partial L / \partial h_t\|$ at the initial weights"))
+ax.set_title(tr("T = {T}: what reaches back before any training", T=T))
 ax.legend(fontsize=9)
 plt.show()
 print(f"initial forget gate: sigma(0) = {sigmoid(0.0):.2f}, sigma(1) = {sigmoid(1.0):.2f}; "
@@ -667,13 +669,13 @@ centres = [(a + b) / 2 for a, b in bins]
 for k, (name, acc) in enumerate(gap_acc.items()):
     for row in acc:
         ax.plot(centres, row, color=f"C{k}", lw=0.8, alpha=0.4, marker="o", ms=3)
-    ax.plot(centres, np.median(acc, axis=0), color=f"C{k}", lw=2.5, label=f"{name} (median of 5 seeds)")
-ax.axhline(1 / N_CLASSES, color="gray", linestyle=":", label="chance")
+    ax.plot(centres, np.median(acc, axis=0), color=f"C{k}", lw=2.5, label=tr("{name} (median of {n} seeds)", name=name, n=5))
+ax.axhline(1 / N_CLASSES, color="gray", linestyle=":", label=tr("chance"))
 ax.set_xticks(centres, [f"{a}–{b}" for a, b in bins])
-ax.set_xlabel("gap: tokens between the first country and the query")
-ax.set_ylabel("validation accuracy")
+ax.set_xlabel(tr("gap: tokens between the first country and the query"))
+ax.set_ylabel(tr("validation accuracy"))
 ax.set_ylim(0, 1.05)
-ax.set_title("Which language? Every seed (thin) and the median (thick)")
+ax.set_title(tr("Which language? Every seed (thin) and the median (thick)"))
 ax.legend(fontsize=9)
 plt.show()
 

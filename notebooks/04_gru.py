@@ -43,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
+from lstmcourse.i18n import tr
 from lstmcourse.cells import GRUCell, LSTMCell, SimpleRNNCell
 from lstmcourse.reference import gru_gates, gru_step, params_from_layer
 
@@ -254,25 +255,26 @@ for name in ("GRU", "LSTM"):
 colors = {"SimpleRNN": "C0", "GRU": "C1", "LSTM": "C2"}
 fig, (ax_curves, ax_best, ax_epochs) = plt.subplots(1, 3, figsize=(16, 4.5))
 for name, r in runs.items():
-    experiments.plot_curves(r, "val_loss", ax=ax_curves, label=f"{name} validation", color=colors[name], log=True)
+    experiments.plot_curves(r, "val_loss", ax=ax_curves, label=tr("{name} validation", name=name), color=colors[name],
+                            log=True)
     ax_curves.plot(np.arange(1, EPOCHS + 1), np.median(r.history["loss"], axis=0), "--", color=colors[name],
-                   alpha=0.7, label=f"{name} training (median)")
-ax_curves.axhline(baseline, color="gray", linestyle=":", label="chance")
-ax_curves.axhline(solved_below, color="black", linestyle=":", lw=1, label="solved (10 % of chance)")
-ax_curves.set_ylabel("MSE (log scale)")
-ax_curves.set_title(f"Adding problem, T = {T}: every seed (thin) and the median")
+                   alpha=0.7, label=tr("{name} training (median)", name=name))
+ax_curves.axhline(baseline, color="gray", linestyle=":", label=tr("chance"))
+ax_curves.axhline(solved_below, color="black", linestyle=":", lw=1, label=tr("solved (10 % of chance)"))
+ax_curves.set_ylabel(tr("MSE (log scale)"))
+ax_curves.set_title(tr("Adding problem, T = {T}: every seed (thin) and the median", T=T))
 ax_curves.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.15))
-experiments.plot_spread(best, ax=ax_best, ylabel="best validation MSE (log scale)", log=True,
-                        reference=baseline, reference_label="chance")
-ax_best.set_title("Best validation MSE, one point per seed")
+experiments.plot_spread(best, ax=ax_best, ylabel=tr("best validation MSE (log scale)"), log=True,
+                        reference=baseline, reference_label=tr("chance"))
+ax_best.set_title(tr("Best validation MSE, one point per seed"))
 experiments.plot_spread({name: solved_at[name] for name in ("GRU", "LSTM")}, ax=ax_epochs,
-                        ylabel="first epoch below 10 % of chance")
+                        ylabel=tr("first epoch below 10 % of chance"))
 for points, name in zip(ax_epochs.collections, ("GRU", "LSTM")):   # same colours as the curves
     points.set_color(colors[name])
 for points, name in zip(ax_best.collections, runs):
     points.set_color(colors[name])
 ax_epochs.set_ylim(0, EPOCHS + 1)
-ax_epochs.set_title("Epochs to solve (SimpleRNN: never)")
+ax_epochs.set_title(tr("Epochs to solve (SimpleRNN: never)"))
 plt.tight_layout()
 plt.show()
 

@@ -43,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
+from lstmcourse.i18n import tr
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 
 # %% [markdown]
@@ -190,13 +191,13 @@ print(", ".join(f"{name}: {k}/{results[name]['seeds']}" for name, k in solved.it
 # %% alt="Two panels for delayed XOR after 10 epochs. Left: validation accuracy on the scored steps, one point per seed and a bar at the median, for 1 x 8, 2 x 8 and 3 x 8 stacked SimpleRNN layers and one wide layer of 14 units, with a dashed 'solved' line at 0.95 and a dotted line at chance (0.5). The single 8-unit layer's seeds split into two groups, some near 1.0 and the others near chance; the other models have most of their seeds near 1.0, with a few near chance. Right: a bar chart of their parameter counts: the single 8-unit layer is the cheapest, three layers the most expensive, and the wide 14-unit layer costs about as much as the 2 x 8 stack."
 names = list(results)
 fig, (ax_acc, ax_cost) = plt.subplots(1, 2, figsize=(12, 4))
-experiments.plot_spread({n: results[n]["accuracy"] for n in names}, ax=ax_acc, ylabel="validation accuracy (scored steps)",
-                        reference=0.5, reference_label="chance")
+experiments.plot_spread({n: results[n]["accuracy"] for n in names}, ax=ax_acc, ylabel=tr("validation accuracy (scored steps)"),
+                        reference=0.5, reference_label=tr("chance"))
 ax_acc.axhline(SOLVED, color="black", linestyle="--", lw=1)
-ax_acc.set_title(f"Delayed XOR after {EPOCHS} epochs: one point per seed")
+ax_acc.set_title(tr("Delayed XOR after {epochs} epochs: one point per seed", epochs=EPOCHS))
 ax_cost.bar(names, [results[n]["params"] for n in names], color=["C0", "C0", "C0", "C1"])
-ax_cost.set_ylabel("parameters")
-ax_cost.set_title("What it costs")
+ax_cost.set_ylabel(tr("parameters"))
+ax_cost.set_title(tr("What it costs"))
 ax_cost.tick_params(axis="x", rotation=15)
 plt.show()
 

@@ -48,6 +48,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
+from lstmcourse.i18n import tr
 from lstmcourse.cells import LSTMCell
 
 seed = lstmcourse.notebook_seed()   # every random draw below derives from it
@@ -202,18 +203,18 @@ print(f"unidirectional: best seed {np.max(uni):.2f} at 'teddy' (chance {chance:.
 # %% alt="Two panels for the teddy-tagging task, unidirectional LSTM in blue and bidirectional LSTM in orange, trained under five seeds. Left: accuracy at the word 'teddy' per epoch (1 to 4), validation for every seed (thin) and the median (thick), training medians dashed, with a dotted line at chance: the bidirectional tagger reaches 1.0, the unidirectional one ends at the chance line. Right: validation accuracy at 'teddy' after 4 epochs, one point per seed: the unidirectional seeds all sit on the chance line, the bidirectional seeds all at 1.0."
 fig, (ax_curves, ax_final) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
 for name, color in (("unidirectional LSTM", "C0"), ("bidirectional LSTM", "C1")):
-    experiments.plot_curves(runs[name], "val_teddy_accuracy", ax=ax_curves, label=f"{name}, validation", color=color)
+    experiments.plot_curves(runs[name], "val_teddy_accuracy", ax=ax_curves, label=tr("{name}, validation", name=name), color=color)
     train_curves = runs[name].history["teddy_accuracy"]
     ax_curves.plot(np.arange(1, train_curves.shape[1] + 1), np.median(train_curves, axis=0), "--", color=color,
-                   alpha=0.7, label=f"{name}, training (median)")
-ax_curves.axhline(chance, color="gray", linestyle=":", label="chance")
+                   alpha=0.7, label=tr("{name}, training (median)", name=name))
+ax_curves.axhline(chance, color="gray", linestyle=":", label=tr("chance"))
 ax_curves.set_xticks(range(1, 5))
-ax_curves.set_ylabel("accuracy at 'teddy'")
-ax_curves.set_title("Teddy tagging: accuracy at 'teddy' per epoch")
+ax_curves.set_ylabel(tr("accuracy at 'teddy'"))
+ax_curves.set_title(tr("Teddy tagging: accuracy at 'teddy' per epoch"))
 ax_curves.legend(fontsize=8)
-experiments.plot_spread(teddy_final, ax=ax_final, ylabel="validation accuracy at 'teddy'",
-                        reference=chance, reference_label="chance")
-ax_final.set_title("after 4 epochs, 5 seeds")
+experiments.plot_spread(teddy_final, ax=ax_final, ylabel=tr("validation accuracy at 'teddy'"),
+                        reference=chance, reference_label=tr("chance"))
+ax_final.set_title(tr("after 4 epochs, 5 seeds"))
 plt.tight_layout()
 plt.show()
 

@@ -43,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
+from lstmcourse.i18n import tr
 
 seed = lstmcourse.notebook_seed()   # every random draw below (the split, the weights) derives from it
 
@@ -158,18 +159,18 @@ for mask_zero in (True, False):
 # %% alt="Two panels for the surname classifier, a GRU(64) trained for 4 epochs under three seeds, masked in blue and not masked in orange. Left: accuracy per epoch, validation for every seed (thin) and the median (thick), training medians dashed, with a dotted majority baseline far below: both rise, and the masked model stays ahead at every epoch. Right: validation accuracy after the first epoch, one point per seed: every masked seed lies above every unmasked one."
 fig, (ax_curves, ax_first) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
 for label, color in (("masked", "C0"), ("not masked", "C1")):
-    experiments.plot_curves(runs[label], "val_accuracy", ax=ax_curves, label=f"{label}, validation", color=color)
+    experiments.plot_curves(runs[label], "val_accuracy", ax=ax_curves, label=tr("{name}, validation", name=label), color=color)
     train_curves = runs[label].history["accuracy"]
     ax_curves.plot(np.arange(1, train_curves.shape[1] + 1), np.median(train_curves, axis=0), "--", color=color,
-                   alpha=0.7, label=f"{label}, training (median)")
-ax_curves.axhline(majority, color="gray", linestyle=":", label="majority baseline")
+                   alpha=0.7, label=tr("{name}, training (median)", name=label))
+ax_curves.axhline(majority, color="gray", linestyle=":", label=tr("majority baseline"))
 ax_curves.set_xticks(range(1, 5))
-ax_curves.set_ylabel("accuracy")
-ax_curves.set_title("Surnames: GRU(64), 4 epochs")
+ax_curves.set_ylabel(tr("accuracy"))
+ax_curves.set_title(tr("Surnames: GRU(64), 4 epochs"))
 ax_curves.legend(fontsize=8)
 experiments.plot_spread({label: r.history["val_accuracy"][:, 0] for label, r in runs.items()}, ax=ax_first,
-                        ylabel="validation accuracy after epoch 1")
-ax_first.set_title("after one epoch, 3 seeds")
+                        ylabel=tr("validation accuracy after epoch 1"))
+ax_first.set_title(tr("after one epoch, 3 seeds"))
 plt.tight_layout()
 plt.show()
 
@@ -213,9 +214,9 @@ fig, ax = plt.subplots(figsize=(8, 7))
 image = ax.imshow(confusion, cmap="Blues", vmin=0, vmax=1)
 ax.set_xticks(range(n_classes), data.languages, rotation=90)
 ax.set_yticks(range(n_classes), data.languages)
-ax.set_xlabel("predicted language")
-ax.set_ylabel("true language")
-ax.set_title("Surnames: test-set confusion matrix (row-normalised)")
+ax.set_xlabel(tr("predicted language"))
+ax.set_ylabel(tr("true language"))
+ax.set_title(tr("Surnames: test-set confusion matrix (row-normalised)"))
 ax.grid(False)
 plt.colorbar(image, ax=ax)
 plt.show()

@@ -43,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
+from lstmcourse.i18n import tr
 
 # %% [markdown]
 # ## 1. The series, and why we model differences
@@ -61,9 +62,9 @@ fig, ax = plt.subplots()
 ax.plot(co2.index, levels)
 for boundary in ("1990", "1996"):
     ax.axvline(np.datetime64(boundary), color="gray", linestyle=":")
-ax.set_xlabel("year")
-ax.set_ylabel("CO2 (ppm)")
-ax.set_title("Mauna Loa CO2: train | validation | test")
+ax.set_xlabel(tr("year"))
+ax.set_ylabel(tr("CO2 (ppm)"))
+ax.set_title(tr("Mauna Loa CO2: train | validation | test"))
 plt.show()
 
 # %% [markdown]
@@ -179,12 +180,12 @@ assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat se
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target
 months = target_dates[test]
 fig, ax = plt.subplots(figsize=(10, 4))
-ax.plot(months, level_before + true_change, "k.", label="measured")
-ax.plot(months, level_before + forecasts["seasonal naive"], label="seasonal naive", alpha=0.7)
-ax.plot(months, level_before + lstm_forecasts[0], label="LSTM (first seed)", alpha=0.9)
-ax.set_xlabel("month")
-ax.set_ylabel("CO2 (ppm)")
-ax.set_title("One month ahead, test years")
+ax.plot(months, level_before + true_change, "k.", label=tr("measured"))
+ax.plot(months, level_before + forecasts["seasonal naive"], label=tr("seasonal naive"), alpha=0.7)
+ax.plot(months, level_before + lstm_forecasts[0], label=tr("LSTM (first seed)"), alpha=0.9)
+ax.set_xlabel(tr("month"))
+ax.set_ylabel(tr("CO2 (ppm)"))
+ax.set_title(tr("One month ahead, test years"))
 ax.legend()
 plt.show()
 
@@ -247,12 +248,12 @@ fig, ax = plt.subplots()
 months_ahead = np.arange(1, H + 1)
 for name, errors in mae12.items():
     ax.plot(months_ahead, errors, "o-", label=name)
-ax.plot(months_ahead, median12, "o-", lw=2.5, label=f"LSTM (median of {SEEDS} seeds)")
+ax.plot(months_ahead, median12, "o-", lw=2.5, label=tr("{name} (median of {n} seeds)", name="LSTM", n=SEEDS))
 for errors in mae12_lstm:
     ax.plot(months_ahead, errors, color=ax.lines[-1].get_color(), lw=0.8, alpha=0.35)
-ax.set_xlabel("months ahead")
-ax.set_ylabel("MAE (ppm)")
-ax.set_title("Forecast error against the horizon")
+ax.set_xlabel(tr("months ahead"))
+ax.set_ylabel(tr("MAE (ppm)"))
+ax.set_title(tr("Forecast error against the horizon"))
 ax.legend()
 plt.show()
 

@@ -47,6 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
+from lstmcourse.i18n import tr
 
 # %% [markdown]
 # ## 1. Text to token ids
@@ -230,18 +231,18 @@ assert medians["bag of words"] > medians[best] - 0.03, "no model should beat the
 # %% alt="Two panels for review sentiment under 5 seeds. Left: accuracy per epoch for the masked and the unmasked LSTM, validation for every seed (thin) and the median (thick), training medians dashed, with a dotted line at the majority class: after the first epoch the masked LSTM is well above the majority class, while the unmasked LSTM is still at it. Right: test accuracy at the best validation epoch for the bag of words, the SimpleRNN, the unmasked LSTM and the LSTM, one point per seed and a bar at the median, with a dotted line at the majority class: the bag of words and the LSTM lie well above it and close together, the SimpleRNN's median below theirs."
 fig, (ax_curves, ax_test) = plt.subplots(1, 2, figsize=(12, 4.5))
 for name in ("LSTM", "LSTM, not masked"):
-    experiments.plot_curves(runs[name], "val_accuracy", ax=ax_curves, label=f"{name}, validation")
+    experiments.plot_curves(runs[name], "val_accuracy", ax=ax_curves, label=tr("{name}, validation", name=name))
     color = ax_curves.lines[-1].get_color()
     ax_curves.plot(np.arange(1, EPOCHS + 1), np.median(runs[name].history["accuracy"], axis=0), "--", color=color,
-                   label=f"{name}, training (median)")
-ax_curves.axhline(majority_val, color="gray", linestyle=":", label="majority class")
+                   label=tr("{name}, training (median)", name=name))
+ax_curves.axhline(majority_val, color="gray", linestyle=":", label=tr("majority class"))
 ax_curves.set_xticks(range(1, EPOCHS + 1))
-ax_curves.set_ylabel("accuracy")
-ax_curves.set_title("The mask: accuracy per epoch, every seed")
+ax_curves.set_ylabel(tr("accuracy"))
+ax_curves.set_title(tr("The mask: accuracy per epoch, every seed"))
 ax_curves.legend(fontsize=9)
 experiments.plot_spread({name.replace(" ", "\n", 1): test_accuracy[name] for name in models}, ax=ax_test,
-                        ylabel="test accuracy", reference=majority, reference_label="majority class")
-ax_test.set_title(f"Test accuracy at the best validation epoch, {SEEDS} seeds")
+                        ylabel=tr("test accuracy"), reference=majority, reference_label=tr("majority class"))
+ax_test.set_title(tr("Test accuracy at the best validation epoch, {n} seeds", n=SEEDS))
 plt.show()
 
 # %% [markdown]

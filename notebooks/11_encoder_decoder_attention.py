@@ -60,6 +60,7 @@ import numpy as np
 from faker import Faker
 
 from lstmcourse import experiments
+from lstmcourse.i18n import tr
 from lstmcourse.attention import AdditiveAttention
 
 SEED = lstmcourse.notebook_seed()  # every random draw below derives from it
@@ -367,19 +368,19 @@ print(f"{'all':>14s} {experiments.spread(plain_overall, 0, percent=True):>28s} "
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
 for by_length, label in ((plain_by_length, "plain"), (attention_by_length, "attention")):
-    line, = ax1.plot(bin_labels, np.median(by_length, axis=0), marker="o", label=f"{label} (median of {len(SEEDS)} seeds)")
+    line, = ax1.plot(bin_labels, np.median(by_length, axis=0), marker="o", label=tr("{name} (median of {n} seeds)", name=label, n=len(SEEDS)))
     for row in by_length:
         ax1.plot(bin_labels, row, color=line.get_color(), lw=0.8, alpha=0.4)
-ax1.set_xlabel("input length (characters)")
-ax1.set_ylabel("exact-match accuracy (greedy)")
+ax1.set_xlabel(tr("input length (characters)"))
+ax1.set_ylabel(tr("exact-match accuracy (greedy)"))
 ax1.set_ylim(0, 1.02)
 ax1.legend(fontsize=10)
 for curves, label in ((plain_curves, "plain"), (attention_curves, "attention")):
     line, = ax2.plot(range(1, EPOCHS + 1), np.median(curves, axis=0), label=label)
     for curve in curves:
         ax2.plot(range(1, EPOCHS + 1), curve, color=line.get_color(), lw=0.8, alpha=0.4)
-ax2.set_xlabel("epoch")
-ax2.set_ylabel("training loss")
+ax2.set_xlabel(tr("epoch"))
+ax2.set_ylabel(tr("training loss"))
 ax2.set_yscale("log")
 ax2.legend()
 plt.show()
@@ -431,8 +432,8 @@ for ax, i, w, row in zip(axes, examples, weights, predicted):
     ax.set_yticks(range(10), [out_symbols[k] for k in row], fontsize=9)
     ax.grid(False)
     ax.set_title(repr(text), fontsize=10)
-axes[0].set_ylabel("output symbol (greedy)")
-fig.suptitle("Attention weights: each row is one output step, each column one input character")
+axes[0].set_ylabel(tr("output symbol (greedy)"))
+fig.suptitle(tr("Attention weights: each row is one output step, each column one input character"))
 plt.tight_layout()
 plt.show()
 

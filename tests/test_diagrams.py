@@ -172,3 +172,23 @@ def test_stacked_rnn_cell_name():
     assert text_strings(diagrams.stacked_rnn(cell="GRU")).count("GRU") == 2 * 4
     with pytest.raises(TypeError, match=r"`cell` must be a non-empty string. Received: cell=''"):
         diagrams.stacked_rnn(cell="")
+
+
+@pytest.mark.parametrize("name", list(diagrams.DIAGRAMS))
+def test_chinese_diagram_renders_every_glyph_and_no_english_words(name, tmp_path, caplog):
+    """language="zh_CN": every label translated (formulas, shapes, keyword arguments and model
+    names stay), drawn in the shipped CJK subset without a missing glyph."""
+    from lstmcourse import i18n
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = diagrams.DIAGRAMS[name](language="zh_CN")
+        fig.savefig(tmp_path / f"{name}.png", dpi=100)
+    assert not [str(w.message) for w in caught]
+    assert "does not have a glyph" not in caplog.text
+    strings = text_strings(fig) + [fig.get_suptitle()]
+    assert any("\u4e00" <= ch <= "\u9fff" for s in strings for ch in s)
+    left = {s: i18n.english_words(s) for s in strings if i18n.english_words(s)}
+    assert not left, f"untranslated: {left}"
+    english = diagrams.DIAGRAMS[name]()
+    assert text_strings(english) == [t.get_text() for t in texts(english)] and english.get_suptitle().isascii()

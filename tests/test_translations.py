@@ -152,8 +152,10 @@ def test_code_outputs_and_metadata_equal_the_english(path):
     assert zh["metadata"] == en["metadata"] and zh["nbformat"] == en["nbformat"]
     assert [(c["cell_type"], c.get("id")) for c in zh["cells"]] == [(c["cell_type"], c.get("id")) for c in en["cells"]]
     for z, e in zip(zh["cells"], en["cells"]):
-        if e["cell_type"] == "code":  # equal but for a figure's alt text, which is translated
-            without_alt = [{**c, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}} for c in (z, e)]
+        if e["cell_type"] == "code":  # the English cell, its figures drawn in Chinese in the same run,
+            # and its figure's alt text translated
+            without_alt = [{**c, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}}
+                           for c in (z, i18n.zh_code_cell(e))]
             assert without_alt[0] == without_alt[1]
             assert ("alt" in z["metadata"]) == ("alt" in e["metadata"])
         else:
@@ -446,3 +448,178 @@ def test_course_py_i18n_runs_the_tool(monkeypatch, capsys, tmp_path):
     for path in english_only:
         assert f"not started: {path.stem}" in listing
     assert course.main(["i18n", "build", "--check"]) == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 25: formulas, the package's own words, the CJK font, figures, no English prose left
+# ---------------------------------------------------------------------------------------
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(f"lstmcourse_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_code_cell_twin_changes_only_figures_and_the_setup_language():
+    figure = {"output_type": "display_data", "data": {"image/png": "EN", "text/plain": ["<Figure>"]},
+              "metadata": {"image/png": {"lstmcourse": {"zh_CN": {"image/png": "ZH", "text": ["遗忘门"]}}}}}
+    plain = {"output_type": "stream", "name": "stdout", "text": ["0.123\n"]}
+    cell = {"cell_type": "code", "id": "x", "metadata": {}, "execution_count": 3,
+            "source": ["keras = lstmcourse.setup_notebook(seed=0)\n", "print(0.123)\n"], "outputs": [figure, plain]}
+    zh = i18n.zh_code_cell(cell)
+    assert zh["source"] == ['keras = lstmcourse.setup_notebook(seed=0, language="zh_CN")\n', "print(0.123)\n"]
+    assert zh["outputs"][0]["data"] == {"image/png": "ZH", "text/plain": ["<Figure>"]}
+    assert zh["outputs"][0]["metadata"] == {"image/png": {"lstmcourse": {"zh_CN": {"text": ["遗忘门"]}}}}
+    assert zh["outputs"][1] == plain and zh["execution_count"] == 3
+    assert cell["outputs"][0]["data"]["image/png"] == "EN", "the English cell is not modified"
+    no_twin = {"cell_type": "code", "source": ["x = 1\n"], "outputs": [{"output_type": "display_data",
+               "data": {"image/png": "EN"}, "metadata": {}}]}
+    assert i18n.zh_code_cell(no_twin) == no_twin
+
+
+@pytest.mark.parametrize("lesson, expected", [
+    ("03_lstm_gates", [r"\text{遗忘门： } C_{t-1} \text{ 保留多少}", r"\text{输入门：写入多少新内容}"]),
+    ("04_gru", [r"\text{更新门}", r"\text{重置门}", r"\text{候选值（Cho 等人）}"]),
+    ("02_bptt_vanishing_gradients", [r"\text{（即上面标量情形的 }", r"\sum_{\text{批量}}"]),
+    ("10_generating_sequences", [r"\text{每字符比特数}"]),
+    ("11_encoder_decoder_attention", [r"\text{上下文}"]),
+])
+def test_words_inside_display_math_are_translated(lesson, expected):
+    zh = json.loads((ROOT / "notebooks" / i18n.LANG_DIR / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(c["source"]) for c in zh["cells"] if c["cell_type"] == "markdown")
+    for fragment in expected:
+        assert fragment in text
+    assert "how much of" not in text and r"\text{update gate}" not in text
+
+
+def test_display_math_text_is_a_message_and_a_missing_one_keeps_the_cell_english(tmp_path):
+    assert i18n.math_texts(r"$$a \text{ update gate } b \text{x}$$") == ["update gate"]
+    cat = i18n.Catalog(locale=i18n.LOCALE)
+    cat.add("update gate", "更新门")
+    new, total, done = i18n.translate_math(r"$$z \quad \text{ update gate } + \text{reset gate}$$", cat)
+    assert (total, done) == (2, 1)
+    assert r"\text{ 更新门 }" in new and r"\text{reset gate}" in new
+
+
+def test_package_catalogue_is_complete_compiled_and_current():
+    """Every word the package draws or prints (and every tr() of a notebook) is in lstmcourse.po,
+    translated, and the shipped .mo is its compilation (run `course.py i18n extract`, then `build`)."""
+    path = ROOT / i18n.PACKAGE_PO
+    cat = i18n.load_catalog(path)
+    template = i18n.package_template(ROOT)
+    missing = [m.id for m in template if m.id and m.id not in cat]
+    assert not missing, f"not extracted (python3 course.py i18n extract): {missing}"
+    untranslated = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+    assert not untranslated, f"untranslated in {i18n.PACKAGE_PO}: {untranslated}"
+    assert path.with_suffix(".mo").read_bytes() == i18n.compiled_package(ROOT), "stale .mo: course.py i18n build"
+    for message in cat:  # formulas and format fields survive the translation
+        if message.id:
+            assert re.findall(r"\$[^$]*\$", message.id) == re.findall(r"\$[^$]*\$", message.string), message.id
+            assert set(re.findall(r"\{\w+\}", message.id)) == set(re.findall(r"\{\w+\}", message.string)), message.id
+
+
+def test_font_subset_has_every_translated_character_and_ships_its_licence():
+    cjk_font = load_tool("cjk_font")
+    assert cjk_font.OUT.exists() and cjk_font.OUT.stat().st_size < 300_000, "the subset stays small"
+    assert cjk_font.missing_characters() == "", "run: python tools/cjk_font.py"
+    licence = cjk_font.LICENCE.read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Adobe" in licence
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data = pyproject["tool"]["setuptools"]["package-data"]["lstmcourse"]
+    assert {"fonts/*.otf", "fonts/OFL.txt", "locale/*/LC_MESSAGES/*.mo"} <= set(data)
+
+
+#: English words a Chinese lesson or lab may show, each one reviewed: names of people, places,
+#: software and data sets, the example sentences and inputs the lessons quote, nbgrader's markers.
+ALLOWED_ENGLISH = {
+    "Colab", "Open", "In", "doctor", "teddy", "Teddy", "bears", "Roosevelt", "He", "said", "NaN", "ppm", "SOLUTION",
+    "BEGIN", "END", "API", "IMDB", "august", "wednesday", "mittwoch", "mercredi", "ao", "float", "NVIDIA", "Nakamura",
+    "Kowalski", "illeabh", "faker", "MAE", "TFDS", "diag", "bug", "colah", "Christopher", "Olah", "Gers",
+    "Schmidhuber", "Chung", "Jozefowicz", "Dense", "Dropout", "masterpiece", "dull", "nat", "Bengio", "KerasHub",
+    "stateful", "Working", "with", "are", "on", "sale", "PERSON", "TOY", "hidden", "input", "in", "rate", "layer",
+    "Jupyter", "nbgrader", "argmax", "query", "values", "True",  # lab 07/08: tools, argument names, a literal
+}
+
+
+def chinese_prose(markdown):
+    """A Chinese cell's text less what may stay English: code, formulas, links' targets, images,
+    HTML, bracketed English names, and *italic* quoted examples."""
+    md = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    md = re.sub(r"\$\$.*?\$\$", " ", md, flags=re.S)
+    md = re.sub(r"\$[^$]*\$", " ", md)
+    md = re.sub(r"`[^`]*`", " ", md)
+    md = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", md)
+    md = re.sub(r"\]\([^)]*\)", "]", md)
+    md = re.sub(r"<[^>]+>|https?://\S+", " ", md)
+    md = re.sub(r"[（(][^（()）]*[）)]", " ", md)
+    return re.sub(r"\*[^*\n]+\*", lambda m: m.group(0) if re.search(f"[{CJK}]", m.group(0)) else " ", md)
+
+
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS, ids=rel)
+def test_no_untranslated_english_prose(path):
+    """Beyond code, identifiers, formulas and the English names in brackets, a Chinese lesson or
+    lab has no English words (a pending cell, shown in English, fails here until translated)."""
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    found = {}
+    for cell in zh["cells"]:
+        if cell["cell_type"] == "markdown":
+            for word in i18n.english_words(chinese_prose("".join(cell["source"]))):
+                if word not in ALLOWED_ENGLISH:
+                    found.setdefault(word, cell.get("id"))
+    assert not found, f"English words in {rel(path)} (word: cell id): {found}"
+
+
+def test_english_words_ignores_code_names_and_formulas():
+    assert i18n.english_words("训练 LSTM 与 GRU：`model.fit`，return_sequences=True，(batch, T, units)，$x_t$") == []
+    assert i18n.english_words("验证 loss（对数坐标）") == ["loss"]
+
+
+def figure_outputs(notebook):
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                yield cell.get("id"), output
+
+
+#: Lessons whose Chinese figures are not finished: their stored run predates the Chinese figure
+#: twins (re-run `python3 course.py execute`), or some plot text of theirs does not go through
+#: `tr()` / is not translated yet, so a Chinese figure still shows English. Remove a lesson when
+#: it is done; tests check both ways.
+FIGURES_PENDING = {"01_rnn_cell", "02_bptt_vanishing_gradients", "03_lstm_gates", "05_stacked_rnns",
+                   "06_bidirectional_rnns", "07_names_by_language", "08_co2_forecasting", "09_text_sentiment",
+                   "10_generating_sequences", "11_encoder_decoder_attention"}
+
+
+def figure_problems(path):
+    """Why the Chinese lesson's figures are not all Chinese: a list of (cell id, problem)."""
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    en = json.loads(english(path).read_text(encoding="utf-8"))
+    problems = []
+    english_pngs = [out["data"]["image/png"] for _, out in figure_outputs(en)]
+    for (cell_id, out), english_png in zip(figure_outputs(zh), english_pngs):
+        twin = out.get("metadata", {}).get("image/png", {}).get("lstmcourse", {}).get(i18n.LOCALE)
+        if twin is None:
+            problems.append((cell_id, "no Chinese twin: run python3 course.py execute " + rel(english(path))))
+            continue
+        if out["data"]["image/png"] == english_png:
+            problems.append((cell_id, "the English figure is shown"))
+        if not any(re.search(f"[{CJK}]", s) for s in twin["text"]):
+            problems.append((cell_id, f"no Chinese text in {twin['text']}"))
+        left = {s: i18n.english_words(s) for s in twin["text"] if i18n.english_words(s)}
+        if left:
+            problems.append((cell_id, f"untranslated figure text {left}: mark it with tr() and translate it"))
+    return problems
+
+
+@pytest.mark.parametrize("path", [p for p in BUILT if p.stem not in FIGURES_PENDING], ids=rel)
+def test_figures_of_chinese_lessons_are_drawn_in_chinese(path):
+    """Each figure of a Chinese lesson is the Chinese twin drawn in the English run (same numbers
+    by construction), and the texts it shows, recorded beside it, have no English left."""
+    assert not figure_problems(path), f"{rel(path)}: {figure_problems(path)}"
+
+
+def test_figures_pending_list_is_true():
+    done = {p.stem for p in BUILT if not figure_problems(p)}
+    assert not done & FIGURES_PENDING, f"Chinese figures finished: remove from FIGURES_PENDING: {done & FIGURES_PENDING}"
+    assert "04_gru" in done

@@ -1,7 +1,9 @@
 """The Chinese edition: gettext catalogues for the lessons' and labs' markdown, and the notebooks built from them.
 
     python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po, labNN.po
+                                                        # (no argument: also the package's lstmcourse.po)
     python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/, solutions/zh-CN/
+                                                        # (and lstmcourse.po -> lstmcourse.mo)
     python tools/i18n.py pending [NOTEBOOK ...]         # translated fraction, pending cells
 
 (`python3 course.py i18n extract|build|pending` runs the same in the course environment.)
@@ -19,18 +21,26 @@ How it works, in the gettext workflow of the Python and Django documentation:
   disappeared becomes obsolete (`#~`). Outside translators can edit the .po with Poedit,
   Weblate, Lokalize...: clear the fuzzy flag once the translation matches the English.
 * `build` writes notebooks/zh-CN/NN_name.ipynb: the English notebook with every markdown
-  cell translated. Code cells, outputs, attachments and metadata are copied unchanged. A
+  cell translated. Code cells, outputs, attachments and metadata are copied (see below for figures). A
   markdown cell with any block untranslated or fuzzy is shown in English, under a visible
   "翻译待更新 (translation pending)" note, never with a translation that no longer matches.
   The first cell links the terminology page; the Colab badge points at the Chinese notebook;
   relative links to files that have no Chinese twin get a `../`.
+* Display formulas are not text, but the words of their `\\text{...}` annotations are: each one
+  is a message of its own, and the build puts the translation inside the same `\\text{}`.
+* Code cells are the English ones, except that each figure is replaced by its Chinese twin drawn
+  in the same run (see `zh_code_cell` and lstmcourse/i18n.py) and the setup call asks for Chinese.
+* The package's own words (diagrams, plot labels, the setup banner; lstmcourse/i18n.py) have one
+  catalogue, lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po, extracted from the package's
+  `_()` calls, the notebooks' `tr()` calls and the words the diagrams draw; `build` compiles it
+  to the .mo that ships in the package. tools/cjk_font.py cuts the CJK font to its characters.
 * `pending` prints, per notebook, the translated fraction of messages and cells and the
   pending cells (by cell id and first words).
 * A figure's **alt text** (the `alt` metadata of a code cell whose output is a figure: a string,
   or a list with one string per figure; written `# %% alt="..."` in the jupytext source) is one
   message per string, marked `#. alt text of a figure`. `build` writes its translation into the
   Chinese cell's `alt` metadata (the site renders it as the figure's <img alt>); an untranslated
-  or fuzzy one stays English and makes that cell pending. Nothing else of a code cell changes.
+  or fuzzy one stays English and makes that cell pending (figures and the setup call: see above).
 
 Labs go the same way. The source is the English solution, solutions/labNN/labNN.ipynb; its
 catalogue is locale/zh_CN/labNN.po; `build` writes the Chinese solution
@@ -65,6 +75,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from lstmcourse.i18n import ENGLISH_NAMES, english_words  # noqa: E402  (stdlib only; no Keras)
 LOCALE = "zh_CN"
 LANG_DIR = "zh-CN"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
@@ -250,12 +262,56 @@ def template(notebook: Path) -> Catalog:
                     cat.add(text, "", locations=[location], auto_comments=[ALT_COMMENT])
             continue
         for block in split_blocks(cell_source(cell)):
-            if block.translatable:
-                if block.text in cat:
-                    cat[block.text].locations.append(location)
+            for message in [block.text] if block.translatable else math_texts(block.text):
+                if message in cat:
+                    cat[message].locations.append(location)
                 else:
-                    cat.add(block.text, "", locations=[location])
+                    cat.add(message, "", locations=[location])
     return cat
+
+
+_MATH_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def math_texts(block: str) -> list[str]:
+    """The words inside ``\\text{...}`` of a display formula: each one a message (spaces around it kept
+    out of the message and put back by the build).
+
+    >>> math_texts(r"$$f_t = \\sigma(a) \\quad \\text{forget gate: how much of } C_{t-1} \\text{ to keep}$$")
+    ['forget gate: how much of', 'to keep']
+    >>> math_texts("A paragraph with \\text{words} is translated whole, not here.")
+    []
+    """
+    if not block.lstrip().startswith("$$"):
+        return []
+    found = []
+    for inner in _MATH_TEXT.findall(block):
+        words = inner.strip()
+        if re.search(r"[A-Za-z]{2,}", words) and words not in found:
+            found.append(words)
+    return found
+
+
+def translate_math(block: str, cat: Catalog | None) -> tuple[str, int, int]:
+    """The formula with each ``\\text{...}`` translated; and how many there are and how many were translated."""
+    total = done = 0
+
+    def swap(match):
+        nonlocal total, done
+        inner = match.group(1)
+        words = inner.strip()
+        if not re.search(r"[A-Za-z]{2,}", words):
+            return match.group(0)
+        total += 1
+        zh = translation(cat, words)
+        if zh is None:
+            return match.group(0)
+        done += 1
+        lead, trail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        return "\\text{" + lead + zh + trail + "}"
+
+    new = _MATH_TEXT.sub(swap, block) if block.lstrip().startswith("$$") else block
+    return new, total, done
 
 
 _PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -343,6 +399,98 @@ def translation(cat: Catalog | None, msgid: str) -> str | None:
     if message is None or not message.string or message.fuzzy:
         return None
     return message.string
+
+
+# ---------------------------------------------------------------------------------------
+# The package's own catalogue: lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po (and .mo)
+# ---------------------------------------------------------------------------------------
+
+PACKAGE_PO = Path("lstmcourse") / "locale" / LOCALE / "LC_MESSAGES" / "lstmcourse.po"
+KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
+#: The modules whose learner-facing words are translated now (the checks come later, see
+#: lstmcourse/i18n.py), and the notebooks' and labs' sources, for their tr("...") calls.
+PACKAGE_SOURCES = ("lstmcourse/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
+
+
+def diagram_texts() -> list[str]:
+    """Every string the diagrams draw in English that has a word in it (formulas alone are not text).
+
+    The diagrams build some labels from numbers (``layer 2``, one note per step), so their words
+    are collected by drawing every diagram with every valid argument, not by reading the source.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lstmcourse import diagrams
+
+    found = []
+    variants = [(name, {}) for name in diagrams.DIAGRAMS] + [
+        (name, {"steps": s}) for name, values in {"unrolled_rnn": range(2, 6), "bptt_graph": range(2, 5),
+                                                   "stacked_rnn": range(2, 6),
+                                                   "bidirectional_rnn": range(2, 4)}.items() for s in values]
+    for name, kwargs in variants:
+        fig = diagrams.DIAGRAMS[name](language="en", **kwargs)
+        for text in [fig.get_suptitle()] + [t.get_text() for t in fig.axes[0].texts]:
+            if not english_words(text):
+                continue  # a formula, a shape, a keyword argument or a model's name: not translated
+            if text not in found:
+                found.append(text)
+        plt.close(fig)
+    return found
+
+
+def package_template(root: Path = ROOT) -> Catalog:
+    """The package catalogue's template: gettext calls in the package, notebooks and labs, and the diagrams' words."""
+    from babel.messages.extract import extract_from_file
+
+    cat = Catalog(locale=LOCALE, project="lstmcourse", version="package",
+                  msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
+                  last_translator="lstmcourse translators",
+                  header_comment=HEADER.format(kind="package", name="", source="lstmcourse/*.py, the notebooks' "
+                                               "tr() calls and the diagrams"),
+                  creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
+                  language_team="Chinese (Simplified)", charset="utf-8")
+    for pattern in PACKAGE_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            # notebooks use `_` as a throwaway name: only their tr("...") calls are messages
+            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None}
+            for lineno, message, comments, _context in extract_from_file("python", path, keywords=keywords):
+                if isinstance(message, str) and message:
+                    location = (path.relative_to(root).as_posix(), lineno)
+                    if message in cat:
+                        cat[message].locations.append(location)
+                    else:
+                        cat.add(message, "", locations=[location])
+    for text in diagram_texts():
+        if text not in cat:
+            cat.add(text, "", locations=[("lstmcourse/diagrams.py", None)])
+    return cat
+
+
+def extract_package(root: Path = ROOT) -> Catalog:
+    """Merge the package's messages into its catalogue (msgmerge semantics); write and return it."""
+    tmpl, path = package_template(root), root / PACKAGE_PO
+    if path.exists():
+        cat = load_catalog(path)
+        # no fuzzy matching: labels are short, and "training" is not a changed "before training"
+        cat.update(tmpl, no_fuzzy_matching=True, update_creation_date=False)
+        cat.obsolete.clear()  # git keeps the history; a stale message here would only be shipped
+        cat.header_comment, cat.revision_date = tmpl.header_comment, FIXED_DATE
+    else:
+        cat = tmpl
+    write_catalog(cat, path)
+    return cat
+
+
+def compiled_package(root: Path = ROOT) -> bytes:
+    """The .mo that lstmcourse.i18n reads, compiled from the package catalogue (fuzzy messages left out)."""
+    from babel.messages.mofile import write_mo
+
+    buf = io.BytesIO()
+    write_mo(buf, load_catalog(root / PACKAGE_PO), use_fuzzy=False)
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------------------
@@ -436,6 +584,41 @@ class NotebookStatus:
         return [c for c in self.cells if c.pending]
 
 
+FIGURE_KEY = "lstmcourse"  # lstmcourse.i18n.METADATA_KEY: the figure's Chinese twin in the output's metadata
+_SETUP_CALL = re.compile(r"(setup_notebook\(seed=\d+)\)")
+
+
+def zh_code_cell(cell: dict) -> dict:
+    """The Chinese edition of a code cell: the English one, with
+
+    * each figure drawn in Chinese in the same run (``course.py execute`` stores it in the output's
+      metadata, see lstmcourse/i18n.py) in place of the English PNG; the metadata keeps the texts
+      the Chinese figure shows (for tests/test_translations.py), not a second copy of the image;
+    * ``setup_notebook(seed=N)`` asking for Chinese (``language="zh_CN"``), so a learner who runs
+      the Chinese notebook gets Chinese diagrams, plot labels and messages.
+
+    Everything else (code, text outputs, numbers) is the English cell's.
+
+    >>> cell = {"cell_type": "code", "source": ["keras = lstmcourse.setup_notebook(seed=42)\\n"], "outputs": [
+    ...     {"output_type": "display_data", "data": {"image/png": "EN", "text/plain": ["<Figure>"]},
+    ...      "metadata": {"image/png": {"lstmcourse": {"zh_CN": {"image/png": "ZH", "text": ["遗忘"]}}}}}]}
+    >>> zh = zh_code_cell(cell)
+    >>> zh["source"], zh["outputs"][0]["data"]["image/png"], zh["outputs"][0]["metadata"]
+    (['keras = lstmcourse.setup_notebook(seed=42, language="zh_CN")\\n'], 'ZH', {'image/png': {'lstmcourse': {'zh_CN': {'text': ['遗忘']}}}})
+    """
+    cell = copy.deepcopy(cell)
+    source = cell_source(cell)
+    new = _SETUP_CALL.sub(r'\1, language="zh_CN")', source)
+    if new != source:
+        cell["source"] = new.splitlines(keepends=True)
+    for output in cell.get("outputs", []):
+        twin = output.get("metadata", {}).get("image/png", {}).get(FIGURE_KEY, {}).get(LOCALE)
+        if twin and "image/png" in twin:
+            output["data"]["image/png"] = twin["image/png"]
+            output["metadata"]["image/png"][FIGURE_KEY] = {LOCALE: {"text": twin.get("text", [])}}
+    return cell
+
+
 def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     """The Chinese notebook (as JSON) built from the English one and its catalogue, and its status."""
     notebook = Path(notebook)
@@ -446,6 +629,8 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     status = NotebookStatus(notebook.stem)
     first_markdown = True
     for index, cell in enumerate(out["cells"]):
+        if cell["cell_type"] == "code":
+            cell = out["cells"][index] = zh_code_cell(cell)
         if cell["cell_type"] != "markdown":
             texts = alt_texts(cell)
             if texts:  # a figure's alt text: translated, or left English (and the cell pending)
@@ -460,8 +645,15 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
         wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
         done = {k: translation(cat, b.text) for k, b in wanted.items()}
         done = {k: t for k, t in done.items() if t is not None}
-        status.cells.append(CellStatus(index, cell.get("id", ""), len(wanted), len(done)))
-        if len(done) == len(wanted):
+        n_wanted, n_done = len(wanted), len(done)
+        for k, b in enumerate(blocks):  # display formulas: their \text{...} annotations
+            if not b.translatable:
+                new, total, translated = translate_math(b.text, cat)
+                n_wanted, n_done = n_wanted + total, n_done + translated
+                if total and translated == total:
+                    done[k] = new
+        status.cells.append(CellStatus(index, cell.get("id", ""), n_wanted, n_done))
+        if n_done == n_wanted:
             text = replace_blocks(source, done)
         else:
             text = PENDING_NOTE + "\n\n" + source
@@ -556,6 +748,10 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "extract":
+        if not args.notebooks:
+            cat = extract_package(root)
+            print(f"{PACKAGE_PO.as_posix()}: {sum(1 for m in cat if m.id)} messages, "
+                  f"{sum(1 for m in cat if m.id and not m.string)} untranslated")
         for nb in _resolve(args.notebooks, root, all_english=True):
             cat = extract(nb, root)
             fuzzy = sum(1 for m in cat if m.id and m.fuzzy)
@@ -565,6 +761,11 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 0
     if args.command == "build":
         stale = []
+        mo = root / PACKAGE_PO.with_suffix(".mo")
+        if (root / PACKAGE_PO).exists() and (not mo.exists() or mo.read_bytes() != compiled_package(root)):
+            stale.append(mo.relative_to(root).as_posix())
+            if not args.check:
+                mo.write_bytes(compiled_package(root))
         for nb in _resolve(args.notebooks, root, all_english=False):
             built, _ = build(nb, root)
             target = zh_path(nb, root)

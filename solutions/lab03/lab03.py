@@ -168,4 +168,4 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_l
 # - Initialise the forget slice of the bias to 1 in `build` (Keras's
 #   `unit_forget_bias=True`) and train `MyLSTMCell(32)` on the adding problem
 #   (`lstmcourse.tasks.adding_problem`) at $T = 50$.
-# - Add peephole connections (lesson 03, section 8) to `MyLSTMCell`.
+# - Add peephole connections (lesson 03, section 9) to `MyLSTMCell`.
