@@ -358,7 +358,28 @@ def lesson_09(replicas=20, data_seeds=(42, 1000, 2000)):
     return {"claims": claims, "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas}
 
 
-LESSONS = {"04": lesson_04, "09": lesson_09, "12": lesson_12}
+def lesson_12_constant(replicas=80):
+    """Lesson 12 §1: on how many seeds does the doctor call the grams model's output constant?"""
+    keras = _setup()
+    from lstmcourse import doctor, experiments, tasks
+    T = 8
+    x1, y1 = tasks.adding_problem(512, length=T, seed=1)
+    x1_val, y1_val = tasks.adding_problem(256, length=T, seed=2)
+    grams, grams_val = 1000 * y1, 1000 * y1_val
+
+    def adding_model():
+        return keras.Sequential([keras.Input((T, 2)), keras.layers.LSTM(8), keras.layers.Dense(1)])
+
+    broken = experiments.train_seeds(adding_model, x1, grams, validation_data=(x1_val, grams_val), loss="mse",
+                                     seeds=list(range(replicas)), optimizer=lambda: keras.optimizers.Adam(0.01),
+                                     epochs=10, batch_size=32)
+    found = np.array([float(bool(doctor.constant_output(np.asarray(broken.model(i)(x1_val)), grams_val, loss="mse")))
+                      for i in range(replicas)])
+    return {"claims": [k_of_5("§1 grams: the doctor finds constant_output on >= 3 of 5 seeds", found,
+                              lambda v: v == 1, 3, 0.5, ">")], "replicas": replicas}
+
+
+LESSONS = {"04": lesson_04, "09": lesson_09, "12": lesson_12, "12-constant": lesson_12_constant}
 
 
 def readme_table():
@@ -399,7 +420,7 @@ def main(argv):
     for lesson in argv or sorted(LESSONS):
         t0 = time.perf_counter()
         result = LESSONS[lesson]()
-        result["lesson"] = lesson
+        result["lesson"] = lesson.split("-")[0]
         result["seconds"] = round(time.perf_counter() - t0)
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"flip_risk_{lesson}.json").write_text(json.dumps(result, indent=1) + "\n")
