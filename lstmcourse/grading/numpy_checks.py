@@ -1,0 +1,439 @@
+"""The NumPy tasks of labs 01–04: the equations written a third time, with their mistake catalogues.
+
+Each ``_X_variant`` computes the equation with switches that turn one part of it into a
+plausible mistake (a missing bias, a gate with the wrong activation, a transposed matrix,
+the sequence read backwards, ...); each catalogue pairs a message with the switches, and
+:func:`lstmcourse.grading.harness._diagnose` names the first entry the answer equals.
+"""
+import itertools
+
+import numpy as np
+
+from lstmcourse.reference import rnn as _given  # the lab gives reference.rnn_forward: allowed where given
+from lstmcourse.grading.harness import (  # noqa: F401
+    _ACTIVATIONS,
+    _array,
+    _call,
+    _case,
+    _close,
+    _copy,
+    _diagnose,
+    _ok,
+    _snapshot,
+    _unpack,
+)
+
+# -- tanh RNN ---------------------------------------------------------------------------
+def _rnn_step_variant(x_t, h_prev, p, act="tanh", bias=True, use_h=True, use_x=True, bias_after=False,
+                      transpose_U=False, hx_order=False):
+    U = p["recurrent_kernel"].T if transpose_U else p["recurrent_kernel"]
+    if hx_order:  # [h, x] multiplied by the stacked [W; U]
+        a = np.concatenate([h_prev, x_t], axis=1) @ np.concatenate([p["kernel"], U], axis=0)
+    else:
+        a = np.zeros((x_t.shape[0], p["kernel"].shape[1]))
+        if use_x:
+            a = a + x_t @ p["kernel"]
+        if use_h:
+            a = a + h_prev @ U
+    if bias and not bias_after:
+        a = a + p["bias"]
+    out = _ACTIVATIONS[act](a)
+    return out + p["bias"] if bias_after else out
+
+
+_RNN_STEP_MISTAKES = [
+    ("the bias b is missing: a = x·W + h·U + b.", dict(bias=False)),
+    ("it uses a sigmoid; the tanh RNN squashes with tanh.", dict(act="sigmoid")),
+    ("it uses ReLU; the tanh RNN squashes with tanh.", dict(act="relu")),
+    ("tanh is missing: h_t = tanh(x·W + h·U + b).", dict(act="no activation (identity)")),
+    ("the previous state h_prev is ignored: add h_prev @ recurrent_kernel.", dict(use_h=False)),
+    ("the input x_t is ignored: add x_t @ kernel.", dict(use_x=False)),
+    ("the bias is added after tanh; add it inside: tanh(x·W + h·U + b).", dict(bias_after=True)),
+    ("the recurrent kernel is transposed: use h_prev @ U (U is (units, units), rows indexed by h_prev), "
+     "not h_prev @ U.T or U @ h_prev.", dict(transpose_U=True)),
+    ("[h_prev, x_t] is multiplied by the stacked [W; U]: the order must match. Concatenate [x_t, h_prev] for "
+     "[W; U] (the kernel's rows go with x).", dict(hx_order=True)),
+]
+
+
+def _correct_rnn_step(x_t, h_prev, params):
+    return _rnn_step_variant(np.asarray(x_t, np.float64), np.asarray(h_prev, np.float64), params)
+
+
+def check_rnn_step(rnn_step, hidden=False):
+    """Check ``rnn_step(x_t, h_prev, params) -> h_t``."""
+    params, x, h, _ = _case(1, seed=1, hidden=hidden)
+    result = _call("rnn_step", rnn_step, x[:, 0].copy(), h.copy(), _copy(params),
+                   arg_names=("x_t", "h_prev", "params"))
+    expected = _rnn_step_variant(x[:, 0], h, params)
+    got = _array("rnn_step", result, expected.shape)
+    mistakes = [(m, lambda kw=kw: _rnn_step_variant(x[:, 0], h, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
+    _diagnose("rnn_step", got, expected, mistakes)
+    _ok("rnn_step", f"output shape {got.shape}")
+
+
+def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, **step_kw):
+    h = np.zeros_like(h0) if from_zeros else h0
+    hs = []
+    for t in range(x.shape[1]):
+        new_h = _rnn_step_variant(x[:, t], h if carry or t == 0 else h0, p, **step_kw)
+        hs.append(h if shift else new_h)
+        h = new_h
+    return np.stack(hs, axis=1)
+
+
+def check_rnn_forward(rnn_forward, hidden=False):
+    """Check ``rnn_forward(x, h0, params) -> (hs, cache)``, with a correct ``rnn_step`` in place of yours."""
+    params, x, h0, _ = _case(1, seed=2, hidden=hidden)
+    result = _call("rnn_forward", rnn_forward, x.copy(), h0.copy(), _copy(params),
+                   arg_names=("x", "h0", "params"), swap={"rnn_step": _correct_rnn_step})
+    hs, _ = _unpack("rnn_forward", result, 2, ["hs", "cache"])
+    expected = _rnn_forward_variant(x, h0, params)
+    if isinstance(hs, np.ndarray) and hs.shape == expected.shape[:1] + expected.shape[2:]:
+        raise AssertionError(f"rnn_forward: hs has shape {hs.shape}, only the last state; return every step's "
+                             f"state, shape {expected.shape} (np.stack(hs, axis=1)).")
+    hs = _array("rnn_forward", hs, expected.shape, "hs")
+    mistakes = [
+        ("the state is not carried: every step starts from h0 instead of the previous h.",
+         lambda: _rnn_forward_variant(x, h0, params, carry=False)),
+        ("h0 is ignored: the first step must start from h0, not from zeros.",
+         lambda: _rnn_forward_variant(x, h0, params, from_zeros=True)),
+        ("off by one step: hs[:, t] must be the state AFTER reading x[:, t] (hs[:, 0] is not h0).",
+         lambda: _rnn_forward_variant(x, h0, params, shift=True)),
+    ] + [(f"(in the step) {m}", lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
+    _diagnose("rnn_forward", hs, expected, mistakes, "hs")
+    _ok("rnn_forward", f"hs shape {hs.shape}")
+
+
+def _rnn_backward_variant(dhs, x, h0, hs, p, deriv="h_t", through_time=True, dU_with="h_prev", batch_mean=False,
+                          transpose_U=False, transpose_dU=False, dh0_is_g0=False):
+    dx = np.zeros_like(x)
+    g = {k: np.zeros_like(v) for k, v in p.items()}
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(x.shape[1])):
+        h_prev = hs[:, t - 1] if t > 0 else h0
+        dh = dhs[:, t] + (dh_next if through_time else 0.0)
+        local = {"h_t": 1 - hs[:, t] ** 2, "h_prev": 1 - h_prev ** 2, "none": 1.0}[deriv]
+        da = dh * local
+        g["kernel"] += x[:, t].T @ da
+        dU = (h_prev if dU_with == "h_prev" else hs[:, t]).T @ da
+        g["recurrent_kernel"] += dU.T if transpose_dU else dU
+        g["bias"] += da.sum(axis=0)
+        dx[:, t] = da @ p["kernel"].T
+        dh_next = da @ (p["recurrent_kernel"] if transpose_U else p["recurrent_kernel"].T)
+    if dh0_is_g0:  # g_1 = dhs_1 + δ_2·Uᵀ, the gradient at h_1, returned instead of δ_1·Uᵀ
+        dh_next = dh
+    if batch_mean:
+        dx, dh_next, g = dx / len(x), dh_next / len(x), {k: v / len(x) for k, v in g.items()}
+    return dx, dh_next, g
+
+
+_RNN_BACKWARD_MISTAKES = {
+    "the tanh derivative (1 − h_t²) is missing.": dict(deriv="none"),
+    "the tanh derivative uses h_{t-1}; it must use h_t, the output of that tanh: (1 − h_t²).": dict(deriv="h_prev"),
+    "the gradient does not flow back through time: add the gradient coming from step t+1 (δ·Uᵀ) to dhs[:, t].":
+        dict(through_time=False),
+    "dL/dU uses h_t; the recurrent kernel multiplies h_{t-1}, so use h_{t-1}ᵀ·δ.": dict(dU_with="h_t"),
+    "the gradients are divided by the batch size; the loss is a sum, so sum over the batch.": dict(batch_mean=True),
+    "the gradient sent back to h_{t-1} uses U; it must use its transpose: δ_t·Uᵀ (δ @ U.T), the way x·W "
+    "sends back δ·Wᵀ.": dict(transpose_U=True),
+    "dL/dU is transposed: it is h_{t-1}ᵀ·δ (units of h_{t-1} along the rows, like U), not δᵀ·h_{t-1}.":
+        dict(transpose_dU=True),
+    "dh0 includes dhs[:, 0], the gradient at h_1; dh0 is only what reaches h0 through U: δ_1·Uᵀ.":
+        dict(dh0_is_g0=True),
+}
+
+
+def _correct_rnn_backward(dhs, cache):
+    p = {"kernel": cache["kernel"], "recurrent_kernel": cache["recurrent_kernel"],
+         "bias": np.zeros(np.shape(cache["recurrent_kernel"])[0])}
+    return _rnn_backward_variant(np.asarray(dhs, np.float64), cache["x"], cache["h0"], cache["hs"], p)
+
+
+def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
+    """Check ``rnn_backward(dhs, cache) -> (dx, dh0, grads)`` (with the lab's ``rnn_forward`` and its cache)."""
+    params, x, h0, _ = _case(1, seed=3, hidden=hidden)
+    hs = _rnn_forward_variant(x, h0, params)
+    dhs = np.random.default_rng(4 + (1000 if hidden else 0)).normal(size=hs.shape)
+
+    fwd = _call("rnn_forward", rnn_forward, x.copy(), h0.copy(), _copy(params), arg_names=("x", "h0", "params"),
+                allowed=(_given.rnn_forward,))
+    fhs, cache = _unpack("rnn_forward", fwd, 2, ["hs", "cache"])
+    if not _close(_array("rnn_forward", fhs, hs.shape, "hs"), hs):
+        raise AssertionError("rnn_backward cannot be checked: the rnn_forward given to the check is wrong. Use "
+                             "the lab's rnn_forward (from lstmcourse.reference).")
+    cache_copy = {k: _snapshot(v) if isinstance(v, np.ndarray) else v for k, v in cache.items()} \
+        if isinstance(cache, dict) else cache
+    result = _call("rnn_backward", rnn_backward, dhs.copy(), cache_copy, arg_names=("dhs", "cache"),
+                   allowed=(_given.rnn_forward,))
+    dx, dh0, grads = _unpack("rnn_backward", result, 3, ["dx", "dh0", "grads"])
+    if not isinstance(grads, dict):
+        raise AssertionError(f"rnn_backward: grads must be a dict with keys {sorted(params)}; got {type(grads).__name__}.")
+    missing = sorted(set(params) - set(grads))
+    if missing:
+        raise AssertionError(f"rnn_backward: grads has no {missing}; it needs one gradient per parameter: {sorted(params)}.")
+    exp_dx, exp_dh0, exp_g = _rnn_backward_variant(dhs, x, h0, hs, params)
+    outputs = [("dx", dx, exp_dx, 0), ("dh0", dh0, exp_dh0, 1)] + [
+        (f"grads[{k!r}]", grads[k], exp_g[k], k) for k in ("kernel", "recurrent_kernel", "bias")]
+    # dL/dU first: several mistakes change only it, and its message is the most specific.
+    outputs = [outputs[3]] + outputs[:3] + outputs[4:]
+    for what, got, expected, key in outputs:
+        got = _array("rnn_backward", got, expected.shape, what)
+
+        def pick(out, key=key):
+            return out[key] if isinstance(key, int) else out[2][key]
+
+        mistakes = [(m, lambda kw=kw, pick=pick: pick(_rnn_backward_variant(dhs, x, h0, hs, params, **kw)))
+                    for m, kw in _RNN_BACKWARD_MISTAKES.items()]
+        _diagnose("rnn_backward", got, expected, mistakes, what)
+    _ok("rnn_backward", "dx, dh0 and every parameter gradient")
+
+
+# -- finite differences -------------------------------------------------------------------
+def _g(t):  # the test function, entry by entry: f(x) = Σ sin(x)·x²
+    return np.sin(t) * t ** 2
+
+
+def check_numerical_gradient(numerical_gradient, hidden=False):
+    """Check ``numerical_gradient(f, x, eps=1e-6) -> array like x`` (central differences)."""
+    if hidden:
+        x = np.random.default_rng(1010).normal(size=(3, 2, 2))
+    else:
+        x = np.array([[0.3, -1.2, 2.0], [0.7, 0.1, -0.4]])
+    original = x.copy()
+    calls = []
+
+    def f():
+        calls.append(1)
+        return float(np.sum(_g(x)))
+
+    result = _call("numerical_gradient", numerical_gradient, f, x, check_inputs=False, allowed=(f,))
+    if not np.array_equal(x, original):
+        raise AssertionError("numerical_gradient: x is not restored after the call. Put each entry back after "
+                             "evaluating f at x+eps and x-eps.")
+    got = _array("numerical_gradient", result, x.shape, "the gradient")
+    expected = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
+    if _close(got, expected, 1e-6, 1e-7):
+        if len(calls) < 2 * x.size:
+            raise AssertionError(f"numerical_gradient called f only {len(calls)} times for {x.size} entries; "
+                                 "central differences need two calls per entry.")
+        _ok("numerical_gradient", "central differences, x restored")
+        return
+    if np.allclose(got, 0.0, atol=1e-12):
+        raise AssertionError("numerical_gradient: the gradient is zero everywhere: f() never saw your nudges. "
+                             "Change the entries of x itself (x[index] = ...), not of a copy (x.copy(), np.array(x), "
+                             "x + eps builds a new array that f does not read).")
+    err = got - expected
+    for eps in (1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 0.5, 1.0):
+        for scheme, estimate in (("one-sided", (_g(x + eps) - _g(x)) / eps),
+                                 ("backward", (_g(x) - _g(x - eps)) / eps),
+                                 ("central", (_g(x + eps) - _g(x - eps)) / (2 * eps)),
+                                 ("central without the 2", (_g(x + eps) - _g(x - eps)) / eps)):
+            pred = estimate - expected
+            if np.max(np.abs(err - pred)) <= 0.05 * np.max(np.abs(pred)) + 1e-7:
+                if scheme in ("one-sided", "backward"):
+                    raise AssertionError(f"numerical_gradient: this is a one-sided difference (eps ≈ {eps:g}): "
+                                         "(f(x+eps) − f(x)) / eps. Use the central difference (f(x+eps) − f(x−eps)) "
+                                         "/ (2·eps): its error is eps² instead of eps.")
+                if scheme == "central without the 2":
+                    raise AssertionError("numerical_gradient: off by a factor of 2: divide the central difference "
+                                         "f(x+eps) − f(x−eps) by 2·eps, the distance between the two points.")
+                raise AssertionError(f"numerical_gradient: central differences, but eps ≈ {eps:g} is too large: the "
+                                     "error grows like eps². Keep the default eps=1e-6.")
+    _diagnose("numerical_gradient", got, expected, [], "the gradient", rtol=1e-6, atol=1e-7)
+
+
+def _state_gradients(x, p, dhs):
+    """∂L/∂h_t for every t, (batch, time, units), for L = Σ dhs ⊙ hs with h0 = 0."""
+    h0 = np.zeros((x.shape[0], p["recurrent_kernel"].shape[0]))
+    hs = _rnn_forward_variant(x, h0, p)
+    out, dh_next = np.zeros_like(hs), np.zeros_like(h0)
+    for t in reversed(range(x.shape[1])):
+        out[:, t] = dhs[:, t] + dh_next
+        dh_next = (out[:, t] * (1 - hs[:, t] ** 2)) @ p["recurrent_kernel"].T
+    return out
+
+
+def check_gradient_norms(gradient_norms, hidden=False):
+    """Check ``gradient_norms(x, params) -> (time,)``: mean over the batch of ‖∂(Σh_T)/∂h_t‖."""
+    params, x, _, _ = _case(1, seed=5, hidden=hidden)
+    params["recurrent_kernel"] *= 0.5
+
+    result = _call("gradient_norms", gradient_norms, x.copy(), _copy(params), arg_names=("x", "params"),
+                   allowed=(_given.rnn_forward,), swap={"rnn_backward": _correct_rnn_backward})
+    last = np.zeros((x.shape[0], x.shape[1], params["recurrent_kernel"].shape[0]))
+    last[:, -1] = 1.0
+    g = _state_gradients(x, params, last)
+    expected = np.mean(np.linalg.norm(g, axis=-1), axis=0)
+    got = _array("gradient_norms", result, expected.shape, "the norms")
+    if not _close(got, expected, 1e-5, 1e-8):
+        if _close(got[:-1], expected[:-1], 1e-5, 1e-8):
+            raise AssertionError(f"gradient_norms: every entry is right except the last, {got[-1]:.4g}: at h_T the "
+                                 f"gradient of Σh_T is (1, …, 1), of norm √units = {expected[-1]:.4g}.")
+        if _close(got[1:], expected[:-1], 1e-5, 1e-8) or _close(got[:-1], expected[1:], 1e-5, 1e-8):
+            raise AssertionError("gradient_norms: off by one step: entry t must be the gradient at h_t, the state "
+                                 "after reading x[:, t] (start the rest of the sequence at x[:, t+1] from h_t).")
+    mistakes = [
+        ("it is reversed: entry t must be the norm at time step t (the last entry is at h_T).",
+         lambda: expected[::-1]),
+        ("it sums over the batch; take the mean over the batch of each sequence's norm.",
+         lambda: np.sum(np.linalg.norm(g, axis=-1), axis=0)),
+        ("it takes one norm over the whole (batch, units) gradient; take each sequence's norm over units, then "
+         "the mean over the batch.", lambda: np.linalg.norm(g, axis=(0, 2))),
+        ("these are squared norms: take np.linalg.norm (the square root of the sum of squares).",
+         lambda: np.mean(np.sum(g ** 2, axis=-1), axis=0)),
+        ("it averages over units (or takes mean |g|); the norm is over units: np.linalg.norm(dh, axis=-1).",
+         lambda: np.mean(np.abs(g), axis=(0, 2))),
+        ("it averages the gradient over the batch before taking the norm; take each sequence's norm first.",
+         lambda: np.linalg.norm(np.mean(g, axis=0), axis=-1)),
+        ("the loss is the sum of every h_t (dhs = 1 everywhere); here L = Σ h_T: dhs is 1 at the last step only.",
+         lambda: np.mean(np.linalg.norm(_state_gradients(x, params, np.ones_like(last)), axis=-1), axis=0)),
+    ]
+    _diagnose("gradient_norms", got, expected, mistakes, "the norms", rtol=1e-5, atol=1e-8)
+    _ok("gradient_norms", f"{len(got)} time steps")
+
+
+# -- LSTM -----------------------------------------------------------------------------------
+_LSTM_ORDER = "ifco"
+_GATE_WORDS = {"i": "input", "f": "forget", "c": "candidate", "o": "output"}
+
+
+def _lstm_step_variant(x_t, h_prev, c_prev, p, order="ifco", acts=None, bias=True, out_tanh=True,
+                       input_gate=True, keep_prev=True, h_from_prev_c=False):
+    acts = {"i": "sigmoid", "f": "sigmoid", "c": "tanh", "o": "sigmoid", **(acts or {})}
+    z = x_t @ p["kernel"] + h_prev @ p["recurrent_kernel"] + (p["bias"] if bias else 0.0)
+    blocks = dict(zip(order, np.split(z, 4, axis=1)))
+    i, f, g, o = (_ACTIVATIONS[acts[k]](blocks[k]) for k in "ifco")
+    c = (f * c_prev if keep_prev else 0.0) + (i * g if input_gate else g)
+    h = o * (np.tanh(c_prev if h_from_prev_c else c) if out_tanh else (c_prev if h_from_prev_c else c))
+    return h, c
+
+
+def _lstm_mistakes():
+    out = []
+    for perm in itertools.permutations(_LSTM_ORDER):
+        order = "".join(perm)
+        if order == _LSTM_ORDER:
+            continue
+        if order == "fico":
+            msg = "the forget and input gates are swapped; Keras's gate order is i, f, c, o."
+        elif order == "cfio":
+            msg = ("the input gate and the candidate are swapped: either their blocks (gate order c, f, i, o "
+                   "instead of i, f, c, o) or their activations (tanh on the input gate, a sigmoid on the "
+                   "candidate); i ⊙ c̃ comes out the same either way. i = σ(z[:, 0:u]), c̃ = tanh(z[:, 2u:3u]).")
+        else:
+            msg = f"the gates are in the order {', '.join(order)}; Keras's order is i, f, c, o " \
+                  "(columns 0:u input, u:2u forget, 2u:3u candidate, 3u:4u output)."
+        out.append((msg, dict(order=order)))
+    for gate in "ifo":
+        out.append((f"your {_GATE_WORDS[gate]} gate uses tanh; it should be a sigmoid (a gate is in (0, 1)).",
+                    dict(acts={gate: "tanh"})))
+    out += [
+        ("the candidate uses a sigmoid; it should be tanh (new content in (−1, 1)).", dict(acts={"c": "sigmoid"})),
+        ("tanh is missing on the cell output: h = o ⊙ tanh(c), not o ⊙ c.", dict(out_tanh=False)),
+        ("the bias is missing: z = x·W + h·U + b.", dict(bias=False)),
+        ("the input gate is not applied: c = f ⊙ c_prev + i ⊙ c̃.", dict(input_gate=False)),
+        ("c_prev is dropped: the new cell state must keep f ⊙ c_prev.", dict(keep_prev=False)),
+        ("h uses the previous cell state; use the new one: h = o ⊙ tanh(c_t).", dict(h_from_prev_c=True)),
+    ]
+    return out
+
+
+def _correct_lstm_step(x_t, h_prev, c_prev, params):
+    return _lstm_step_variant(np.asarray(x_t, np.float64), np.asarray(h_prev, np.float64),
+                              np.asarray(c_prev, np.float64), params)
+
+
+def check_lstm_step(lstm_step, hidden=False):
+    """Check ``lstm_step(x_t, h_prev, c_prev, params) -> (h_t, c_t)``."""
+    params, x, h, c = _case(4, seed=6, hidden=hidden)
+    result = _call("lstm_step", lstm_step, x[:, 0].copy(), h.copy(), c.copy(), _copy(params),
+                   arg_names=("x_t", "h_prev", "c_prev", "params"))
+    exp_h, exp_c = _lstm_step_variant(x[:, 0], h, c, params)
+    got_h, got_c = _unpack("lstm_step", result, 2, ["h_t", "c_t"])
+    got_h = _array("lstm_step", got_h, exp_h.shape, "h_t")
+    got_c = _array("lstm_step", got_c, exp_c.shape, "c_t")
+    if _close(got_h, exp_c) and _close(got_c, exp_h):
+        raise AssertionError("lstm_step: it returns (c_t, h_t); return them in the order (h_t, c_t).")
+    mistakes = _lstm_mistakes()
+    _diagnose("lstm_step", got_c, exp_c,
+              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[1]) for m, kw in mistakes], "c_t")
+    _diagnose("lstm_step", got_h, exp_h,
+              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[0]) for m, kw in mistakes], "h_t")
+    _ok("lstm_step", f"h_t and c_t of shape {got_h.shape}")
+
+
+def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=False, **kw):
+    h, c, hs, cs = h0, c0, [], []
+    for t in range(x.shape[1]):
+        h, c = _lstm_step_variant(x[:, t], h if carry_h else h0, c if carry_c else c0, p, **kw)
+        hs.append(h)
+        cs.append(c)
+    return np.stack(cs if return_c else hs, axis=1)
+
+
+def check_lstm_forward(lstm_forward, hidden=False):
+    """Check ``lstm_forward(x, h0, c0, params) -> (hs, cache)``, with a correct ``lstm_step`` in place of yours."""
+    params, x, h0, c0 = _case(4, seed=7, hidden=hidden)
+    result = _call("lstm_forward", lstm_forward, x.copy(), h0.copy(), c0.copy(), _copy(params),
+                   arg_names=("x", "h0", "c0", "params"), swap={"lstm_step": _correct_lstm_step})
+    hs, _ = _unpack("lstm_forward", result, 2, ["hs", "cache"])
+    expected = _lstm_forward_variant(x, h0, c0, params)
+    hs = _array("lstm_forward", hs, expected.shape, "hs")
+    mistakes = [
+        ("the cell state is not carried: each step must start from the previous step's c, not c0.",
+         lambda: _lstm_forward_variant(x, h0, c0, params, carry_c=False)),
+        ("the hidden state is not carried: each step must start from the previous step's h, not h0.",
+         lambda: _lstm_forward_variant(x, h0, c0, params, carry_h=False)),
+        ("hs holds the cell states; it must hold the hidden states h_t.",
+         lambda: _lstm_forward_variant(x, h0, c0, params, return_c=True)),
+    ] + [(f"(in the step) {m}", lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
+    _diagnose("lstm_forward", hs, expected, mistakes, "hs")
+    _ok("lstm_forward", f"hs shape {hs.shape}")
+
+
+# -- GRU (Keras's reset_after=True form) -------------------------------------------------------
+def _gru_step_variant(x_t, h_prev, p, order="zrh", reset="after", swap_z=False, rec_bias=True,
+                      swap_bias_rows=False, cand_act="tanh", gate_act="sigmoid"):
+    b_in, b_rec = (p["bias"][1], p["bias"][0]) if swap_bias_rows else (p["bias"][0], p["bias"][1])
+    xw = x_t @ p["kernel"] + b_in
+    m = h_prev @ p["recurrent_kernel"] + (b_rec if rec_bias else 0.0)
+    xb = dict(zip(order, np.split(xw, 3, axis=1)))
+    mb = dict(zip(order, np.split(m, 3, axis=1)))
+    act = _ACTIVATIONS[gate_act]
+    z, r = act(xb["z"] + mb["z"]), act(xb["r"] + mb["r"])
+    if reset == "after":
+        rec_h = r * mb["h"]
+    elif reset == "before":
+        u = p["recurrent_kernel"].shape[0]
+        cols = {k: slice(j * u, (j + 1) * u) for j, k in enumerate(order)}
+        rec_h = (r * h_prev) @ p["recurrent_kernel"][:, cols["h"]] + (b_rec[cols["h"]] if rec_bias else 0.0)
+    else:  # not applied
+        rec_h = mb["h"]
+    cand = _ACTIVATIONS[cand_act](xb["h"] + rec_h)
+    return (1 - z) * h_prev + z * cand if swap_z else z * h_prev + (1 - z) * cand
+
+
+_GRU_STEP_MISTAKES = [
+    ("the reset gate is applied before the matrix product (Cho et al.'s form). This lab uses Keras's "
+     "reset_after=True: h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="before")),
+    ("the reset gate is missing from the candidate: h̃ = tanh(x_h + r ⊙ m_h).", dict(reset="none")),
+    ("z and 1 − z are swapped: in Keras h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.", dict(swap_z=True)),
+    ("the recurrent bias (bias[1]) is missing: it is added to h_prev·U before the gates.", dict(rec_bias=False)),
+    ("the two bias rows are swapped: bias[0] goes with the input x·W, bias[1] with h_prev·U.", dict(swap_bias_rows=True)),
+    ("the candidate uses a sigmoid; it should be tanh.", dict(cand_act="sigmoid")),
+    ("the gates z and r use tanh; gates use a sigmoid.", dict(gate_act="tanh")),
+] + [(f"the gates are in the order {', '.join(o)}; Keras's order is z, r, h.", dict(order="".join(o)))
+     for o in itertools.permutations("zrh") if "".join(o) != "zrh"]
+
+
+def check_gru_step(gru_step, hidden=False):
+    """Check ``gru_step(x_t, h_prev, params) -> h_t`` in Keras's ``reset_after=True`` form."""
+    params, x, h, _ = _case(3, seed=8, reset_after=True, hidden=hidden)
+    result = _call("gru_step", gru_step, x[:, 0].copy(), h.copy(), _copy(params),
+                   arg_names=("x_t", "h_prev", "params"))
+    expected = _gru_step_variant(x[:, 0], h, params)
+    got = _array("gru_step", result, expected.shape, "h_t")
+    mistakes = [(m, lambda kw=kw: _gru_step_variant(x[:, 0], h, params, **kw)) for m, kw in _GRU_STEP_MISTAKES]
+    _diagnose("gru_step", got, expected, mistakes, "h_t")
+    _ok("gru_step", f"output shape {got.shape}")
