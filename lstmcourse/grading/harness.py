@@ -30,6 +30,7 @@ _ACTIVATIONS = {
     "sigmoid": _sigmoid,
     "relu": lambda a: np.maximum(a, 0.0),
     "no activation (identity)": lambda a: a,
+    "2σ(a) − 1": lambda a: 2.0 / (1.0 + np.exp(-a)) - 1.0,
 }
 
 
@@ -238,6 +239,8 @@ def _same_shape(name, got, shape, what):
         hint = " The last axis is a multiple of the units: did you return concatenated gates or states?"
     elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] + 1:
         hint = " One step too many: leave h0 out of the result."
+    elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] - 1:
+        hint = " One step too few: the loop must visit every step, for t in range(T)."
     raise AssertionError(f"{name}: {what} has shape {got}, expected {shape}.{hint}")
 
 

@@ -20,6 +20,7 @@ from lstmcourse.grading.numpy_checks import (  # noqa: F401
     _RNN_STEP_MISTAKES,
     _lstm_forward_variant,
     _lstm_mistakes,
+    _lstm_state_mistakes,
     _rnn_forward_variant,
 )
 
@@ -130,13 +131,36 @@ def check_lstm_cell_layer(cell_cls, hidden=False):
     """Check a Keras LSTM cell class: ``keras.layers.RNN(cell_cls(units))`` equals keras.layers.LSTM."""
     _check_cell_layer("check_lstm_cell_layer", cell_cls, "LSTM", 4, [UNITS, UNITS],
                       lambda x, h0, p, **kw: _lstm_forward_variant(x, h0, np.zeros_like(h0), p, **kw),
-                      _lstm_mistakes(), hidden)
+                      _lstm_mistakes() + _lstm_state_mistakes(), hidden)
 
 
 # -- models (labs 04 and 05) ------------------------------------------------------------------------
 def _layers(model):
-    """The model's layers without the InputLayer (the functional API lists it, Sequential does not)."""
-    return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    """The model's layers without the InputLayer (the functional API lists it, Sequential does not).
+
+    An ``Activation`` or ``Softmax`` layer right after a Dense layer with no activation of its
+    own is folded into it (``Dense(3)`` then ``Activation("softmax")`` is ``Dense(3,
+    activation="softmax")``): the returned Dense layer is the same object, with the folded
+    activation recorded in ``_FOLDED``.
+    """
+    out = []
+    _FOLDED.clear()  # ids are reused once a model is gone: only this model's layers count
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        previous = out[-1] if out else None
+        dense = getattr(previous, "layer", previous)  # TimeDistributed(Dense) too
+        if isinstance(layer, (keras.layers.Activation, keras.layers.Softmax)) and isinstance(dense, keras.layers.Dense) \
+                and getattr(dense.activation, "__name__", None) == "linear" and id(dense) not in _FOLDED:
+            _FOLDED[id(dense)] = "softmax" if isinstance(layer, keras.layers.Softmax) \
+                else getattr(layer.activation, "__name__", None)
+            continue
+        out.append(layer)
+    return out
+
+
+#: id(Dense layer) -> the name of the activation of the Activation/Softmax layer folded into it.
+_FOLDED = {}
 
 
 def _is_model(name, model):
@@ -203,22 +227,58 @@ def _check_shapes(model, expected, name):
         raise AssertionError(f"{name}: layer {layer.name!r} outputs {got}, expected {want}.{hint}")
 
 
-def _expect_layer(name, layer, kind, **want):
-    """One layer of a built model: its class and the settings the lab asks for."""
+_CELL_OF = {"SimpleRNN": "SimpleRNNCell", "LSTM": "LSTMCell", "GRU": "GRUCell"}
+_RNN_LAYER_ATTRS = ("return_sequences", "return_state", "go_backwards", "stateful")
+
+
+def _equivalent(name, layer, kind):
+    """``(getter, what)``: how to read the settings of ``layer`` as a ``kind``, accepting the
+    forms that compute the same thing: ``RNN(LSTMCell(u))`` for ``LSTM(u)`` (likewise SimpleRNN,
+    GRU) and ``TimeDistributed(Dense(...))`` for ``Dense(...)`` on a sequence."""
     got_kind = type(layer).__name__
-    if got_kind != kind:
-        raise AssertionError(f"{name}: layer {layer.name!r} is a {got_kind}; the task asks for keras.layers.{kind}.")
+    if got_kind == kind:
+        return (lambda attr: getattr(layer, attr, None)), kind
+    if kind in _CELL_OF and got_kind == "RNN":
+        cell = getattr(layer, "cell", None)
+        if type(cell).__name__ == _CELL_OF[kind]:
+            if layer.go_backwards:
+                raise AssertionError(f"{name}: layer {layer.name!r} runs backwards (go_backwards=True); the task asks "
+                                     f"for keras.layers.{kind}, which reads the sequence forwards.")
+            return (lambda attr: getattr(layer if attr in _RNN_LAYER_ATTRS else cell, attr, None)), \
+                f"RNN({_CELL_OF[kind]})"
+        raise AssertionError(f"{name}: layer {layer.name!r} is an RNN around a {type(cell).__name__}; the task asks "
+                             f"for keras.layers.{kind} (or RNN({_CELL_OF[kind]}(...)), the same computation).")
+    if kind == "Dense" and got_kind == "TimeDistributed" and type(getattr(layer, "layer", None)).__name__ == "Dense":
+        return (lambda attr: getattr(layer.layer, attr, None)), "TimeDistributed(Dense)"
+    inner = type(getattr(layer, "layer", None) or getattr(layer, "cell", None)).__name__
+    inside = f" around a {inner}" if got_kind in ("TimeDistributed", "RNN") else ""
+    raise AssertionError(f"{name}: layer {layer.name!r} is a {got_kind}{inside}; the task asks for keras.layers.{kind}.")
+
+
+def _expect_layer(name, layer, kind, **want):
+    """One layer of a built model: its class (or an equivalent form) and the settings the lab asks for."""
+    get, _ = _equivalent(name, layer, kind)
+    if kind in _CELL_OF:  # the standard cell: what the task's layer computes by default
+        want = {"activation": "tanh", **({} if kind == "SimpleRNN" else {"recurrent_activation": "sigmoid"}), **want}
     for attr, value in want.items():
-        if attr == "activation":
-            got = getattr(getattr(layer, "activation", None), "__name__", None)
+        if attr in ("activation", "recurrent_activation"):
+            got = getattr(get(attr), "__name__", None)
+            if attr == "activation" and got == "linear" and kind == "Dense":
+                got = _FOLDED.get(id(getattr(layer, "layer", layer)), got)
         else:
-            got = getattr(layer, attr, None)
+            got = get(attr)
+        if attr == "input_dim" and isinstance(got, int) and got > value:
+            continue  # an Embedding with unused rows (e.g. VOCAB + 1) computes the same for ids < VOCAB
         if got != value:
             advice = {
                 "mask_zero": "without mask_zero=True the padding (token 0) is read as words.",
                 "return_sequences": "it decides whether the layer returns every step (True) or only the last (False).",
-                "activation": "the tags need a probability distribution: activation=\"softmax\".",
+                "activation": "the tags need a probability distribution: activation=\"softmax\"." if kind == "Dense"
+                else f"keras.layers.{kind} computes with tanh; keep the default activation.",
+                "recurrent_activation": "the gates are sigmoids; keep the default recurrent_activation.",
                 "merge_mode": "the default \"concat\" keeps both directions side by side (2·units features).",
+                "input_dim": f"the token ids go up to {value}−1: input_dim must be at least the vocabulary size, "
+                             f"{value}.",
             }.get(attr, "")
             raise AssertionError(f"{name}: layer {layer.name!r} has {attr}={got!r}; the task asks for "
                                  f"{attr}={value!r}. {advice}".rstrip())

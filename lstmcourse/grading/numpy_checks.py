@@ -25,10 +25,15 @@ from lstmcourse.grading.harness import (  # noqa: F401
 
 # -- tanh RNN ---------------------------------------------------------------------------
 def _rnn_step_variant(x_t, h_prev, p, act="tanh", bias=True, use_h=True, use_x=True, bias_after=False,
-                      transpose_U=False, hx_order=False):
+                      transpose_U=False, hx_order=False, stack_swapped=False, bias_times=1, act_twice=False,
+                      h_outside=False):
     U = p["recurrent_kernel"].T if transpose_U else p["recurrent_kernel"]
     if hx_order:  # [h, x] multiplied by the stacked [W; U]
         a = np.concatenate([h_prev, x_t], axis=1) @ np.concatenate([p["kernel"], U], axis=0)
+    elif stack_swapped:  # [x, h] multiplied by the stacked [U; W]
+        a = np.concatenate([x_t, h_prev], axis=1) @ np.concatenate([U, p["kernel"]], axis=0)
+    elif h_outside:  # h·U added after the tanh
+        a = x_t @ p["kernel"]
     else:
         a = np.zeros((x_t.shape[0], p["kernel"].shape[1]))
         if use_x:
@@ -36,8 +41,12 @@ def _rnn_step_variant(x_t, h_prev, p, act="tanh", bias=True, use_h=True, use_x=T
         if use_h:
             a = a + h_prev @ U
     if bias and not bias_after:
-        a = a + p["bias"]
+        a = a + bias_times * p["bias"]
     out = _ACTIVATIONS[act](a)
+    if act_twice:
+        out = _ACTIVATIONS[act](out)
+    if h_outside:
+        out = out + h_prev @ U
     return out + p["bias"] if bias_after else out
 
 
@@ -53,6 +62,12 @@ _RNN_STEP_MISTAKES = [
      "not h_prev @ U.T or U @ h_prev.", dict(transpose_U=True)),
     ("[h_prev, x_t] is multiplied by the stacked [W; U]: the order must match. Concatenate [x_t, h_prev] for "
      "[W; U] (the kernel's rows go with x).", dict(hx_order=True)),
+    ("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, stack "
+     "the kernel on top: np.concatenate([W, U]) (np.vstack([kernel, recurrent_kernel])).", dict(stack_swapped=True)),
+    ("the bias is added twice: a = x·W + h·U + b has one b (did you add it to both products?).", dict(bias_times=2)),
+    ("tanh is applied twice: h_t = tanh(a), not tanh(tanh(a)).", dict(act_twice=True)),
+    ("tanh is written as 2σ(a) − 1, which is tanh(a/2): use np.tanh (or 2σ(2a) − 1).", dict(act="2σ(a) − 1")),
+    ("h_prev·U is added after tanh; it goes inside: tanh(x·W + h_prev·U + b).", dict(h_outside=True)),
 ]
 
 
@@ -72,14 +87,28 @@ def check_rnn_step(rnn_step, hidden=False):
     _ok("rnn_step", f"output shape {got.shape}")
 
 
-def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, **step_kw):
+def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, backwards=None, flip=False, **step_kw):
     h = np.zeros_like(h0) if from_zeros else h0
-    hs = []
-    for t in range(x.shape[1]):
-        new_h = _rnn_step_variant(x[:, t], h if carry or t == 0 else h0, p, **step_kw)
-        hs.append(h if shift else new_h)
+    steps = range(x.shape[1])
+    hs = {}
+    for k, t in enumerate(reversed(steps) if backwards else steps):
+        new_h = _rnn_step_variant(x[:, t], h if carry or k == 0 else (0 * h0 if from_zeros else h0), p, **step_kw)
+        hs[t if backwards == "aligned" else k] = h if shift else new_h
         h = new_h
-    return np.stack(hs, axis=1)
+    out = np.stack([hs[t] for t in steps], axis=1)
+    return out[:, ::-1] if flip else out
+
+
+def _backwards_mistakes(forward):
+    """The direction of time: read from the last step to the first, or stored in reverse order."""
+    return [
+        ("the sequence is read backwards (t = T−1 down to 0); read it forwards, t = 0, 1, …, T−1, starting from h0.",
+         lambda: forward(backwards="aligned")),
+        ("the sequence is read backwards (t = T−1 down to 0), and the states stored in that order; read it "
+         "forwards, t = 0, 1, …, T−1.", lambda: forward(backwards="appended")),
+        ("hs is in reverse time order: hs[:, t] must be the state after reading x[:, t] (do not reverse the list).",
+         lambda: forward(flip=True)),
+    ]
 
 
 def check_rnn_forward(rnn_forward, hidden=False):
@@ -98,31 +127,41 @@ def check_rnn_forward(rnn_forward, hidden=False):
          lambda: _rnn_forward_variant(x, h0, params, carry=False)),
         ("h0 is ignored: the first step must start from h0, not from zeros.",
          lambda: _rnn_forward_variant(x, h0, params, from_zeros=True)),
+        ("every step starts from zeros: the state must be carried, h0 first, then the previous step's h.",
+         lambda: _rnn_forward_variant(x, h0, params, carry=False, from_zeros=True)),
         ("off by one step: hs[:, t] must be the state AFTER reading x[:, t] (hs[:, 0] is not h0).",
          lambda: _rnn_forward_variant(x, h0, params, shift=True)),
-    ] + [(f"(in the step) {m}", lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
+    ] + _backwards_mistakes(lambda **kw: _rnn_forward_variant(x, h0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
     _diagnose("rnn_forward", hs, expected, mistakes, "hs")
     _ok("rnn_forward", f"hs shape {hs.shape}")
 
 
 def _rnn_backward_variant(dhs, x, h0, hs, p, deriv="h_t", through_time=True, dU_with="h_prev", batch_mean=False,
-                          transpose_U=False, transpose_dU=False, dh0_is_g0=False):
+                          transpose_U=False, transpose_dU=False, dh0_is_g0=False, accumulate_next=False,
+                          forward_in_time=False, overwrite_params=False, dh0_is_delta=False, bias_mean=False,
+                          dx_from_dh=False, next_from_dh=False, wrap_h0=False, only_last_dhs=False):
     dx = np.zeros_like(x)
     g = {k: np.zeros_like(v) for k, v in p.items()}
     dh_next = np.zeros_like(h0)
-    for t in reversed(range(x.shape[1])):
-        h_prev = hs[:, t - 1] if t > 0 else h0
-        dh = dhs[:, t] + (dh_next if through_time else 0.0)
-        local = {"h_t": 1 - hs[:, t] ** 2, "h_prev": 1 - h_prev ** 2, "none": 1.0}[deriv]
+    steps = range(x.shape[1])
+    for t in (steps if forward_in_time else reversed(steps)):
+        h_prev = hs[:, t - 1] if t > 0 or wrap_h0 else h0
+        dh = (dhs[:, t] if t == x.shape[1] - 1 or not only_last_dhs else 0.0) + (dh_next if through_time else 0.0)
+        local = {"h_t": 1 - hs[:, t] ** 2, "h_prev": 1 - h_prev ** 2, "none": 1.0,
+                 "tanh(h_t)": 1 - np.tanh(hs[:, t]) ** 2}[deriv]
         da = dh * local
-        g["kernel"] += x[:, t].T @ da
         dU = (h_prev if dU_with == "h_prev" else hs[:, t]).T @ da
-        g["recurrent_kernel"] += dU.T if transpose_dU else dU
-        g["bias"] += da.sum(axis=0)
-        dx[:, t] = da @ p["kernel"].T
-        dh_next = da @ (p["recurrent_kernel"] if transpose_U else p["recurrent_kernel"].T)
+        step_g = {"kernel": x[:, t].T @ da, "recurrent_kernel": dU.T if transpose_dU else dU,
+                  "bias": da.mean(axis=0) if bias_mean else da.sum(axis=0)}
+        for k in g:
+            g[k] = step_g[k] if overwrite_params else g[k] + step_g[k]
+        dx[:, t] = (dh if dx_from_dh else da) @ p["kernel"].T
+        back = (dh if next_from_dh else da) @ (p["recurrent_kernel"] if transpose_U else p["recurrent_kernel"].T)
+        dh_next = dh_next + back if accumulate_next else back
     if dh0_is_g0:  # g_1 = dhs_1 + δ_2·Uᵀ, the gradient at h_1, returned instead of δ_1·Uᵀ
         dh_next = dh
+    if dh0_is_delta:  # δ_1 itself, not sent back through U
+        dh_next = da
     if batch_mean:
         dx, dh_next, g = dx / len(x), dh_next / len(x), {k: v / len(x) for k, v in g.items()}
     return dx, dh_next, g
@@ -141,6 +180,24 @@ _RNN_BACKWARD_MISTAKES = {
         dict(transpose_dU=True),
     "dh0 includes dhs[:, 0], the gradient at h_1; dh0 is only what reaches h0 through U: δ_1·Uᵀ.":
         dict(dh0_is_g0=True),
+    "dh_next is accumulated across steps (dh_next += δ·Uᵀ); it is replaced at every step: dh_next = δ_t·Uᵀ, "
+    "the gradient that step t sends to h_{t-1} only.": dict(accumulate_next=True),
+    "the BPTT loop runs forward in time; the gradient flows from the last step back: "
+    "for t in reversed(range(T)).": dict(forward_in_time=True),
+    "the parameter gradients are overwritten at every step (= instead of +=); they are sums over time.":
+        dict(overwrite_params=True),
+    "dh0 is δ_1 itself; what reaches h0 goes through U: dh0 = δ_1·Uᵀ.": dict(dh0_is_delta=True),
+    "the tanh derivative is 1 − tanh(h_t)²; h_t is already tanh of something: use 1 − h_t².":
+        dict(deriv="tanh(h_t)"),
+    "grads['bias'] averages over the batch; the loss is a sum, so sum δ over the batch: δ.sum(axis=0).":
+        dict(bias_mean=True),
+    "dx skips the tanh derivative: dx_t = δ_t·Wᵀ with δ_t = dh ⊙ (1 − h_t²), not dh·Wᵀ.": dict(dx_from_dh=True),
+    "the gradient sent to h_{t-1} skips the tanh derivative: dh_next = δ_t·Uᵀ with δ_t = dh ⊙ (1 − h_t²), "
+    "not dh·Uᵀ.": dict(next_from_dh=True),
+    "at t = 0, h_{t-1} is h0, not hs[:, -1] (index −1 wraps around to the last step): "
+    "h_prev = hs[:, t-1] if t > 0 else h0.": dict(wrap_h0=True),
+    "only the last step's dhs is used; every step's output receives a gradient: dh = dhs[:, t] + dh_next.":
+        dict(only_last_dhs=True),
 }
 
 
@@ -228,19 +285,27 @@ def check_numerical_gradient(numerical_gradient, hidden=False):
         for scheme, estimate in (("one-sided", (_g(x + eps) - _g(x)) / eps),
                                  ("backward", (_g(x) - _g(x - eps)) / eps),
                                  ("central", (_g(x + eps) - _g(x - eps)) / (2 * eps)),
-                                 ("central without the 2", (_g(x + eps) - _g(x - eps)) / eps)):
+                                 ("central without the 2", (_g(x + eps) - _g(x - eps)) / eps),
+                                 ("/ 2 * eps", (_g(x + eps) - _g(x - eps)) / 2 * eps)):
             pred = estimate - expected
             if np.max(np.abs(err - pred)) <= 0.05 * np.max(np.abs(pred)) + 1e-7:
                 if scheme in ("one-sided", "backward"):
                     raise AssertionError(f"numerical_gradient: this is a one-sided difference (eps ≈ {eps:g}): "
                                          "(f(x+eps) − f(x)) / eps. Use the central difference (f(x+eps) − f(x−eps)) "
                                          "/ (2·eps): its error is eps² instead of eps.")
+                if scheme == "/ 2 * eps":
+                    raise AssertionError("numerical_gradient: the difference is multiplied by eps instead of divided: "
+                                         "`/ 2 * eps` is (… / 2) * eps in Python; write / (2 * eps).")
                 if scheme == "central without the 2":
                     raise AssertionError("numerical_gradient: off by a factor of 2: divide the central difference "
                                          "f(x+eps) − f(x−eps) by 2·eps, the distance between the two points.")
                 raise AssertionError(f"numerical_gradient: central differences, but eps ≈ {eps:g} is too large: the "
                                      "error grows like eps². Keep the default eps=1e-6.")
-    _diagnose("numerical_gradient", got, expected, [], "the gradient", rtol=1e-6, atol=1e-7)
+    per_row = np.broadcast_to(expected.reshape(len(x), -1).sum(axis=1).reshape((len(x),) + (1,) * (x.ndim - 1)),
+                              x.shape)
+    _diagnose("numerical_gradient", got, expected, [
+        ("it nudges a whole slice x[i] at once, so each entry gets the sum of its slice's gradient; nudge one entry "
+         "at a time: for index in np.ndindex(x.shape).", lambda: per_row)], "the gradient", rtol=1e-6, atol=1e-7)
 
 
 def _state_gradients(x, p, dhs):
@@ -286,6 +351,10 @@ def check_gradient_norms(gradient_norms, hidden=False):
          lambda: np.mean(np.abs(g), axis=(0, 2))),
         ("it averages the gradient over the batch before taking the norm; take each sequence's norm first.",
          lambda: np.linalg.norm(np.mean(g, axis=0), axis=-1)),
+        ("these are the norms of the states h_t, not of the gradients ∂L/∂h_t.",
+         lambda: np.mean(np.linalg.norm(_rnn_forward_variant(x, np.zeros_like(g[:, 0]), params), axis=-1), axis=0)),
+        ("the norm is taken over the batch axis; take it over units (axis=-1), then the mean over the batch.",
+         lambda: np.mean(np.linalg.norm(g, axis=0), axis=-1)),
         ("the loss is the sum of every h_t (dhs = 1 everywhere); here L = Σ h_T: dhs is 1 at the last step only.",
          lambda: np.mean(np.linalg.norm(_state_gradients(x, params, np.ones_like(last)), axis=-1), axis=0)),
     ]
@@ -299,14 +368,26 @@ _GATE_WORDS = {"i": "input", "f": "forget", "c": "candidate", "o": "output"}
 
 
 def _lstm_step_variant(x_t, h_prev, c_prev, p, order="ifco", acts=None, bias=True, out_tanh=True,
-                       input_gate=True, keep_prev=True, h_from_prev_c=False):
+                       input_gate=True, keep_prev=True, h_from_prev_c=False, bias_times=1, stack_swapped=False,
+                       forget_plus_one=False, o_inside=False, squash_c=False, coupled=False, c_from_h=False,
+                       use_h=True, out_act="tanh"):
     acts = {"i": "sigmoid", "f": "sigmoid", "c": "tanh", "o": "sigmoid", **(acts or {})}
-    z = x_t @ p["kernel"] + h_prev @ p["recurrent_kernel"] + (p["bias"] if bias else 0.0)
+    if stack_swapped:  # [x, h] multiplied by the stacked [U; W]
+        z = np.concatenate([x_t, h_prev], axis=1) @ np.concatenate([p["recurrent_kernel"], p["kernel"]], axis=0)
+    else:
+        z = x_t @ p["kernel"] + (h_prev @ p["recurrent_kernel"] if use_h else 0.0)
+    z = z + (bias_times * p["bias"] if bias else 0.0)
     blocks = dict(zip(order, np.split(z, 4, axis=1)))
+    if forget_plus_one:
+        blocks["f"] = blocks["f"] + 1.0
     i, f, g, o = (_ACTIVATIONS[acts[k]](blocks[k]) for k in "ifco")
-    c = (f * c_prev if keep_prev else 0.0) + (i * g if input_gate else g)
-    h = o * (np.tanh(c_prev if h_from_prev_c else c) if out_tanh else (c_prev if h_from_prev_c else c))
-    return h, c
+    c = (f * (h_prev if c_from_h else c_prev) if keep_prev else 0.0) + ((1 - f) * g if coupled else i * g if input_gate else g)
+    if squash_c:
+        c = np.tanh(c)
+    if o_inside:
+        return np.tanh(o * c), c
+    squash = _ACTIVATIONS[out_act] if out_tanh else _ACTIVATIONS["no activation (identity)"]
+    return o * squash(c_prev if h_from_prev_c else c), c
 
 
 def _lstm_mistakes():
@@ -335,6 +416,20 @@ def _lstm_mistakes():
         ("the input gate is not applied: c = f ⊙ c_prev + i ⊙ c̃.", dict(input_gate=False)),
         ("c_prev is dropped: the new cell state must keep f ⊙ c_prev.", dict(keep_prev=False)),
         ("h uses the previous cell state; use the new one: h = o ⊙ tanh(c_t).", dict(h_from_prev_c=True)),
+        ("the bias is added twice: z = x·W + h·U + b has one b.", dict(bias_times=2)),
+        ("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, "
+         "stack the kernel on top: np.concatenate([W, U]).", dict(stack_swapped=True)),
+        ("1 is added to the forget gate's pre-activation. Keras's unit_forget_bias puts that 1 in the bias when "
+         "it initializes it; the step itself is f = σ(z_f).", dict(forget_plus_one=True)),
+        ("the output gate is inside the tanh: h = o ⊙ tanh(c), not tanh(o ⊙ c).", dict(o_inside=True)),
+        ("the new cell state is squashed with tanh; c = f ⊙ c_prev + i ⊙ c̃ stays unsquashed (tanh only in h).",
+         dict(squash_c=True)),
+        ("the input gate is replaced by 1 − f (coupled gates); this LSTM has its own input gate: "
+         "c = f ⊙ c_prev + i ⊙ c̃.", dict(coupled=True)),
+        ("the forget gate multiplies h_prev; it keeps the old cell state: c = f ⊙ c_prev + i ⊙ c̃.",
+         dict(c_from_h=True)),
+        ("the recurrent term h_prev·U is missing: z = x·W + h_prev·U + b.", dict(use_h=False)),
+        ("the cell output uses a sigmoid; it is tanh: h = o ⊙ tanh(c).", dict(out_act="sigmoid")),
     ]
     return out
 
@@ -363,13 +458,29 @@ def check_lstm_step(lstm_step, hidden=False):
     _ok("lstm_step", f"h_t and c_t of shape {got_h.shape}")
 
 
-def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=False, **kw):
-    h, c, hs, cs = h0, c0, [], []
-    for t in range(x.shape[1]):
-        h, c = _lstm_step_variant(x[:, t], h if carry_h else h0, c if carry_c else c0, p, **kw)
-        hs.append(h)
-        cs.append(c)
-    return np.stack(cs if return_c else hs, axis=1)
+def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=False, backwards=None, flip=False,
+                          c_is_h=False, swap_unpack=False, **kw):
+    h, c, hs, cs = h0, c0, {}, {}
+    steps = range(x.shape[1])
+    for k, t in enumerate(reversed(steps) if backwards else steps):
+        h_in, c_in = h if carry_h else h0, c if carry_c else c0
+        h, c = _lstm_step_variant(x[:, t], h_in, h_in if c_is_h else c_in, p, **kw)
+        if swap_unpack:  # c, h = lstm_step(...)
+            h, c = c, h
+        at = t if backwards == "aligned" else k
+        hs[at], cs[at] = h, c
+    out = np.stack([(cs if return_c else hs)[t] for t in steps], axis=1)
+    return out[:, ::-1] if flip else out
+
+
+def _lstm_state_mistakes():
+    """Mistakes in how the states travel from step to step (the loop, or a cell's states list)."""
+    return [
+        ("h is passed as both states: the step takes (h_prev, c_prev), two different states; carry c separately "
+         "(c_prev is the cell state of the previous step).", dict(c_is_h=True)),
+        ("h and c are swapped between steps: the step returns (h_t, c_t) in that order (h, c = lstm_step(...); a "
+         "cell returns h, [h, c]).", dict(swap_unpack=True)),
+    ]
 
 
 def check_lstm_forward(lstm_forward, hidden=False):
@@ -387,30 +498,46 @@ def check_lstm_forward(lstm_forward, hidden=False):
          lambda: _lstm_forward_variant(x, h0, c0, params, carry_h=False)),
         ("hs holds the cell states; it must hold the hidden states h_t.",
          lambda: _lstm_forward_variant(x, h0, c0, params, return_c=True)),
-    ] + [(f"(in the step) {m}", lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
+    ] + [(m, lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_state_mistakes()] \
+      + _backwards_mistakes(lambda **kw: _lstm_forward_variant(x, h0, c0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
     _diagnose("lstm_forward", hs, expected, mistakes, "hs")
     _ok("lstm_forward", f"hs shape {hs.shape}")
 
 
 # -- GRU (Keras's reset_after=True form) -------------------------------------------------------
 def _gru_step_variant(x_t, h_prev, p, order="zrh", reset="after", swap_z=False, rec_bias=True,
-                      swap_bias_rows=False, cand_act="tanh", gate_act="sigmoid"):
+                      swap_bias_rows=False, cand_act="tanh", gate_act="sigmoid", mix="z", rec_bias_outside=False,
+                      same_bias_row=False):
     b_in, b_rec = (p["bias"][1], p["bias"][0]) if swap_bias_rows else (p["bias"][0], p["bias"][1])
+    if same_bias_row:
+        b_rec = b_in
     xw = x_t @ p["kernel"] + b_in
     m = h_prev @ p["recurrent_kernel"] + (b_rec if rec_bias else 0.0)
     xb = dict(zip(order, np.split(xw, 3, axis=1)))
     mb = dict(zip(order, np.split(m, 3, axis=1)))
     act = _ACTIVATIONS[gate_act]
     z, r = act(xb["z"] + mb["z"]), act(xb["r"] + mb["r"])
-    if reset == "after":
+    if reset == "after" and rec_bias_outside:  # r ⊙ (h_prev·U_h) + b'_h
+        u = p["recurrent_kernel"].shape[0]
+        k = order.index("h")
+        rec_h = r * (h_prev @ p["recurrent_kernel"][:, k * u:(k + 1) * u]) + b_rec[k * u:(k + 1) * u]
+    elif reset == "after":
         rec_h = r * mb["h"]
     elif reset == "before":
         u = p["recurrent_kernel"].shape[0]
         cols = {k: slice(j * u, (j + 1) * u) for j, k in enumerate(order)}
         rec_h = (r * h_prev) @ p["recurrent_kernel"][:, cols["h"]] + (b_rec[cols["h"]] if rec_bias else 0.0)
+    elif reset == "input":  # on the input side: r ⊙ (x·W_h + b_h)
+        xb["h"], rec_h = r * xb["h"], mb["h"]
+    elif reset == "both":
+        xb["h"], rec_h = r * xb["h"], r * mb["h"]
     else:  # not applied
         rec_h = mb["h"]
     cand = _ACTIVATIONS[cand_act](xb["h"] + rec_h)
+    if mix == "r":
+        z = r
+    if mix == "no 1-z":
+        return z * h_prev + cand
     return (1 - z) * h_prev + z * cand if swap_z else z * h_prev + (1 - z) * cand
 
 
@@ -423,6 +550,16 @@ _GRU_STEP_MISTAKES = [
     ("the two bias rows are swapped: bias[0] goes with the input x·W, bias[1] with h_prev·U.", dict(swap_bias_rows=True)),
     ("the candidate uses a sigmoid; it should be tanh.", dict(cand_act="sigmoid")),
     ("the gates z and r use tanh; gates use a sigmoid.", dict(gate_act="tanh")),
+    ("the reset gate is applied to the input side (r ⊙ x·W_h); it acts on the recurrent side only: "
+     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="input")),
+    ("the reset gate is applied to both sides; only the recurrent part is reset: "
+     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="both")),
+    ("the update mixes with r instead of z: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃ (r only resets the candidate).",
+     dict(mix="r")),
+    ("(1 − z) is missing on the candidate: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.", dict(mix="no 1-z")),
+    ("the recurrent bias b'_h is added outside the reset; in Keras's reset_after form it is inside: "
+     "r ⊙ (h_prev·U_h + b'_h).", dict(rec_bias_outside=True)),
+    ("bias[0] is used for both products; h_prev·U takes the second row, bias[1].", dict(same_bias_row=True)),
 ] + [(f"the gates are in the order {', '.join(o)}; Keras's order is z, r, h.", dict(order="".join(o)))
      for o in itertools.permutations("zrh") if "".join(o) != "zrh"]
 
