@@ -131,7 +131,7 @@ def check_lstm_cell_layer(cell_cls, hidden=False):
     """Check a Keras LSTM cell class: ``keras.layers.RNN(cell_cls(units))`` equals keras.layers.LSTM."""
     _check_cell_layer("check_lstm_cell_layer", cell_cls, "LSTM", 4, [UNITS, UNITS],
                       lambda x, h0, p, **kw: _lstm_forward_variant(x, h0, np.zeros_like(h0), p, **kw),
-                      _lstm_mistakes() + _lstm_state_mistakes(), hidden)
+                      _lstm_state_mistakes() + _lstm_mistakes(), hidden)
 
 
 # -- models (labs 04 and 05) ------------------------------------------------------------------------

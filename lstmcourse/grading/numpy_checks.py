@@ -426,7 +426,8 @@ def _lstm_mistakes():
          dict(squash_c=True)),
         ("the input gate is replaced by 1 − f (coupled gates); this LSTM has its own input gate: "
          "c = f ⊙ c_prev + i ⊙ c̃.", dict(coupled=True)),
-        ("the forget gate multiplies h_prev; it keeps the old cell state: c = f ⊙ c_prev + i ⊙ c̃.",
+        ("the forget gate multiplies h_prev (is h passed as c_prev?); it keeps the old cell state: "
+         "c = f ⊙ c_prev + i ⊙ c̃.",
          dict(c_from_h=True)),
         ("the recurrent term h_prev·U is missing: z = x·W + h_prev·U + b.", dict(use_h=False)),
         ("the cell output uses a sigmoid; it is tanh: h = o ⊙ tanh(c).", dict(out_act="sigmoid")),
@@ -459,7 +460,7 @@ def check_lstm_step(lstm_step, hidden=False):
 
 
 def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=False, backwards=None, flip=False,
-                          c_is_h=False, swap_unpack=False, **kw):
+                          c_is_h=False, swap_unpack=False, swap_carry=False, **kw):
     h, c, hs, cs = h0, c0, {}, {}
     steps = range(x.shape[1])
     for k, t in enumerate(reversed(steps) if backwards else steps):
@@ -469,6 +470,8 @@ def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=Fal
             h, c = c, h
         at = t if backwards == "aligned" else k
         hs[at], cs[at] = h, c
+        if swap_carry:  # the output is h, the states go on as [c, h]
+            h, c = c, h
     out = np.stack([(cs if return_c else hs)[t] for t in steps], axis=1)
     return out[:, ::-1] if flip else out
 
@@ -480,6 +483,8 @@ def _lstm_state_mistakes():
          "(c_prev is the cell state of the previous step).", dict(c_is_h=True)),
         ("h and c are swapped between steps: the step returns (h_t, c_t) in that order (h, c = lstm_step(...); a "
          "cell returns h, [h, c]).", dict(swap_unpack=True)),
+        ("the states go on in the order [c, h]; the next step reads them as (h_prev, c_prev): return h, [h, c].",
+         dict(swap_carry=True)),
     ]
 
 
