@@ -183,8 +183,11 @@ def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=Tru
                                   "with your code, then run this check again.") from None
     except Exception as err:  # the student's code crashed: say where, in their terms
         guard.verdict(name)
-        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. Check the shapes of the "
-                             "matrices you multiply; print them with .shape.") from None
+        hint = "Check the shapes of the matrices you multiply; print them with .shape."
+        if name.endswith("_forward") and isinstance(err, (IndexError, ValueError)):
+            hint = ("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of the "
+                    "batch). " + hint)
+        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {hint}") from None
     guard.verdict(name)
     if check_inputs:
         for i, (b, a) in enumerate(zip(before, args)):
@@ -239,6 +242,8 @@ def _same_shape(name, got, shape, what):
         hint = " The last axis is a multiple of the units: did you return concatenated gates or states?"
     elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] + 1:
         hint = " One step too many: leave h0 out of the result."
+    elif len(got) == len(shape) and got[0] == 1 and shape[0] > 1 and got[1:] == shape[1:]:
+        hint = " The batch axis has size 1: did you average or sum over the batch (axis 0)?"
     elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] - 1:
         hint = " One step too few: the loop must visit every step, for t in range(T)."
     raise AssertionError(f"{name}: {what} has shape {got}, expected {shape}.{hint}")
@@ -248,8 +253,13 @@ def _close(a, b, rtol=RTOL, atol=ATOL):
     return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
-def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=ATOL):
-    """Pass if ``got`` matches ``expected``; otherwise name the matching mistake."""
+def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=ATOL, locate=None):
+    """Pass if ``got`` matches ``expected``; otherwise name the matching mistake.
+
+    When no entry of the catalogue matches, ``locate()`` (if given) may say where the mistake
+    is, from probes: the answer run again on inputs that switch parts of the equation off
+    (e.g. ``h_prev = 0``): the part whose removal makes the answer right is the wrong one.
+    """
     got = np.asarray(got, dtype=np.float64)
     _same_shape(name, got.shape, np.shape(expected), what)
     if _close(got, expected, rtol, atol):
@@ -268,9 +278,41 @@ def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=
     if ratio is not None:
         raise AssertionError(f"{name}: {what} is off by a factor of {ratio:.4g} (every entry). Look for a "
                              "missing or extra scale factor, e.g. dividing by the batch size or a doubled sum.")
+    where = _quietly(locate) if locate is not None else None
+    if where:
+        raise AssertionError(f"{name}: {what} is wrong: {where}")
     diff = float(np.max(np.abs(got - expected)))
     raise AssertionError(f"{name}: {what} differs from the expected values by up to {diff:.3g}. It matches none "
                          "of the usual mistakes; compare your code with the equations line by line.")
+
+
+def _quietly(fn):
+    """``fn()``, or None if it raises (a probe the answer cannot run is no evidence)."""
+    try:
+        return fn()
+    except Exception:
+        return None
+
+
+def _probe(fn, expected, *args):
+    """Whether ``fn(*args)`` (on copies) equals ``expected``; False if it fails."""
+    copies = [_snapshot(a) if _snapshot(a) is not None else a for a in args]
+    try:
+        out = fn(*copies)
+        if isinstance(expected, tuple):
+            return isinstance(out, (tuple, list)) and len(out) == len(expected) and all(
+                _close(np.asarray(o, np.float64), e) for o, e in zip(out, expected))
+        return _close(np.asarray(out, np.float64), expected)
+    except Exception:
+        return False
+
+
+def _first_wrong_step(got, expected):
+    """The index of the first time step (axis 1) where ``got`` differs from ``expected``."""
+    for t in range(expected.shape[1]):
+        if not _close(got[:, t], expected[:, t]):
+            return t
+    return None
 
 
 def _constant_ratio(got, expected):

@@ -18,7 +18,9 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _close,
     _copy,
     _diagnose,
+    _first_wrong_step,
     _ok,
+    _probe,
     _snapshot,
     _unpack,
 )
@@ -83,8 +85,31 @@ def check_rnn_step(rnn_step, hidden=False):
     expected = _rnn_step_variant(x[:, 0], h, params)
     got = _array("rnn_step", result, expected.shape)
     mistakes = [(m, lambda kw=kw: _rnn_step_variant(x[:, 0], h, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
-    _diagnose("rnn_step", got, expected, mistakes)
+    _diagnose("rnn_step", got, expected, mistakes, locate=lambda: _locate_rnn_step(rnn_step, x[:, 0], h, params))
     _ok("rnn_step", f"output shape {got.shape}")
+
+
+def _locate_rnn_step(fn, x_t, h, params):
+    """Which part of tanh(x·W + h·U + b) is wrong: probes with x_t = 0, h_prev = 0, b = 0."""
+    zero_b = {**params, "bias": np.zeros_like(params["bias"])}
+
+    def right(x_, h_, p_):
+        return _probe(fn, _rnn_step_variant(x_, h_, p_), x_, h_, p_)
+    no_h, no_x = right(x_t, 0 * h, params), right(0 * x_t, h, params)
+    if no_h and not no_x:
+        return ("with h_prev = 0 it is right, so the recurrent part is wrong: h_prev @ recurrent_kernel, added "
+                "inside the tanh.")
+    if no_x and not no_h:
+        return "with x_t = 0 it is right, so the input part is wrong: x_t @ kernel, added inside the tanh."
+    if no_x and no_h:
+        return ("right with x_t = 0 and right with h_prev = 0, wrong with both: the two products are added inside "
+                "one tanh, tanh(x·W + h·U + b).")
+    if right(x_t, h, zero_b):
+        return "with b = 0 it is right, so the bias is wrong: add bias once, inside the tanh."
+    if right(0 * x_t, 0 * h, params):
+        return ("with x_t = 0 and h_prev = 0 it is right (tanh(b)), so both products enter wrongly: "
+                "a = x_t @ kernel + h_prev @ recurrent_kernel + bias.")
+    return "even with x_t = 0 and h_prev = 0, where h_t = tanh(b), it is wrong: look at the bias and the tanh."
 
 
 def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, backwards=None, flip=False, **step_kw):
@@ -111,6 +136,15 @@ def _backwards_mistakes(forward):
     ]
 
 
+def _locate_step(hs, expected, first):
+    """The first wrong time step of a forward pass (the step function itself is the correct one here)."""
+    t = _first_wrong_step(hs, expected)
+    if t == 0:
+        return f"hs[:, 0] is already wrong: it is {first}, the first step read from the initial state."
+    return (f"hs[:, 0] to hs[:, {t - 1}] are right and hs[:, {t}] is the first wrong state: look at what step {t} "
+            f"receives (x[:, {t}], and the state after step {t - 1}) and where it is stored.")
+
+
 def check_rnn_forward(rnn_forward, hidden=False):
     """Check ``rnn_forward(x, h0, params) -> (hs, cache)``, with a correct ``rnn_step`` in place of yours."""
     params, x, h0, _ = _case(1, seed=2, hidden=hidden)
@@ -132,7 +166,7 @@ def check_rnn_forward(rnn_forward, hidden=False):
         ("off by one step: hs[:, t] must be the state AFTER reading x[:, t] (hs[:, 0] is not h0).",
          lambda: _rnn_forward_variant(x, h0, params, shift=True)),
     ] + _backwards_mistakes(lambda **kw: _rnn_forward_variant(x, h0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
-    _diagnose("rnn_forward", hs, expected, mistakes, "hs")
+    _diagnose("rnn_forward", hs, expected, mistakes, "hs", locate=lambda: _locate_step(hs, expected, "rnn_step(x[:, 0], h0, params)"))
     _ok("rnn_forward", f"hs shape {hs.shape}")
 
 
@@ -242,8 +276,24 @@ def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
 
         mistakes = [(m, lambda kw=kw, pick=pick: pick(_rnn_backward_variant(dhs, x, h0, hs, params, **kw)))
                     for m, kw in _RNN_BACKWARD_MISTAKES.items()]
-        _diagnose("rnn_backward", got, expected, mistakes, what)
+        _diagnose("rnn_backward", got, expected, mistakes, what,
+                  locate=lambda: _locate_rnn_backward(rnn_forward, rnn_backward, x, h0, dhs, params))
     _ok("rnn_backward", "dx, dh0 and every parameter gradient")
+
+
+def _locate_rnn_backward(rnn_forward, rnn_backward, x, h0, dhs, params):
+    """Probe with a single time step: right there means the gradient through time is wrong."""
+    _, cache = rnn_forward(x[:, :1].copy(), h0.copy(), _copy(params))
+    hs1 = _rnn_forward_variant(x[:, :1], h0, params)
+    exp = _rnn_backward_variant(dhs[:, :1], x[:, :1], h0, hs1, params)
+    out = rnn_backward(dhs[:, :1].copy(), cache)
+    right = all(_close(np.asarray(o, np.float64), e) for o, e in zip(out[:2], exp[:2])) and all(
+        _close(np.asarray(out[2][k], np.float64), exp[2][k]) for k in exp[2])
+    if right:
+        return ("with one time step every gradient is right; with more it is wrong: the gradient through time is "
+                "wrong: dh = dhs[:, t] + dh_next, δ_t = dh ⊙ (1 − h_t²), then dh_next = δ_t·Uᵀ for step t−1.")
+    return ("with one time step it is already wrong: the gradient of one step is δ = dh ⊙ (1 − h_t²), then "
+            "x_tᵀ·δ, h_{t-1}ᵀ·δ, Σ_batch δ, δ·Wᵀ and δ·Uᵀ.")
 
 
 # -- finite differences -------------------------------------------------------------------
@@ -452,10 +502,18 @@ def check_lstm_step(lstm_step, hidden=False):
     if _close(got_h, exp_c) and _close(got_c, exp_h):
         raise AssertionError("lstm_step: it returns (c_t, h_t); return them in the order (h_t, c_t).")
     mistakes = _lstm_mistakes()
+    def locate_c():
+        if _probe(lambda *a: lstm_step(*a)[1], _lstm_step_variant(x[:, 0], h, 0 * c, params)[1], x[:, 0], h, 0 * c, params):
+            return "with c_prev = 0 it is right, so the forget part is wrong: f ⊙ c_prev, f = σ(z[:, u:2u])."
+        return ("even with c_prev = 0 it is wrong, so the new content is wrong: i ⊙ c̃ = σ(z[:, 0:u]) ⊙ "
+                "tanh(z[:, 2u:3u]).")
+
     _diagnose("lstm_step", got_c, exp_c,
-              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[1]) for m, kw in mistakes], "c_t")
+              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[1]) for m, kw in mistakes], "c_t",
+              locate=locate_c)
     _diagnose("lstm_step", got_h, exp_h,
-              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[0]) for m, kw in mistakes], "h_t")
+              [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[0]) for m, kw in mistakes], "h_t",
+              locate=lambda: "c_t is right, so the output is wrong: h_t = o ⊙ tanh(c_t), o = σ(z[:, 3u:4u]).")
     _ok("lstm_step", f"h_t and c_t of shape {got_h.shape}")
 
 
@@ -505,7 +563,8 @@ def check_lstm_forward(lstm_forward, hidden=False):
          lambda: _lstm_forward_variant(x, h0, c0, params, return_c=True)),
     ] + [(m, lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_state_mistakes()] \
       + _backwards_mistakes(lambda **kw: _lstm_forward_variant(x, h0, c0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
-    _diagnose("lstm_forward", hs, expected, mistakes, "hs")
+    _diagnose("lstm_forward", hs, expected, mistakes, "hs",
+              locate=lambda: _locate_step(hs, expected, "lstm_step(x[:, 0], h0, c0, params)[0]"))
     _ok("lstm_forward", f"hs shape {hs.shape}")
 
 
@@ -569,6 +628,31 @@ _GRU_STEP_MISTAKES = [
      for o in itertools.permutations("zrh") if "".join(o) != "zrh"]
 
 
+def _locate_gru_step(fn, x_t, h, params):
+    """Probes: no input (W = 0, bias[0] = 0), no recurrent input (U = 0, bias[1] = 0), neither."""
+    def without(part):
+        p = _copy(params)
+        if part in ("x", "both"):
+            p["kernel"], p["bias"][0] = 0 * p["kernel"], 0.0
+        if part in ("h", "both"):
+            p["recurrent_kernel"], p["bias"][1] = 0 * p["recurrent_kernel"], 0.0
+        return _probe(fn, _gru_step_variant(x_t, h, p), x_t, h, p)
+    no_x, no_h = without("x"), without("h")
+    if no_h and not no_x:
+        return ("without the recurrent input (U = 0, bias[1] = 0) it is right, so the recurrent part is wrong: "
+                "h_prev·U + bias[1], split into z, r, h̃, with r ⊙ (…) on the candidate's part.")
+    if no_x and not no_h:
+        return ("without the input (W = 0, bias[0] = 0) it is right, so the input part is wrong: x·W + bias[0], "
+                "split into z, r, h̃ (order z, r, h), each added to its gate.")
+    if no_x and no_h:
+        return "right without the input and right without the recurrent input: look at how the two combine in each gate."
+    if without("both"):
+        return ("with W = U = 0 and no bias (z = r = 0.5, h̃ = 0) it is right, so the mixing h_t = z ⊙ h_prev + "
+                "(1 − z) ⊙ h̃ is right: the gates or the candidate are wrong.")
+    return ("even with W = U = 0 and no bias, where z = 0.5, h̃ = 0 and h_t = h_prev / 2, it is wrong: look at "
+            "h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.")
+
+
 def check_gru_step(gru_step, hidden=False):
     """Check ``gru_step(x_t, h_prev, params) -> h_t`` in Keras's ``reset_after=True`` form."""
     params, x, h, _ = _case(3, seed=8, reset_after=True, hidden=hidden)
@@ -577,5 +661,5 @@ def check_gru_step(gru_step, hidden=False):
     expected = _gru_step_variant(x[:, 0], h, params)
     got = _array("gru_step", result, expected.shape, "h_t")
     mistakes = [(m, lambda kw=kw: _gru_step_variant(x[:, 0], h, params, **kw)) for m, kw in _GRU_STEP_MISTAKES]
-    _diagnose("gru_step", got, expected, mistakes, "h_t")
+    _diagnose("gru_step", got, expected, mistakes, "h_t", locate=lambda: _locate_gru_step(gru_step, x[:, 0], h, params))
     _ok("gru_step", f"output shape {got.shape}")
