@@ -33,16 +33,20 @@ def hidden():
     return importlib.reload(importlib.import_module("lstmcourse._grading"))
 
 
-def graded_cell(attack, points, visible, hidden_test):
-    """Run a graded cell as nbgrader does: the points if both parts run, else 0; record the row."""
-    stopped = ""
+def outcome_of(part):
     try:
-        visible()
-        hidden_test()
-        earned = points
-    except Exception as err:  # any error in the cell: 0 points
-        earned, stopped = 0, f"{type(err).__name__}: {str(err)[:110]}"
-    RESULTS.append((attack, points, earned, stopped))
+        part()
+    except Exception as err:  # noqa: BLE001  any error in the cell: 0 points
+        return f"{type(err).__name__}: {str(err)[:100]}"
+    return ""
+
+
+def graded_cell(attack, points, visible, hidden_test):
+    """A graded cell as nbgrader runs it: the points if both parts run, else 0. Both parts are run
+    here (nbgrader stops at the first error) so the table shows that the hidden part alone gives 0."""
+    seen, stopped = outcome_of(visible), outcome_of(hidden_test)
+    earned = points if not seen and not stopped else 0
+    RESULTS.append((attack, points, earned, seen or "passes", stopped or "passes"))
     return earned
 
 
@@ -170,6 +174,7 @@ def test_keras_predict_patched(monkeypatch):
 def test_checks_replaced_in_sys_modules(monkeypatch):
     fake = types.ModuleType("lstmcourse.checks")
     fake.check_rnn_step = lambda *a, **k: None
+    fake.LAB_MODULES = {None: ()}  # a fake package that would load no checks
     monkeypatch.setitem(sys.modules, "lstmcourse.checks", fake)
     monkeypatch.setitem(sys.modules, "lstmcourse.grading.numpy_checks", fake)
     monkeypatch.setitem(sys.modules, "lstmcourse.grading", fake)
@@ -211,12 +216,11 @@ def test_profiler_hook_disabled_to_call_the_answer_key(monkeypatch):
 def test_the_doctor_rebound_for_lab06(monkeypatch):
     from lstmcourse import doctor, lab06_checks
 
-    def unscaled():  # lab06 task 1 left unfixed: targets in grams
+    def unscaled(x_train, y_train):  # lab06 task 1 left unfixed: targets in grams
         model = keras.Sequential([keras.Input((lab06_checks.GRAMS_STEPS, 2)), keras.layers.LSTM(8),
                                   keras.layers.Dense(1)])
-        model.compile(optimizer="adam", loss="mse")
-        x, y = lab06_checks.grams_data(64, seed=0)
-        return model, x, y
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+        return model, y_train, lambda outputs: outputs
 
     monkeypatch.setattr(doctor, "examine", lambda *a, **k: [])
     monkeypatch.setattr(lab06_checks, "check_grams", lambda *a, **k: None)
@@ -238,8 +242,9 @@ def test_the_correct_answers_still_earn_their_points():
 
 def test_print_the_table():
     assert RESULTS, "run with the attacks above"
-    print("\n| attack | points | earned | stopped by |\n|---|---|---|---|")
-    for attack, points, earned, stopped in RESULTS:
-        print(f"| {attack} | {points} | {earned} | {stopped.replace('|', '/')} |")
+    print("\n| attack | points | earned | visible check | hidden check |\n|---|---|---|---|---|")
+    for attack, points, earned, seen, stopped in RESULTS:
+        print(f"| {attack} | {points} | {earned} | {seen.replace('|', '/')} | {stopped.replace('|', '/')} |")
     honest = [r for r in RESULTS if "nothing patched" in r[0] or "the solution" in r[0]]
     assert all(r[2] == r[1] for r in honest) and all(r[2] == 0 for r in RESULTS if r not in honest)
+    assert all(r[4] != "passes" for r in RESULTS if r not in honest), "the hidden part alone must give 0"

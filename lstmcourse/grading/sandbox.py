@@ -170,9 +170,10 @@ class _ThisFolder(importlib.abc.MetaPathFinder):
         return importlib.machinery.PathFinder.find_spec(name, path)
 
 
-def load(modules):
-    """``lstmcourse.grading.<m>`` for each of ``modules``, and everything they import from
-    ``lstmcourse``, executed again from disk; the notebook's own modules are put back after."""
+def load(lab=None):
+    """The grading package and the modules of ``lab`` (see ``LAB_MODULES``, read from the fresh
+    copy), and everything they import from ``lstmcourse``, executed again from disk; the
+    notebook's own modules are put back after. Returns (package, {name: module})."""
     saved = {name: module for name, module in sys.modules.items() if _ours(name)}
     for name in saved:
         del sys.modules[name]
@@ -180,6 +181,10 @@ def load(modules):
     sys.meta_path.insert(0, finder)
     try:
         package = importlib.import_module("lstmcourse.grading")
+        if lab not in package.LAB_MODULES:
+            known = ", ".join(repr(k) for k in package.LAB_MODULES if k)
+            raise ValueError(f"`lab` must be None (labs 01-05) or one of {known}. Received: lab={lab!r}")
+        modules = tuple(package.LAB_MODULES[None]) + (tuple(package.LAB_MODULES[lab]) if lab else ())
         loaded = {m: importlib.import_module(f"lstmcourse.grading.{m}") for m in modules}
     finally:
         sys.meta_path.remove(finder)
@@ -255,19 +260,13 @@ _SELF_TESTS = {"lab06": _self_test_lab06}
 def fresh(lab=None):
     """A fresh, checked copy of the grading package: for labs 01–05 (``lab=None``) the package
     (its ``check_*`` functions), for ``lab="labNN"`` that lab's module."""
-    from lstmcourse.grading import LAB_MODULES  # the list on disk; the copy below re-reads it
-
-    if lab not in LAB_MODULES:
-        known = ", ".join(repr(k) for k in LAB_MODULES if k)
-        raise ValueError(f"`lab` must be None (labs 01-05) or one of {known}. Received: lab={lab!r}")
     integrity()
-    modules = tuple(LAB_MODULES[None]) + (tuple(LAB_MODULES[lab]) if lab else ())
-    package, loaded = load(modules)
+    package, loaded = load(lab)
     _self_test_steps(package)
     _self_test_keras()
     if lab is None:
         return package
-    module = loaded[LAB_MODULES[lab][0]]
+    module = loaded[package.LAB_MODULES[lab][0]]
     if lab in _SELF_TESTS:
         _SELF_TESTS[lab](module)
     return module
