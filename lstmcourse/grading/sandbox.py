@@ -131,7 +131,10 @@ def integrity():
     problems = []
     for library, module, names in (("np", np, _used_names("np")),
                                    ("keras", keras, _used_names("keras") | set(_KERAS_CLASSES))):
-        root = _library_dir(module.__name__)
+        # where sys.path says the library is; an unusual install (zip, vendored) falls back to the module's own
+        # folder, so that an honest notebook is never refused because of where the library lives
+        root = _library_dir(module.__name__) or (
+            os.path.dirname(os.path.realpath(module.__file__)) + os.sep if getattr(module, "__file__", None) else None)
         if sys.modules.get(module.__name__) is not module or not _under(getattr(module, "__file__", "") or "", root):
             problems.append(f"sys.modules[{module.__name__!r}] is not {module.__name__}")
             continue
