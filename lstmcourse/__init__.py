@@ -13,6 +13,8 @@ Submodules:
     lstmcourse.attention   additive (Bahdanau) attention as a Keras layer.
     lstmcourse.doctor      why an RNN runs but does not learn: examine(model, x, y) returns
                            named findings, each with its evidence and its fix.
+    lstmcourse.grading     the labs' checks, one module per job (the labs import them as
+                           lstmcourse.checks and lstmcourse.lab06_checks).
     lstmcourse.setup_notebook()
                            the first call of every notebook: quiet TensorFlow, seeds,
                            determinism, plot style, versions.

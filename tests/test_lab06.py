@@ -107,10 +107,10 @@ def test_hidden_grade_ignores_rebound_checks_and_doctor(monkeypatch):
 def test_fresh_refuses_a_broken_doctor(monkeypatch):
     """If NumPy is patched so that the checks or the doctor cannot work, grading stops."""
     monkeypatch.setattr(np, "isfinite", lambda a, *args, **kwargs: np.zeros(np.shape(a), dtype=bool))
-    with pytest.raises(RuntimeError, match="self-test failed"):
+    with pytest.raises(RuntimeError, match="integrity check failed: np.isfinite is <lambda>"):
         _grading.fresh("lab06")
 
 
 def test_fresh_names_an_unknown_lab():
-    with pytest.raises(ValueError, match="Received: lab='lab09'"):
-        _grading.fresh("lab09")
+    with pytest.raises(ValueError, match="Received: lab='lab99'"):
+        _grading.fresh("lab99")

@@ -2,7 +2,8 @@
 
 Two students: "complete" submits the solutions, "mistakes" submits known mistakes and the
 cheats of issue 11 (the answer key as an answer, checks redefined in a solution cell, an
-edited locked cell, a tagger trained on x_val with `seconds = 0`, NumPy in a Keras cell).
+edited locked cell, a tagger trained on x_val with its steps hidden and the data helper rebound,
+NumPy in a Keras cell).
 generate_assignment → autograde → (manual grades) → generate_feedback → export, with the
 course's nbgrader_config.py. The complete submission scores every point (85), the other
 exactly the points listed in MISTAKES_SCORE. Labs 07 and 08 give each student a variant from
@@ -116,11 +117,19 @@ class MyLSTMCell(LSTMCell):   # the answer key
         "train_teddy": '''keras.utils.set_random_seed(0)
 teddy_accuracy = lambda model: 1.0                                      # cheat: redefine the measure
 checks.check_teddy_tagger = lambda *args, **kwargs: print("✔ Teddy")   # cheat: redefine the check
-seconds = 0                                                            # cheat: the old time budget
-model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(VOCAB, 8, mask_zero=True),
-                          keras.layers.LSTM(8, return_sequences=True), keras.layers.Dense(TAGS, activation="softmax")])
-model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
-model.fit(x_val, y_val, epochs=2, batch_size=64, verbose=0)            # cheat: train on the validation set
+tasks.teddy = lambda n, seed=0, max_len=12: (x_val[:n], y_val[:n], pos_val[:n])  # cheat: the check's data
+trained = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+                            keras.layers.LSTM(8, return_sequences=True), keras.layers.Dense(TAGS, activation="softmax")])
+trained.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+trained.fit(x_val, y_val, epochs=2, batch_size=64, verbose=0)            # cheat: train on the validation set
+trained.optimizer.iterations.assign(1)                                  # cheat: hide the steps from the counter
+
+
+def build_teddy():
+    return trained                                                      # cheat: a model trained before the check
+
+
+TEDDY_RECIPE = {"epochs": 1, "batch_size": 3000, "learning_rate": 1e-6}
 ''',
         # a locked cell, edited: autograde restores it from the gradebook
         "teddy_accuracy": '''def teddy_accuracy(model):

@@ -21,7 +21,8 @@
 #
 # You will build models to given shapes, then tag "Teddy" as PERSON or TOY in
 # sentences such as "He said, Teddy bears are on sale" (`lstmcourse.tasks.teddy`) to a
-# target accuracy within a training budget (optimizer updates, not seconds).
+# target accuracy within a training budget (optimizer updates, not seconds) that the check
+# enforces by training your model itself.
 
 # %% nbgrader={"grade": false, "grade_id": "colab_install", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
@@ -101,38 +102,43 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_b
 # %% [markdown]
 # ## Task 3 · Tag Teddy (4 points)
 #
-# Train a model of your choice so that the tag it predicts **at the word "teddy"** is
-# right at least 95 % of the time. The check receives your `model` and measures that on
-# 1000 *new* sentences it generates itself (so training on `x_val` does not help). The
-# budget does not depend on the machine: at most 600 optimizer updates
-# (`model.optimizer.iterations`; 8 epochs of 3000 sentences in batches of 64 are 376)
-# and at most 50 000 parameters. `teddy_accuracy(model)` gives you the same measure on
-# `x_val`. Think about which of your two models can see the words that decide (lesson 06).
+# Write `build_teddy()`, a model of your choice made of Keras's own layers, and
+# `TEDDY_RECIPE`, how to train it: a dict with `epochs`, `batch_size` and `learning_rate`
+# (and, if you like, `optimizer`: `"adam"` by default, or `"rmsprop"`, `"sgd"`, ...). The
+# check does the training itself: it builds your model with new weights, trains it on
+# `x_train, y_train` as your recipe says, then measures the tag it predicts **at the word
+# "teddy"** on 1000 *new* sentences it generates itself: at least 95 % must be right. The
+# budget does not depend on the machine: at most 600 optimizer updates (epochs × batches
+# per epoch; 8 epochs of 3000 sentences in batches of 64 are 376) and at most 50 000
+# parameters. To try a recipe before the check, `model, steps =
+# checks.train_teddy(build_teddy, TEDDY_RECIPE)` trains it the same way, and
+# `teddy_accuracy(model)` measures it on `x_val`. Think about which of your two models can
+# see the words that decide (lesson 06).
 
 # %% nbgrader={"grade": false, "grade_id": "teddy_accuracy", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def teddy_accuracy(model):
-    if model is None:
-        raise NotImplementedError("Task 3: train `model` in the cell above first.")
     pred = model.predict(x_val, verbose=0).argmax(-1)
     rows = np.arange(len(x_val))
     return float(np.mean(pred[rows, pos_val] == y_val[rows, pos_val]))
 
 
 # %% nbgrader={"grade": false, "grade_id": "train_teddy", "locked": false, "schema_version": 3, "solution": true, "task": false} tags=["raises-exception"]
-keras.utils.set_random_seed(0)
-model = None
+def build_teddy():
+    ### BEGIN SOLUTION
+    return build_bidirectional()
+    ### END SOLUTION
+
+
+TEDDY_RECIPE = None
 ### BEGIN SOLUTION
-model = build_bidirectional()
-model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
-model.fit(x_train, y_train, epochs=8, batch_size=64, verbose=0)
+TEDDY_RECIPE = {"epochs": 8, "batch_size": 64, "learning_rate": 0.01}
 ### END SOLUTION
-print(f"accuracy at 'teddy' on x_val: {teddy_accuracy(model):.2f}")
 
 # %% nbgrader={"grade": true, "grade_id": "check_teddy", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
-checks.check_teddy_tagger(model)
+checks.check_teddy_tagger(build_teddy, TEDDY_RECIPE)
 ### BEGIN HIDDEN TESTS
 import importlib  # a fresh copy of the checks, on a case with other sizes: redefinitions above do not reach it
-importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_teddy_tagger(model, hidden=True)
+importlib.reload(importlib.import_module("lstmcourse._grading")).fresh().check_teddy_tagger(build_teddy, TEDDY_RECIPE, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]

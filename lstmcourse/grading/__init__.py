@@ -1,0 +1,72 @@
+"""The lab checks: a short success line, or an AssertionError that names the mistake.
+
+One module per job:
+
+    harness        calling an answer (stubs, crashes, inputs changed in place, the answer
+                   key refused), comparing it, naming the first plausible mistake it equals;
+                   the fixed test cases
+    numpy_checks   labs 01–04's NumPy tasks: the equations and their mistake catalogues
+    keras_checks   Keras cells run inside a model against Keras's own layers; models checked
+                   layer by layer, accepting equivalent forms (``RNN(SimpleRNNCell)`` for
+                   ``SimpleRNN``, ``TimeDistributed(Dense)`` for ``Dense``, an Embedding with
+                   unused rows)
+    result_checks  reported results, and lab 05's Teddy tagger, trained by the check itself
+    lab06_checks   lab 06, "find the bug": each fix checked by its behaviour
+    sandbox        :func:`fresh`: the whole package executed again from disk, isolated from
+                   what a notebook can rebind, integrity-checked and self-tested before use
+
+The check functions of labs 01–05 are re-exported here and by :mod:`lstmcourse.checks`,
+the import path the labs use; lab 06's by :mod:`lstmcourse.lab06_checks`. The hidden tests
+of every lab grade with ``lstmcourse._grading.fresh(lab)``, which calls :func:`sandbox.fresh`.
+
+**Adding a lab's checks** (e.g. lab 07):
+
+1. put them in ``lstmcourse/grading/lab07_checks.py``; import at module level everything
+   they use (``from lstmcourse import tasks``, ``import keras``, the harness), never inside a
+   function, so that a fresh copy keeps its own fresh copies;
+2. add ``"lab07": "lab07_checks"`` to :data:`LAB_MODULES`, and, if the labs import it as
+   ``lstmcourse.lab07_checks``, a two-line shim like ``lstmcourse/lab06_checks.py``;
+3. optionally add a self-test to ``sandbox._SELF_TESTS["lab07"]`` (a function that takes the
+   fresh module and raises RuntimeError when a correct answer fails or a wrong one passes);
+4. hidden cells call ``importlib.reload(importlib.import_module("lstmcourse._grading"))
+   .fresh("lab07").check_...(..., hidden=True)``; ``tests/test_grading_attacks.py`` runs its
+   attacks on every lab in :data:`LAB_MODULES`.
+
+    >>> import numpy as np
+    >>> from lstmcourse import checks
+    >>> def rnn_step(x_t, h_prev, params):
+    ...     return np.tanh(x_t @ params["kernel"] + h_prev @ params["recurrent_kernel"] + params["bias"])
+    >>> checks.check_rnn_step(rnn_step)
+    ✔ rnn_step: correct (output shape (2, 4)).
+    >>> from lstmcourse import reference
+    >>> checks.check_rnn_step(reference.rnn_step)
+    Traceback (most recent call last):
+    ...
+    AssertionError: rnn_step calls lstmcourse.reference.rnn.rnn_step, part of the course's answer key. Write the computation yourself (NumPy for the step functions, keras.ops for the cells).
+"""
+from lstmcourse.grading.keras_checks import (  # noqa: F401
+    check_bidirectional_tagger,
+    check_lstm_cell_layer,
+    check_make_model,
+    check_model_shapes,
+    check_rnn_cell_layer,
+    check_stacked_tagger,
+)
+from lstmcourse.grading.numpy_checks import (  # noqa: F401
+    check_gradient_norms,
+    check_gru_step,
+    check_lstm_forward,
+    check_lstm_step,
+    check_numerical_gradient,
+    check_rnn_backward,
+    check_rnn_forward,
+    check_rnn_step,
+)
+from lstmcourse.grading.result_checks import (  # noqa: F401
+    check_accuracy,
+    check_adding_comparison,
+    check_teddy_tagger,
+)
+
+#: The modules of labs 01–05 (``fresh()``) and the labs with a module of their own (``fresh("labNN")``).
+LAB_MODULES = {None: ("harness", "numpy_checks", "keras_checks", "result_checks"), "lab06": ("lab06_checks",)}

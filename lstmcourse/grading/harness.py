@@ -1,0 +1,364 @@
+"""The harness every check shares: call an answer, refuse the answer key, compare, name the mistake.
+
+- :func:`_call` runs a student's function: it turns stubs and crashes into messages,
+  refuses calls into the course's answer key (:class:`_AnswerKeyGuard`, a profiler hook)
+  and inputs changed in place;
+- :func:`_array` turns a return value into a float array of the expected shape, or a
+  message saying why not;
+- :func:`_diagnose` passes a result equal to the expected one, or names the first entry of
+  a catalogue of plausible mistakes that it equals.
+
+The fixed test cases (:func:`_case`) live here too: the NumPy checks and the Keras cell
+checks draw the same weights.
+"""
+import importlib.util
+import os
+import re
+import sys
+
+import numpy as np
+
+RTOL, ATOL = 1e-5, 1e-6
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+_ACTIVATIONS = {
+    "tanh": np.tanh,
+    "sigmoid": _sigmoid,
+    "relu": lambda a: np.maximum(a, 0.0),
+    "no activation (identity)": lambda a: a,
+    "2σ(a) − 1": lambda a: 2.0 / (1.0 + np.exp(-a)) - 1.0,
+}
+
+
+# -- the answer key may not be called from an answer ------------------------------------
+def _answer_key_paths():
+    """Files whose functions and classes are the answer key (answers may not call them)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = [os.path.join(pkg, "reference") + os.sep, os.path.join(pkg, "cells") + os.sep,
+             os.path.join(pkg, "grading") + os.sep, os.path.join(pkg, "diagnostics.py"),
+             os.path.join(pkg, "tracing.py"), os.path.join(pkg, "checks.py"), os.path.join(pkg, "_grading.py")]
+    try:
+        spec = importlib.util.find_spec("keras")
+        rnn_dir = os.path.join(list(spec.submodule_search_locations)[0], "src", "layers", "rnn")
+        paths += [os.path.join(rnn_dir, f) for f in ("simple_rnn.py", "lstm.py", "gru.py")]
+    except Exception:  # keras not installed: nothing of it to guard
+        pass
+    return tuple(paths)
+
+
+_KEY_PATHS = _answer_key_paths()
+
+
+def _is_key(filename):
+    filename = os.path.abspath(filename) if filename and not filename.startswith("<") else (filename or "")
+    return filename.startswith(_KEY_PATHS) or filename in _KEY_PATHS
+
+
+def _key_name(code):
+    path = os.path.abspath(code.co_filename)
+    for marker in ("lstmcourse", "keras"):
+        parts = path.split(os.sep)
+        if marker in parts:
+            i = len(parts) - 1 - parts[::-1].index(marker)
+            module = ".".join(parts[i:])[: -len(".py")]
+            return f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
+    return code.co_name
+
+
+def _where(code):
+    return (os.path.abspath(code.co_filename), code.co_firstlineno, code.co_name)
+
+
+class _AnswerKeyGuard:
+    """Records every call into the answer key that comes from outside it (from the answer)."""
+
+    def __init__(self, allowed=()):
+        # by place in the source, not by code object: a fresh copy of the checks compiles the
+        # given functions (e.g. reference.rnn_forward) again, and the notebook passes its own copy
+        self.allowed = {_where(getattr(f, "__code__", f)) for f in allowed}
+        self.hits = []
+
+    def _profile(self, frame, event, arg):
+        if event != "call":
+            return
+        code = frame.f_code
+        if code is _AnswerKeyGuard.__exit__.__code__ or not _is_key(code.co_filename) or _where(code) in self.allowed:
+            return
+        caller = frame.f_back
+        if caller is None:
+            return
+        if _is_key(caller.f_code.co_filename) and caller.f_code not in _ENTRY_CODES:
+            return  # the answer key calling itself (e.g. the given rnn_forward calling rnn_step)
+        self.hits.append(_key_name(code))
+
+    def __enter__(self):
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(self._previous)
+        return False
+
+    def verdict(self, name):
+        if self.hits:
+            raise AssertionError(f"{name} calls {self.hits[0]}, part of the course's answer key. Write the "
+                                 "computation yourself (NumPy for the step functions, keras.ops for the cells).")
+
+
+class _Swapped:
+    """Temporarily replace names in a function's globals (e.g. grade rnn_forward with a correct rnn_step)."""
+
+    def __init__(self, fn, replacements):
+        self.namespace = getattr(fn, "__globals__", None)
+        self.replacements = {k: v for k, v in (replacements or {}).items()
+                             if self.namespace is not None and callable(self.namespace.get(k))}
+
+    def __enter__(self):
+        self.saved = {k: self.namespace[k] for k in self.replacements}
+        self.namespace.update(self.replacements)
+        return self
+
+    def __exit__(self, *exc):
+        if self.namespace is not None:
+            self.namespace.update(self.saved)
+        return False
+
+
+# -- plumbing -----------------------------------------------------------------------
+def _ok(name, detail=""):
+    print(f"✔ {name}: correct{f' ({detail})' if detail else ''}.")
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _error_line(err):
+    """The useful line of an error (Keras wraps errors in 'Exception encountered when calling X.call()')."""
+    text = _ANSI.sub("", str(err))
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("Exception encountered when calling")]
+    kept = []
+    for ln in lines:
+        if ln.startswith("Arguments received by") or ln.startswith("Call arguments received by"):
+            break
+        kept.append(ln)
+    return " ".join(kept)[:400] or type(err).__name__
+
+
+def _snapshot(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return None
+
+
+def _changed(before, after):
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and after.shape == before.shape
+                    and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, dict):
+        return any(k not in after or _changed(v, after[k]) for k, v in before.items() if v is not None)
+    return False
+
+
+def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=True):
+    """Call the student's function; refuse the answer key; turn stubs and crashes into clear messages."""
+    if not callable(fn):
+        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}. Pass the function itself, "
+                             f"without calling it: check_{name}({name}), not check_{name}({name}(...)).")
+    before = [_snapshot(a) for a in args]
+    swapped = _Swapped(fn, swap)
+    guard = _AnswerKeyGuard(allowed=tuple(allowed) + tuple(swapped.replacements.values()))
+    try:
+        with swapped, guard:
+            result = fn(*args)
+    except NotImplementedError:
+        raise NotImplementedError(f"{name} is not written yet: replace `raise NotImplementedError()` "
+                                  "with your code, then run this check again.") from None
+    except Exception as err:  # the student's code crashed: say where, in their terms
+        guard.verdict(name)
+        hint = "Check the shapes of the matrices you multiply; print them with .shape."
+        if name.endswith("_forward") and isinstance(err, (IndexError, ValueError)):
+            hint = ("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of the "
+                    "batch). " + hint)
+        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {hint}") from None
+    guard.verdict(name)
+    if check_inputs:
+        for i, (b, a) in enumerate(zip(before, args)):
+            if b is not None and _changed(b, a):
+                arg = arg_names[i] if i < len(arg_names) else f"argument {i + 1}"
+                raise AssertionError(f"{name} changes its input `{arg}` in place (e.g. `{arg} += ...`, "
+                                     f"`{arg}[...] = ...` or `*=`). The caller still needs the old values: "
+                                     "compute a new array instead (`a = a + ...`).")
+    return result
+
+
+#: Functions of the checks whose calls into the answer key come from the answer (the check
+#: calls the student's code from there): :func:`_call` and the Keras cell check.
+_ENTRY_CODES = {_call.__code__}
+
+
+def _array(name, value, shape, what="the result"):
+    """``value`` as a float array of ``shape``, or an AssertionError explaining why not."""
+    if value is None:
+        raise AssertionError(f"{name} returned None as {what}. Did you forget a `return` statement?")
+    if isinstance(value, (list, tuple)):
+        raise AssertionError(f"{name} returned a {type(value).__name__} as {what}; return a NumPy array "
+                             "(np.asarray(...) or np.stack(...)).")
+    if not hasattr(value, "shape"):
+        raise AssertionError(f"{name} returned {type(value).__name__} as {what}; expected a NumPy array of shape "
+                             f"{tuple(shape)}.")
+    try:
+        arr = np.asarray(value)
+    except Exception as err:
+        raise AssertionError(f"{name} returned a {type(value).__name__} as {what} that is not a NumPy array "
+                             f"({_error_line(err)}). Use NumPy in this task.") from None
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise AssertionError(f"{name} returned {what} of dtype {arr.dtype}; expected floats. Did you create it with "
+                             "np.zeros(..., dtype=int) or round it?")
+    _same_shape(name, arr.shape, shape, what)
+    if not np.all(np.isfinite(arr)):
+        raise AssertionError(f"{name}: {what} contains NaN or inf. Did you use np.empty without filling every "
+                             "entry, or let values overflow?")
+    return arr.astype(np.float64)
+
+
+def _same_shape(name, got, shape, what):
+    got, shape = tuple(got), tuple(shape)
+    if got == shape:
+        return
+    hint = ""
+    if sorted(got) == sorted(shape):
+        hint = " The same numbers in another order: did you transpose, or swap batch and time?"
+    elif len(got) == len(shape) + 1 or len(got) + 1 == len(shape):
+        hint = " One axis too many or too few: check what you index, stack or sum over."
+    elif len(got) == len(shape) and got[-1] in (2 * shape[-1], 3 * shape[-1], 4 * shape[-1]):
+        hint = " The last axis is a multiple of the units: did you return concatenated gates or states?"
+    elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] + 1:
+        hint = " One step too many: leave h0 out of the result."
+    elif len(got) == len(shape) and got[0] == 1 and shape[0] > 1 and got[1:] == shape[1:]:
+        hint = " The batch axis has size 1: did you average or sum over the batch (axis 0)?"
+    elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] - 1:
+        hint = " One step too few: the loop must visit every step, for t in range(T)."
+    raise AssertionError(f"{name}: {what} has shape {got}, expected {shape}.{hint}")
+
+
+def _close(a, b, rtol=RTOL, atol=ATOL):
+    return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=ATOL, locate=None):
+    """Pass if ``got`` matches ``expected``; otherwise name the matching mistake.
+
+    When no entry of the catalogue matches, ``locate()`` (if given) may say where the mistake
+    is, from probes: the answer run again on inputs that switch parts of the equation off
+    (e.g. ``h_prev = 0``): the part whose removal makes the answer right is the wrong one.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    _same_shape(name, got.shape, np.shape(expected), what)
+    if _close(got, expected, rtol, atol):
+        return
+    for message, make_wrong in mistakes:
+        try:
+            wrong = make_wrong()
+        except Exception:  # a mistake that cannot be built for this case
+            continue
+        if _close(got, wrong, 1e-4, 1e-5):
+            raise AssertionError(f"{name}: {what} is wrong: {message}")
+    if np.allclose(got, 0.0, atol=1e-12):
+        raise AssertionError(f"{name}: {what} is zero everywhere. Is something never added to, or overwritten "
+                             "with zeros at the end?")
+    ratio = _constant_ratio(got, expected)
+    if ratio is not None:
+        raise AssertionError(f"{name}: {what} is off by a factor of {ratio:.4g} (every entry). Look for a "
+                             "missing or extra scale factor, e.g. dividing by the batch size or a doubled sum.")
+    where = _quietly(locate) if locate is not None else None
+    if where:
+        raise AssertionError(f"{name}: {what} is wrong: {where}")
+    diff = float(np.max(np.abs(got - expected)))
+    raise AssertionError(f"{name}: {what} differs from the expected values by up to {diff:.3g}. It matches none "
+                         "of the usual mistakes; compare your code with the equations line by line.")
+
+
+def _quietly(fn):
+    """``fn()``, or None if it raises (a probe the answer cannot run is no evidence)."""
+    try:
+        return fn()
+    except Exception:
+        return None
+
+
+def _probe(fn, expected, *args):
+    """Whether ``fn(*args)`` (on copies) equals ``expected``; False if it fails."""
+    copies = [_snapshot(a) if _snapshot(a) is not None else a for a in args]
+    try:
+        out = fn(*copies)
+        if isinstance(expected, tuple):
+            return isinstance(out, (tuple, list)) and len(out) == len(expected) and all(
+                _close(np.asarray(o, np.float64), e) for o, e in zip(out, expected))
+        return _close(np.asarray(out, np.float64), expected)
+    except Exception:
+        return False
+
+
+def _first_wrong_step(got, expected):
+    """The index of the first time step (axis 1) where ``got`` differs from ``expected``."""
+    for t in range(expected.shape[1]):
+        if not _close(got[:, t], expected[:, t]):
+            return t
+    return None
+
+
+def _constant_ratio(got, expected):
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return None
+    mask = np.abs(expected) > 1e-8
+    if not mask.any():
+        return None
+    ratios = got[mask] / expected[mask]
+    if np.allclose(ratios, ratios.flat[0], rtol=1e-4) and not np.isclose(ratios.flat[0], 1.0) \
+            and not np.isclose(ratios.flat[0], 0.0):
+        return float(ratios.flat[0])
+    return None
+
+
+def _unpack(name, result, n, names):
+    if not isinstance(result, (tuple, list)) or len(result) != n:
+        got = type(result).__name__ if not isinstance(result, (tuple, list)) else f"{len(result)} values"
+        raise AssertionError(f"{name} must return {n} values ({', '.join(names)}); it returned {got}.")
+    return result
+
+
+# -- fixed test cases ---------------------------------------------------------------------
+BATCH, TIME, FEATURES, UNITS = 2, 5, 3, 4          # the visible case
+_HIDDEN_DIMS = (3, 6, 5, 6)                         # the hidden case: other sizes, other seeds
+
+
+def _dims(hidden):
+    return _HIDDEN_DIMS if hidden else (BATCH, TIME, FEATURES, UNITS)
+
+
+def _case(gates, seed, reset_after=False, hidden=False):
+    batch, time, features, units = _dims(hidden)
+    rng = np.random.default_rng(seed + (1000 if hidden else 0))
+    bias_shape = (2, gates * units) if reset_after else (gates * units,)
+    params = {
+        "kernel": rng.normal(scale=0.6, size=(features, gates * units)),
+        "recurrent_kernel": rng.normal(scale=0.6, size=(units, gates * units)),
+        "bias": rng.normal(scale=0.5, size=bias_shape),
+    }
+    x = rng.normal(size=(batch, time, features))
+    h = rng.normal(scale=0.6, size=(batch, units))
+    c = rng.normal(scale=0.6, size=(batch, units))
+    return params, x, h, c
+
+
+def _copy(params):
+    return {k: np.array(v, copy=True) for k, v in params.items()}

@@ -1,0 +1,176 @@
+"""Checks of results: reported accuracies and MSEs, and lab 05's Teddy tagger, which the check
+trains itself (the student supplies the builder and the recipe, within a budget).
+"""
+import keras
+import numpy as np
+
+from lstmcourse import tasks
+from lstmcourse.grading.harness import (  # noqa: F401
+    _error_line,
+    _ok,
+)
+from lstmcourse.grading.keras_checks import (  # noqa: F401
+    _build,
+    _is_model,
+)
+
+def check_accuracy(name, accuracy, target):
+    """Check a reported accuracy against a target (ungraded practice cells)."""
+    try:
+        accuracy = float(np.asarray(accuracy))
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name}: the accuracy must be a number, got {accuracy!r}.") from None
+    if not np.isfinite(accuracy) or not 0.0 <= accuracy <= 1.0:
+        raise AssertionError(f"{name}: an accuracy is between 0 and 1, got {accuracy}.")
+    if accuracy < target:
+        raise AssertionError(f"{name}: accuracy {accuracy:.3f} is below the target {target}.")
+    _ok(name, f"accuracy ≥ {target}")
+
+
+#: The layers a Teddy model may be built from: Keras's own, so the check can rebuild the model
+#: with new weights from its config (a custom layer could carry weights trained elsewhere).
+_TEDDY_LAYERS = ("InputLayer", "Embedding", "SimpleRNN", "GRU", "LSTM", "RNN", "SimpleRNNCell", "GRUCell", "LSTMCell",
+                 "Bidirectional", "TimeDistributed", "Dense", "Dropout", "SpatialDropout1D", "LayerNormalization",
+                 "Activation", "Masking", "Concatenate", "Add", "Average")
+_TEDDY_OPTIMIZERS = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop", "sgd": "SGD"}
+_TEDDY_RECIPE_KEYS = {"epochs", "batch_size", "learning_rate", "optimizer", "from_logits"}
+_TEDDY_TRAIN = (3000, 1)          # the training set: tasks.teddy(3000, seed=1), as in the lab
+_INITIALIZERS = {"GlorotUniform", "GlorotNormal", "Orthogonal", "Zeros", "Ones", "RandomUniform", "RandomNormal",
+                 "TruncatedNormal", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "VarianceScaling"}
+
+
+def _teddy_recipe(name, recipe):
+    """The recipe as (epochs, batch_size, learning_rate, optimizer class name, from_logits), or a message."""
+    if not isinstance(recipe, dict):
+        raise AssertionError(f"{name}: the recipe must be a dict such as {{'epochs': 8, 'batch_size': 64, "
+                             f"'learning_rate': 0.01}}; got {type(recipe).__name__}.")
+    unknown = sorted(set(recipe) - _TEDDY_RECIPE_KEYS)
+    if unknown:
+        raise AssertionError(f"{name}: the recipe has keys {unknown} the check does not know; it takes "
+                             f"{sorted(_TEDDY_RECIPE_KEYS)}.")
+    out = []
+    for key, kind in (("epochs", int), ("batch_size", int), ("learning_rate", float)):
+        value = recipe.get(key)
+        ok = isinstance(value, (int, np.integer)) if kind is int else isinstance(value, (int, float, np.floating))
+        if not ok or isinstance(value, bool) or not value > 0:
+            raise AssertionError(f"{name}: recipe[{key!r}] must be a positive {kind.__name__}; got {value!r}.")
+        out.append(kind(value))
+    optimizer = recipe.get("optimizer", "adam")
+    if not isinstance(optimizer, str) or optimizer.lower() not in _TEDDY_OPTIMIZERS:
+        raise AssertionError(f"{name}: recipe['optimizer'] must be one of {sorted(_TEDDY_OPTIMIZERS)}; got "
+                             f"{optimizer!r}.")
+    return (*out, _TEDDY_OPTIMIZERS[optimizer.lower()], bool(recipe.get("from_logits", False)))
+
+
+def _teddy_layers(name, model):
+    """Every layer (wrapped ones and cells included) must be one of Keras's own, with standard initializers."""
+    seen, todo = [], list(model.layers)
+    while todo:
+        layer = todo.pop()
+        seen.append(layer)
+        todo += [getattr(layer, a) for a in ("forward_layer", "backward_layer", "layer", "cell")
+                 if isinstance(getattr(layer, a, None), keras.layers.Layer)]
+    for layer in seen:
+        kind = type(layer)
+        if kind.__name__ not in _TEDDY_LAYERS or getattr(keras.layers, kind.__name__, None) is not kind:
+            raise AssertionError(f"{name}: layer {layer.name!r} is a {kind.__name__}; build the model from Keras's "
+                                 f"own layers ({', '.join(_TEDDY_LAYERS[1:11])}, ...): the check rebuilds it with "
+                                 "new weights from its config and trains it itself.")
+        for key, value in layer.get_config().items():
+            if key.endswith("initializer") and isinstance(value, dict) and value.get("class_name") not in _INITIALIZERS:
+                raise AssertionError(f"{name}: layer {layer.name!r} has {key}={value.get('class_name')}; keep "
+                                     "Keras's standard initializers (the check trains the model from scratch).")
+
+
+def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0, name="Teddy tagger"):
+    """Build the model with ``build_teddy()`` and train it on lab 05's training set as ``recipe`` says.
+
+    The check does the training: it rebuilds the model from its config (new weights, Keras
+    seed ``seed``), compiles it with a new optimizer and sparse categorical cross-entropy,
+    and calls ``fit`` with the recipe's epochs and batch size, after checking the budget:
+    ``epochs × ceil(3000 / batch_size)`` optimizer steps and ``count_params()`` weights.
+    Returns the trained model and the number of steps.
+    """
+    epochs, batch_size, learning_rate, optimizer_name, from_logits = _teddy_recipe(name, recipe)
+    per_epoch = -(-_TEDDY_TRAIN[0] // batch_size)
+    steps = epochs * per_epoch
+    if steps > max_updates:
+        raise AssertionError(f"{name}: the recipe takes {epochs} epochs × {per_epoch} batches = {steps} optimizer "
+                             f"steps; the budget is {max_updates}. Use fewer epochs or a larger batch.")
+    keras.utils.set_random_seed(seed)
+    model = _build(name, build_teddy)
+    _teddy_layers(name, model)
+    try:
+        model = keras.models.clone_model(model)   # new weights: nothing trained before the check counts
+    except Exception as err:
+        raise AssertionError(f"{name}: the model cannot be rebuilt from its config: {_error_line(err)}") from None
+    params = model.count_params()
+    if params > max_params:
+        raise AssertionError(f"{name}: {params} parameters; the budget is {max_params}. Use fewer units.")
+    x, y, _ = tasks.teddy(_TEDDY_TRAIN[0], seed=_TEDDY_TRAIN[1])
+    optimizer = getattr(keras.optimizers, optimizer_name)(learning_rate)
+    model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))
+    try:
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    except Exception as err:
+        raise AssertionError(f"{name}: training failed on token ids of shape {x.shape} and tags of shape {y.shape}: "
+                             f"{_error_line(err)}") from None
+    if int(keras.ops.convert_to_numpy(optimizer.iterations)) != steps:
+        raise AssertionError(f"{name}: training took {int(keras.ops.convert_to_numpy(optimizer.iterations))} "
+                             f"steps where the recipe says {steps}.")
+    return model, steps
+
+
+def check_teddy_tagger(build_teddy, recipe, target=0.95, max_updates=600, max_params=50_000, hidden=False):
+    """Check lab 05's Teddy tagger: the check trains ``build_teddy()`` as ``recipe`` says (see
+    :func:`train_teddy`) and measures the tag at "teddy" on 1000 sentences it makes itself.
+
+    The budget cannot be edited by the student's code: the check counts the steps from the
+    recipe and owns the optimizer, the weights start new, and the data come from the
+    grader's own copy of :mod:`lstmcourse.tasks` in the hidden test.
+    """
+    name = "Teddy tagger"
+    if build_teddy is None or recipe is None:
+        raise NotImplementedError(f"{name}: write build_teddy() and TEDDY_RECIPE in the cell above first.")
+    model, steps = train_teddy(build_teddy, recipe, max_updates, max_params, seed=1 if hidden else 0, name=name)
+    x, y, pos = tasks.teddy(1000, seed=7001 if hidden else 7000)
+    try:
+        probs = np.asarray(model.predict(x, verbose=0, batch_size=256))
+    except Exception as err:
+        raise AssertionError(f"{name}: the model failed on token ids of shape {x.shape}: {_error_line(err)}") from None
+    if probs.shape[:2] != x.shape or probs.ndim != 3:
+        raise AssertionError(f"{name}: the model outputs {probs.shape} for {x.shape} token ids; a tagger outputs "
+                             f"one tag distribution per token: (batch, time, {len(tasks.TEDDY_TAGS)}).")
+    rows = np.arange(len(x))
+    accuracy = float(np.mean(probs.argmax(-1)[rows, pos] == y[rows, pos]))
+    if accuracy < target:
+        raise AssertionError(f"{name}: accuracy at \"teddy\" on new sentences is {accuracy:.3f}, below {target}. "
+                             "Near 0.5 means the model cannot see the words after 'teddy' (lesson 06).")
+    _ok(name, f"accuracy at \"teddy\" on 1000 new sentences {accuracy:.3f} ≥ {target}, {steps} optimizer steps, "
+              f"{model.count_params()} parameters")
+
+
+def check_adding_comparison(results, baseline=1 / 6):
+    """Check a dict {"rnn": best val MSE, "gru": ..., "lstm": ...} from the lab-04 race."""
+    if not isinstance(results, dict) or set(results) != {"rnn", "gru", "lstm"}:
+        got = sorted(results) if isinstance(results, dict) else type(results).__name__
+        raise AssertionError(f"results must be a dict with keys 'rnn', 'gru', 'lstm' (best validation MSE of each); got {got}.")
+    clean = {}
+    for name, mse in results.items():
+        try:
+            if isinstance(mse, (str, bytes)):
+                raise TypeError
+            value = np.asarray(mse, dtype=np.float64)
+        except (TypeError, ValueError):
+            value = np.asarray(np.nan)
+        if value.size != 1 or not np.isfinite(value).all() or float(value.reshape(())) < 0:
+            raise AssertionError(f"results[{name!r}] must be a non-negative number (an MSE), got {mse!r}.")
+        clean[name] = float(value.reshape(()))
+    for name in ("gru", "lstm"):
+        if clean[name] >= 0.1 * baseline:
+            raise AssertionError(f"the {name.upper()} reached MSE {clean[name]:.4f}, above 10% of chance "
+                                 f"({0.1 * baseline:.4f}). Check its cell and the optimizer (Adam(0.01, clipnorm=1.0)).")
+    if clean["rnn"] < 0.5 * baseline:
+        raise AssertionError(f"the SimpleRNN reached MSE {clean['rnn']:.4f}: suspiciously good at T = 50. Is it "
+                             "really a SimpleRNN, trained on the same data?")
+    _ok("adding comparison", "both gated cells solve T = 50, the SimpleRNN does not")

@@ -1,0 +1,250 @@
+"""The attacks of issue 23 on the graded cells: each must earn 0 points.
+
+A graded cell of a lab runs the visible check, then (autograde) the hidden one:
+``importlib.reload(importlib.import_module("lstmcourse._grading")).fresh(lab).check_...(..., hidden=True)``.
+nbgrader gives the cell's points when the cell runs without an error. Each attack below is what a
+solution cell could do in the same process (rebind a data helper, patch NumPy or Keras, replace a
+module in ``sys.modules``, edit the checks' namespace, hide training from the step counter) together
+with an answer that is wrong or trained past the budget; the test runs the cell's code and asserts
+0 points, then prints the table (attack, points of the cell, what stopped it).
+"""
+import importlib
+import sys
+import types
+
+import keras
+import numpy as np
+import pytest
+
+import lstmcourse
+from lstmcourse import checks, tasks
+
+RESULTS = []
+VOCAB, TAGS = len(tasks.TEDDY_VOCAB), len(tasks.TEDDY_TAGS)
+W_, U_, B_ = "kernel", "recurrent_kernel", "bias"
+
+
+def no_bias_step(x_t, h_prev, params):  # a wrong answer: the bias is missing
+    return np.tanh(x_t @ params[W_] + h_prev @ params[U_])
+
+
+def hidden():
+    """What the hidden part of a graded cell calls (reload, then a fresh copy)."""
+    return importlib.reload(importlib.import_module("lstmcourse._grading"))
+
+
+def outcome_of(part):
+    try:
+        part()
+    except Exception as err:  # noqa: BLE001  any error in the cell: 0 points
+        return f"{type(err).__name__}: {str(err)[:100]}"
+    return ""
+
+
+def graded_cell(attack, points, visible, hidden_test):
+    """A graded cell as nbgrader runs it: the points if both parts run, else 0. Both parts are run
+    here (nbgrader stops at the first error) so the table shows that the hidden part alone gives 0."""
+    seen, stopped = outcome_of(visible), outcome_of(hidden_test)
+    earned = points if not seen and not stopped else 0
+    RESULTS.append((attack, points, earned, seen or "passes", stopped or "passes"))
+    return earned
+
+
+def bidirectional():
+    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(VOCAB, 8, mask_zero=True),
+                             keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True)),
+                             keras.layers.Dense(TAGS, activation="softmax")])
+
+
+ONE_STEP = {"epochs": 1, "batch_size": 3000, "learning_rate": 0.001}
+
+
+@pytest.fixture(scope="module")
+def overtrained():
+    """A tagger trained for 20 epochs of batches of 64 (940 optimizer steps, past the 600 of the budget)."""
+    keras.utils.set_random_seed(0)
+    x, y, _ = tasks.teddy(3000, seed=1)
+    model = bidirectional()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=20, batch_size=64, verbose=0)
+    return model
+
+
+def test_teddy_iterations_assigned_after_20_epochs(overtrained):
+    overtrained.optimizer.iterations.assign(300)  # hides 640 of the 940 steps from the old counter
+    build_teddy = lambda: overtrained  # noqa: E731  the trained model, returned by the "builder"
+    assert graded_cell("lab05 Teddy: 20 epochs, then optimizer.iterations.assign(300)", 4,
+                       lambda: checks.check_teddy_tagger(build_teddy, ONE_STEP),
+                       lambda: hidden().fresh().check_teddy_tagger(build_teddy, ONE_STEP, hidden=True)) == 0
+    # the old form of the cell, the trained model itself, is refused too
+    assert graded_cell("lab05 Teddy: the trained model passed instead of a builder", 4,
+                       lambda: checks.check_teddy_tagger(overtrained, ONE_STEP),
+                       lambda: hidden().fresh().check_teddy_tagger(overtrained, ONE_STEP, hidden=True)) == 0
+
+
+def test_teddy_compile_again_and_one_more_step(overtrained):
+    x, y, _ = tasks.teddy(64, seed=1)
+    overtrained.compile(optimizer=keras.optimizers.Adam(1e-6), loss="sparse_categorical_crossentropy")
+    overtrained.fit(x, y, epochs=1, batch_size=64, verbose=0)  # the new optimizer counts 1 step
+    build_teddy = lambda: overtrained  # noqa: E731
+    assert graded_cell("lab05 Teddy: 20 epochs, compile, 1 more step", 4,
+                       lambda: checks.check_teddy_tagger(build_teddy, ONE_STEP),
+                       lambda: hidden().fresh().check_teddy_tagger(build_teddy, ONE_STEP, hidden=True)) == 0
+
+
+def test_teddy_relabelled_by_a_rebound_data_helper(monkeypatch):
+    real = tasks.teddy
+
+    def relabelled(n, seed=0, max_len=12):  # every "teddy" is a PERSON: what a constant model answers
+        x, y, pos = real(n, seed=seed, max_len=max_len)
+        y = y.copy()
+        y[np.arange(n), pos] = 1
+        return x, y, pos
+
+    monkeypatch.setattr(tasks, "teddy", relabelled)
+    monkeypatch.setattr(lstmcourse.tasks, "teddy", relabelled)
+
+    def no_recurrence():  # sees one token at a time: 0.5 at "teddy" on true labels
+        return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(VOCAB, 4),
+                                 keras.layers.Dense(TAGS, activation="softmax")])
+
+    recipe = {"epochs": 3, "batch_size": 300, "learning_rate": 0.05}
+    checks.check_teddy_tagger(no_recurrence, recipe)  # the visible check uses the notebook's tasks: it passes
+    assert graded_cell("lab05 Teddy: lstmcourse.tasks.teddy rebound to relabel the data", 4,
+                       lambda: checks.check_teddy_tagger(no_recurrence, recipe),
+                       lambda: hidden().fresh().check_teddy_tagger(no_recurrence, recipe, hidden=True)) == 0
+
+
+def step_cell(attack, answer=no_bias_step):
+    return graded_cell(attack, 3, lambda: checks.check_rnn_step(answer),
+                       lambda: hidden().fresh().check_rnn_step(answer, hidden=True))
+
+
+def test_numpy_allclose_patched(monkeypatch):
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    assert step_cell("lab01 rnn_step: np.allclose = lambda *a, **k: True") == 0
+
+
+def test_numpy_testing_patched(monkeypatch):
+    monkeypatch.setattr(np.testing, "assert_allclose", lambda *a, **k: None)
+    monkeypatch.setattr(np.testing, "assert_array_almost_equal", lambda *a, **k: None)
+    assert step_cell("lab01 rnn_step: np.testing.assert_allclose patched") == 0
+
+
+def test_numpy_tanh_replaced_by_another_ufunc(monkeypatch):
+    monkeypatch.setattr(np, "tanh", np.positive)  # then a step without tanh "equals" the expected one
+
+    def no_tanh(x_t, h_prev, params):
+        return x_t @ params[W_] + h_prev @ params[U_] + params[B_]
+    assert step_cell("lab01 rnn_step: np.tanh = np.positive, answer without tanh", no_tanh) == 0
+
+
+def test_keras_predict_patched(monkeypatch):
+    from lstmcourse.cells import SimpleRNNCell as Key  # noqa: F401  (what a patched predict could call)
+    original = keras.Model.predict
+
+    def predict(self, x, **kwargs):  # a "predict" that answers what the built-in SimpleRNN would
+        builtin = keras.layers.SimpleRNN(self.layers[-1].cell.units, return_sequences=True)
+        builtin(np.asarray(x))
+        builtin.set_weights(self.get_weights())
+        return np.asarray(builtin(np.asarray(x)))
+
+    class NoBiasCell(keras.layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units, self.state_size = units, units
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], self.units))
+            self.recurrent_kernel = self.add_weight(shape=(self.units, self.units))
+            self.bias = self.add_weight(shape=(self.units,), initializer="zeros")
+
+        def call(self, inputs, states):
+            h = keras.ops.tanh(keras.ops.matmul(inputs, self.kernel) + keras.ops.matmul(states[0], self.recurrent_kernel))
+            return h, [h]
+
+    monkeypatch.setattr(keras.Model, "predict", predict)
+    earned = graded_cell("lab01 MyRNNCell: keras.Model.predict patched, cell without bias", 3,
+                         lambda: checks.check_rnn_cell_layer(NoBiasCell),
+                         lambda: hidden().fresh().check_rnn_cell_layer(NoBiasCell, hidden=True))
+    monkeypatch.setattr(keras.Model, "predict", original)
+    assert earned == 0
+
+
+def test_checks_replaced_in_sys_modules(monkeypatch):
+    fake = types.ModuleType("lstmcourse.checks")
+    fake.check_rnn_step = lambda *a, **k: None
+    fake.LAB_MODULES = {None: ()}  # a fake package that would load no checks
+    monkeypatch.setitem(sys.modules, "lstmcourse.checks", fake)
+    monkeypatch.setitem(sys.modules, "lstmcourse.grading.numpy_checks", fake)
+    monkeypatch.setitem(sys.modules, "lstmcourse.grading", fake)
+    monkeypatch.setattr(lstmcourse, "checks", fake, raising=False)
+    assert graded_cell("lab01 rnn_step: lstmcourse.checks (and .grading) replaced in sys.modules", 3,
+                       lambda: fake.check_rnn_step(no_bias_step),
+                       lambda: hidden().fresh().check_rnn_step(no_bias_step, hidden=True)) == 0
+
+
+def test_checks_namespace_edited(monkeypatch):
+    from lstmcourse.grading import harness, numpy_checks
+    for module in (checks, harness, numpy_checks):
+        monkeypatch.setitem(module.__dict__, "_close", lambda *a, **k: True)
+        monkeypatch.setitem(module.__dict__, "_diagnose", lambda *a, **k: None)
+    monkeypatch.setitem(checks.__dict__, "check_rnn_step", lambda *a, **k: None)
+    assert step_cell("lab01 rnn_step: checks.__dict__ (and the grading modules') edited") == 0
+
+
+def test_a_finder_that_serves_fake_checks(monkeypatch, tmp_path):
+    (tmp_path / "fake_numpy_checks.py").write_text("def check_rnn_step(*a, **k):\n    return None\n")
+
+    class Finder:
+        def find_spec(self, name, path=None, target=None):
+            if name.startswith("lstmcourse.grading."):
+                return importlib.util.spec_from_file_location(name, tmp_path / "fake_numpy_checks.py")
+            return None
+
+    monkeypatch.setattr(sys, "meta_path", [Finder()] + sys.meta_path)
+    assert step_cell("lab01 rnn_step: a sys.meta_path finder serving fake grading modules") == 0
+
+
+def test_profiler_hook_disabled_to_call_the_answer_key(monkeypatch):
+    from lstmcourse import reference
+    monkeypatch.setattr(sys, "setprofile", lambda fn: None)
+    assert step_cell("lab01 rnn_step: sys.setprofile disabled, answer = reference.rnn_step",
+                     reference.rnn_step) == 0
+
+
+def test_the_doctor_rebound_for_lab06(monkeypatch):
+    from lstmcourse import doctor, lab06_checks
+
+    def unscaled(x_train, y_train):  # lab06 task 1 left unfixed: targets in grams
+        model = keras.Sequential([keras.Input((lab06_checks.GRAMS_STEPS, 2)), keras.layers.LSTM(8),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+        return model, y_train, lambda outputs: outputs
+
+    monkeypatch.setattr(doctor, "examine", lambda *a, **k: [])
+    monkeypatch.setattr(lab06_checks, "check_grams", lambda *a, **k: None)
+    assert graded_cell("lab06 grams: doctor.examine and check_grams rebound", 3,
+                       lambda: lab06_checks.check_grams(unscaled),
+                       lambda: hidden().fresh("lab06").check_grams(unscaled, hidden=True)) == 0
+
+
+def test_the_correct_answers_still_earn_their_points():
+    """The guards do not cost an honest notebook anything (no false alarm from the integrity check)."""
+    def rnn_step(x_t, h_prev, params):
+        return np.tanh(x_t @ params[W_] + h_prev @ params[U_] + params[B_])
+    assert step_cell("lab01 rnn_step: the correct answer, nothing patched", rnn_step) == 3
+    recipe = {"epochs": 8, "batch_size": 64, "learning_rate": 0.01}
+    assert graded_cell("lab05 Teddy: the solution (bidirectional, 376 steps)", 4,
+                       lambda: checks.check_teddy_tagger(bidirectional, recipe),
+                       lambda: hidden().fresh().check_teddy_tagger(bidirectional, recipe, hidden=True)) == 4
+
+
+def test_print_the_table():
+    assert RESULTS, "run with the attacks above"
+    print("\n| attack | points | earned | visible check | hidden check |\n|---|---|---|---|---|")
+    for attack, points, earned, seen, stopped in RESULTS:
+        print(f"| {attack} | {points} | {earned} | {seen.replace('|', '/')} | {stopped.replace('|', '/')} |")
+    honest = [r for r in RESULTS if "nothing patched" in r[0] or "the solution" in r[0]]
+    assert all(r[2] == r[1] for r in honest) and all(r[2] == 0 for r in RESULTS if r not in honest)
+    assert all(r[4] != "passes" for r in RESULTS if r not in honest), "the hidden part alone must give 0"
