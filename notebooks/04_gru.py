@@ -241,9 +241,9 @@ best = {name: r.best("val_loss") for name, r in runs.items()}
 solved_at = {name: solved_epochs(r) for name, r in runs.items()}
 n_solved = {name: int(np.sum(~np.isnan(s))) for name, s in solved_at.items()}
 median_epoch = {name: float(np.median(np.nan_to_num(s, nan=EPOCHS + 1))) for name, s in solved_at.items()}
-assert n_solved["SimpleRNN"] == 0, "the RNN never solves it"
+assert n_solved["SimpleRNN"] <= 2, "the RNN fails on most seeds"
 assert np.median(best["SimpleRNN"]) > 0.5 * baseline, "on the median seed its best stays above half of chance"
-assert n_solved["GRU"] >= 4 and n_solved["LSTM"] >= 4, "both gated cells solve it on at least 4 of 5 seeds"
+assert n_solved["GRU"] >= 3 and n_solved["LSTM"] >= 3, "both gated cells solve it on most seeds"
 assert median_epoch["GRU"] + 1 <= median_epoch["LSTM"], "the GRU gets there first"
 print(f"SimpleRNN: best val MSE {np.min(best['SimpleRNN']) / baseline:.0%}–{np.max(best['SimpleRNN']) / baseline:.0%} "
       f"of chance on the 5 seeds (median {np.median(best['SimpleRNN']) / baseline:.0%}): "
@@ -294,9 +294,11 @@ plt.show()
 #
 # - **Results:** on this task both gated cells solve what the SimpleRNN cannot, and
 #   the GRU gets there first: over the five seeds of section 5, each gated cell solves
-#   it on at least four, the SimpleRNN on none (on the median seed its best stays above
-#   half of chance), and the GRU's median epoch is at least one below the LSTM's. Those are the checks
-#   under section 5's table, which prints the counts and epochs of this run. That is
+#   it on most seeds, the SimpleRNN on few or none (on the median seed its best stays
+#   above half of chance), and the GRU's median epoch is at least one below the LSTM's.
+#   Those are the checks under section 5's table, which prints the counts and epochs of
+#   this run; `studies/flip_risk.py` in the repository trains the race for 90 seeds to
+#   check that another run of the notebook would almost surely pass them. That is
 #   one task at one size. Larger comparisons found no consistent winner: Chung et al.
 #   (2014) compared LSTM, GRU and tanh units on polyphonic music and speech signals,
 #   and found both gated units clearly better than the tanh RNN but could not say
@@ -332,7 +334,7 @@ plt.show()
 #   after the recurrent product (`reset_after=True`), which allows one fused product and cuDNN.
 # - Parameters: RNN : GRU : LSTM = 1 : 3 : 4 blocks (+3·units for `reset_after=True`).
 # - With the same width and training budget, over 5 seeds, the GRU and the LSTM solve the
-#   adding problem at $T = 30$ on at least four seeds each and the SimpleRNN on none;
+#   adding problem at $T = 30$ on most seeds and the SimpleRNN on few or none;
 #   here the GRU needs fewer epochs (its median epoch is at least one below the LSTM's,
 #   checked in section 5). Judge such comparisons on several seeds, never on one run.
 #
