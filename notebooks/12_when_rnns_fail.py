@@ -123,7 +123,7 @@ constant = [bool(doctor.constant_output(np.asarray(broken.model(i)(x1_val)), gra
 print(f"the doctor finds constant_output on {sum(constant)} of {SEEDS} seeds; on the first seed's model:")
 show(doctor.examine(broken.model(0), x1_val, grams_val, loss="mse"))
 assert np.all(r2_broken < 0), "unscaled targets: the model should do worse than predicting the mean"
-assert np.median(r2_fixed) > 0.8, "standardized targets: R² > 0.8 on the median seed"
+assert np.median(r2_fixed) > 0.7, "standardized targets: R² > 0.7 on the median seed"
 assert sum(constant) >= 3, "the doctor should call the grams model's output constant on most seeds"
 
 # %% [markdown]
@@ -131,7 +131,7 @@ assert sum(constant) >= 3, "the doctor should call the grams model's output cons
 # not even reached the mean (it cannot: 160 steps of about 0.01 each move the output
 # nowhere near a thousand), and its predictions barely vary (the doctor's
 # `constant_output`, counted over the seeds above). Standardized, the same model and
-# budget explain most of the variance: R² is above 0.8 on the median seed (printed with
+# budget explain most of the variance: R² is above 0.7 on the median seed (printed with
 # the worst seed). This is the most common cause of
 # "my LSTM predicts a constant"; the other is padding without a mask (lesson 09, where
 # the unmasked LSTM answers the majority class after one epoch).
@@ -293,13 +293,13 @@ print(f"variance of the targets (the loss of always predicting their mean): {y4.
 diverged = int(np.flatnonzero(~np.isfinite(plain.final("loss")))[0])       # the first seed whose loss is NaN
 print(f"the doctor on seed {plain.seeds[diverged]}'s model after plain SGD (its loss turned NaN):")
 show(doctor.examine(plain.model(diverged), x4, y4, loss="mse"))
-assert nan_plain >= 1 and nan_clipped <= SEEDS // 2, (nan_plain, nan_clipped)
+assert nan_plain >= 2 and nan_clipped <= SEEDS // 2, (nan_plain, nan_clipped)
 assert np.median(np.nan_to_num(clipped.final("loss"), nan=np.inf)) < 1.0, "clipped: the loss stays finite and small"
 assert "nonfinite_loss" in problems(doctor.examine(plain.model(diverged), x4, y4, loss="mse"))
 
 # %% [markdown]
 # Without clipping the loss turns NaN on most seeds here (the counts above; the check
-# asks for at least one of the five), and after that every weight
+# asks for at least two of the five), and after that every weight
 # the NaN reaches is NaN: the doctor's `nonfinite_loss` finds NaN in the weights and in
 # every prediction, and points at the learning rate and clipping. With `clipnorm=1.0`
 # each weight's gradient is rescaled to norm at most 1† before the step, and the loss

@@ -208,7 +208,9 @@ def lesson_12(replicas=80):
                                          "the output from ~0 to the targets' mean of ~1000"))
     claims.append(k_of_5("§1 standardized: R² > 0.8 on every seed", r2_fixed, lambda v: v > 0.8, 5, 0.8, ">",
                          in_lesson=False))
-    claims.append(k_of_5("§1 standardized: R² > 0.8 on the median seed", r2_fixed, lambda v: v > 0.8, 3, 0.8, ">"))
+    claims.append(k_of_5("§1 standardized: R² > 0.8 on the median seed", r2_fixed, lambda v: v > 0.8, 3, 0.8, ">",
+                         in_lesson=False))   # 1 of 80 replicas below 0.8: the bound is 1.8e-3
+    claims.append(k_of_5("§1 standardized: R² > 0.7 on the median seed", r2_fixed, lambda v: v > 0.7, 3, 0.7, ">"))
 
     # §2 persistence
     W = 10
@@ -257,9 +259,9 @@ def lesson_12(replicas=80):
     clipped = experiments.train_seeds(exploding_rnn, x4, y4,
                                       optimizer=lambda: keras.optimizers.SGD(0.05, clipnorm=1.0), **fit)
     nan_plain = (~np.isfinite(plain.final("loss"))).astype(float)
-    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 2 of 5 seeds", nan_plain, lambda v: v == 1, 2, 0.5, ">",
+    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 2 of 5 seeds", nan_plain, lambda v: v == 1, 2, 0.5, ">"))
+    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 1 of 5 seeds", nan_plain, lambda v: v == 1, 1, 0.5, ">",
                          in_lesson=False))
-    claims.append(k_of_5("§4 plain SGD: loss NaN on >= 1 of 5 seeds", nan_plain, lambda v: v == 1, 1, 0.5, ">"))
     clipped_loss = np.nan_to_num(clipped.final("loss"), nan=np.inf)
     claims.append(k_of_5("§4 clipnorm: final loss finite and < 1.0 on the median seed", clipped_loss,
                          lambda v: v < 1.0, 3, 1.0, "<"))
