@@ -398,6 +398,12 @@ def timings_table(root: Path = ROOT) -> str:
 TIMINGS_FILE = ROOT / "docs" / "maintainers.md"  # the maintainers' page (moved from the README, issue 24)
 
 
+def cmd_study(args: list[str]) -> int:
+    """(maintainers) Run studies/flip_risk.py for the given lessons (e.g. 04 12), or --table to rewrite its README table."""
+    py = ensure_env()
+    return subprocess.call([str(py), str(ROOT / "studies" / "flip_risk.py"), *args], cwd=ROOT, env=child_env())
+
+
 def cmd_timings(args: list[str]) -> int:
     """(maintainers) Write the timing table of docs/maintainers.md from the stored lessons; --check: fail if it differs."""
     page = TIMINGS_FILE
@@ -1085,7 +1091,7 @@ COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "exercises
             "lab-instructor": cmd_lab_instructor, "instructor": cmd_instructor,
             "i18n": cmd_i18n, "lab-zh": cmd_lab_zh, "browser-test": cmd_browser_test,
             "test-colab": cmd_test_colab, "test-jax": cmd_test_jax,
-            "site": cmd_site, "site-test": cmd_site_test, "release": cmd_release}
+            "site": cmd_site, "site-test": cmd_site_test, "release": cmd_release, "study": cmd_study}
 
 
 def main(argv: list[str]) -> int:

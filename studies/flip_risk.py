@@ -24,7 +24,7 @@ the lessons assert seed-dependent outcomes on the median or a majority of seeds,
 "every seed" for what holds by a bound (e.g. a loss that cannot go below a floor). Asserts that compare
 two conditions' medians are estimated by resampling the replicas (``risk_resampled``).
 
-Run: ``.venv/bin/python studies/flip_risk.py [LESSON ...]`` (e.g. ``04 12``); results go to
+Run: ``python3 course.py study [LESSON ...]`` (e.g. ``04 12``); results go to
 ``studies/results/flip_risk_LESSON.json`` and the table in ``studies/README.md``.
 """
 import json
@@ -404,6 +404,18 @@ def readme_table():
                       "|---|---|---|---|---|---|---|", *rows])
 
 
+def provenance():
+    """When and with what a result was obtained."""
+    import datetime
+    import platform
+
+    import keras
+    import tensorflow as tf
+    return {"date": datetime.date.today().isoformat(), "python": platform.python_version(),
+            "versions": {"keras": keras.__version__, "tensorflow": tf.__version__, "numpy": np.__version__},
+            "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores"}
+
+
 def write_readme():
     table = readme_table()
     readme = ROOT / "README.md"
@@ -424,6 +436,7 @@ def main(argv):
         result = LESSONS[lesson]()
         result["lesson"] = lesson.split("-")[0]
         result["seconds"] = round(time.perf_counter() - t0)
+        result.update(provenance())
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"flip_risk_{lesson}.json").write_text(json.dumps(result, indent=1) + "\n")
         for row in result["claims"]:

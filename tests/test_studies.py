@@ -54,3 +54,11 @@ def test_binomial_risk_matches_hand_computation():
 def test_readme_table_is_the_results():
     table = load_study().readme_table()
     assert table in (ROOT / "studies" / "README.md").read_text(), "rerun: python studies/flip_risk.py --table"
+
+
+def test_a_small_sample_reruns_to_the_recorded_values():
+    """Seeds 0-4 of the constant-output study, trained again: the same findings as recorded."""
+    recorded = json.loads((ROOT / "studies" / "results" / "flip_risk_12-constant.json").read_text())
+    again = load_study().lesson_12_constant(replicas=5)
+    assert again["claims"][0]["values"] == recorded["claims"][0]["values"][:5]
+    assert {"date", "versions", "python"} <= set(recorded)
