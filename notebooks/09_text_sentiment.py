@@ -203,10 +203,10 @@ print(f"(always answering the majority class scores {majority_val:.3f} on valida
 
 # %%
 assert np.all(moved["LSTM"] < 1e-6), "with the mask, padding must not move the prediction"
-assert np.all(moved["LSTM, not masked"] > 1e-5), "without the mask, padding moves the prediction (10x float noise)"
-assert np.all(val["LSTM, not masked"][:, 0] < majority_val + 0.01), "after one epoch the unmasked LSTM should be at the majority rate"
-assert np.min(gap[:, 0]) > 0.08, "after one epoch the masked LSTM should be ahead by > 0.08 on every seed"
-assert np.median(gap[:, 1]) > 0.05, "after two epochs the masked LSTM should still be ahead (median gap > 0.05)"
+assert np.median(moved["LSTM, not masked"]) > 1e-5, "without the mask, padding moves the prediction (10x float noise)"
+assert np.median(val["LSTM, not masked"][:, 0]) < majority_val + 0.02, "after one epoch the unmasked LSTM should be near the majority rate"
+assert np.median(gap[:, 0]) > 0.08, "after one epoch the masked LSTM should be ahead by > 0.08 (median seed)"
+assert np.median(gap[:, 1]) > 0.04, "after two epochs the masked LSTM should still be ahead (median gap > 0.04)"
 
 # %% [markdown]
 # ### Which model is best?
@@ -222,10 +222,9 @@ for name in masked:
 print(f"best median: {best}")
 
 # %%
-for name in ("bag of words", "LSTM"):
-    assert np.min(test_accuracy[name]) > majority + 0.1, f"{name} should beat the majority baseline by 0.1 on every seed"
-assert np.median(test_accuracy["SimpleRNN"]) > majority, "the SimpleRNN should beat the majority baseline (median)"
-assert medians["SimpleRNN"] < min(medians["bag of words"], medians["LSTM"]), "the SimpleRNN should be the weakest (median)"
+assert medians["bag of words"] > majority + 0.1, "the bag of words should beat the majority baseline by 0.1 (median)"
+assert medians["LSTM"] > majority + 0.08, "the LSTM should beat the majority baseline by 0.08 (median)"
+assert medians["SimpleRNN"] > majority, "the SimpleRNN should beat the majority baseline (median)"
 assert medians["bag of words"] > medians[best] - 0.03, "no model should beat the bag of words by more than 0.03"
 
 # %% alt="Two panels for review sentiment under 5 seeds. Left: accuracy per epoch for the masked and the unmasked LSTM, validation for every seed (thin) and the median (thick), training medians dashed, with a dotted line at the majority class: after the first epoch the masked LSTM is well above the majority class, while the unmasked LSTM is still at it. Right: test accuracy at the best validation epoch for the bag of words, the SimpleRNN, the unmasked LSTM and the LSTM, one point per seed and a bar at the median, with a dotted line at the majority class: the bag of words and the LSTM lie well above it and close together, the SimpleRNN's median below theirs."
@@ -259,13 +258,15 @@ plt.show()
 #   the masked LSTM is at 0.738 (0.730–0.743), ahead by 0.165 to 0.178 on every seed;
 #   after two epochs the unmasked LSTM has started to learn on some seeds (its best
 #   reaches 0.668) and is still behind in the median (by 0.151). It must carry the
-#   sentiment through all the padding after the last word.
+#   sentiment through all the padding after the last word. (The checks above ask for
+#   these gaps on the median seed, which a rerun under another seed almost surely
+#   keeps: `studies/flip_risk.py` in the repository trains this section for 72 seeds.)
 #   `Bidirectional` and pooling layers respect the mask too.
 # - On the test set, the bag of words (0.736–0.742) and the LSTM (0.727–0.745) are
-#   well above the majority baseline (0.567) on every seed. The **SimpleRNN** is the
-#   weakest in the median (0.711), and in this run it varies most from seed to seed
+#   well above the majority baseline (0.567) on every seed of this run. The **SimpleRNN**
+#   has the lowest median in this run (0.711) and varies most from seed to seed
 #   (0.677–0.732), as you would expect of a model whose gradient fades over the review
-#   (lesson 02).
+#   (lesson 02); that order is not checked, because other seeds can swap it.
 # - **The bag of words is as good as the recurrent models here**: it has the best
 #   median (0.740), the LSTM's is 0.004 below it (the assert allows no model more than
 #   0.03 above the bag of words). These snippets are short, and sentiment is

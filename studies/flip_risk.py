@@ -343,16 +343,27 @@ def lesson_09(replicas=24, data_seeds=(42, 1000, 2000)):
         stats_["gap_e2"].extend(gap[:, 1])
     s = {k: np.array(v) for k, v in stats_.items()}
     claims = [
-        k_of_5("bag of words beats the majority by 0.1 on every seed", s["test_bow"], lambda v: v > 0.1, 5, 0.1, ">"),
-        k_of_5("LSTM beats the majority by 0.1 on every seed", s["test_lstm"], lambda v: v > 0.1, 5, 0.1, ">"),
+        k_of_5("bag of words beats the majority by 0.1 on every seed", s["test_bow"], lambda v: v > 0.1, 5, 0.1, ">",
+               in_lesson=False),
+        k_of_5("bag of words beats the majority by 0.1 on the median seed", s["test_bow"], lambda v: v > 0.1, 3, 0.1,
+               ">"),
+        k_of_5("LSTM beats the majority by 0.1 on every seed", s["test_lstm"], lambda v: v > 0.1, 5, 0.1, ">",
+               in_lesson=False),
+        k_of_5("LSTM beats the majority by 0.08 on the median seed", s["test_lstm"], lambda v: v > 0.08, 3, 0.08, ">"),
         k_of_5("SimpleRNN beats the majority (median)", s["rnn_minus_majority"], lambda v: v > 0, 3, 0.0, ">"),
         k_of_5("unmasked LSTM at the majority rate after epoch 1, every seed", s["unmasked_e1_excess"],
-               lambda v: v < 0.01, 5, 0.01, "<"),
-        k_of_5("masked ahead by > 0.08 after epoch 1, every seed", s["gap_e1"], lambda v: v > 0.08, 5, 0.08, ">"),
-        k_of_5("masked ahead by > 0.05 after epoch 2 (median)", s["gap_e2"], lambda v: v > 0.05, 3, 0.05, ">"),
+               lambda v: v < 0.01, 5, 0.01, "<", in_lesson=False),
+        k_of_5("unmasked LSTM within 0.02 of the majority rate after epoch 1 (median)", s["unmasked_e1_excess"],
+               lambda v: v < 0.02, 3, 0.02, "<"),
+        k_of_5("masked ahead by > 0.08 after epoch 1, every seed", s["gap_e1"], lambda v: v > 0.08, 5, 0.08, ">",
+               in_lesson=False),
+        k_of_5("masked ahead by > 0.08 after epoch 1 (median)", s["gap_e1"], lambda v: v > 0.08, 3, 0.08, ">"),
+        k_of_5("masked ahead by > 0.05 after epoch 2 (median)", s["gap_e2"], lambda v: v > 0.05, 3, 0.05, ">",
+               in_lesson=False),
+        k_of_5("masked ahead by > 0.04 after epoch 2 (median)", s["gap_e2"], lambda v: v > 0.04, 3, 0.04, ">"),
         resampled("SimpleRNN weakest (median)",   # accuracies minus the majority rate of their own split
                   {"bow": s["test_bow"], "rnn": s["rnn_minus_majority"], "lstm": s["test_lstm"]},
-                  lambda d: np.median(d["rnn"]) < min(np.median(d["bow"]), np.median(d["lstm"]))),
+                  lambda d: np.median(d["rnn"]) < min(np.median(d["bow"]), np.median(d["lstm"])), in_lesson=False),
         resampled("no model beats the bag of words by more than 0.03 (medians)",
                   {"bow": s["test_bow"], "rnn": s["rnn_minus_majority"], "lstm": s["test_lstm"]},
                   lambda d: np.median(d["bow"]) > max(np.median(d["rnn"]), np.median(d["lstm"])) - 0.03),
@@ -381,7 +392,7 @@ def lesson_12_constant(replicas=80):
                               lambda v: v == 1, 3, 0.5, ">")], "replicas": replicas}
 
 
-LESSONS = {"04": lesson_04, "09": lesson_09, "12": lesson_12, "12-constant": lesson_12_constant}   # 09: written, not yet run
+LESSONS = {"04": lesson_04, "09": lesson_09, "12": lesson_12, "12-constant": lesson_12_constant}
 
 
 def readme_table():
