@@ -297,8 +297,8 @@ plt.show()
 #   it on most seeds, the SimpleRNN on few or none (on the median seed its best stays
 #   above half of chance), and the GRU's median epoch is at least one below the LSTM's.
 #   Those are the checks under section 5's table, which prints the counts and epochs of
-#   this run; `studies/flip_risk.py` in the repository trains the race for 90 seeds to
-#   check that another run of the notebook would almost surely pass them. That is
+#   this run; `studies/flip_risk.py` in the repository trains the race for many more seeds
+#   to check that another run of the notebook would almost surely pass them. That is
 #   one task at one size. Larger comparisons found no consistent winner: Chung et al.
 #   (2014) compared LSTM, GRU and tanh units on polyphonic music and speech signals,
 #   and found both gated units clearly better than the tanh RNN but could not say

@@ -246,8 +246,8 @@ plt.show()
 
 # %% [markdown]
 # What the measurements of this run say (5 seeds, one split of the movies; the numbers
-# are the stored run's, and the asserts above check with a margin the mask's effects,
-# both models' lead over the majority baseline, the SimpleRNN's place and the bag of
+# are the stored run's, and the asserts above check with a margin, on the median seed,
+# the mask's effects, the three models' lead over the majority baseline and the bag of
 # words' standing):
 #
 # - **Masking matters for the unidirectional LSTM**, and two measurements show it.
@@ -260,7 +260,7 @@ plt.show()
 #   reaches 0.668) and is still behind in the median (by 0.151). It must carry the
 #   sentiment through all the padding after the last word. (The checks above ask for
 #   these gaps on the median seed, which a rerun under another seed almost surely
-#   keeps: `studies/flip_risk.py` in the repository trains this section for 72 seeds.)
+#   keeps: `studies/flip_risk.py` in the repository trains this section for many more seeds.)
 #   `Bidirectional` and pooling layers respect the mask too.
 # - On the test set, the bag of words (0.736–0.742) and the LSTM (0.727–0.745) are
 #   well above the majority baseline (0.567) on every seed of this run. The **SimpleRNN**

@@ -128,8 +128,8 @@ assert sum(constant) >= 3, "the doctor should call the grams model's output cons
 
 # %% [markdown]
 # With the targets in grams, R² is below 0 on every seed: after 10 epochs the model has
-# not even reached the mean (it cannot: 160 steps of about 0.01 each move the output
-# nowhere near a thousand), and its predictions barely vary (the doctor's
+# not even reached the mean (it cannot: each Adam step moves a weight by about the
+# learning rate, 0.01, far too little to reach a thousand), and its predictions barely vary (the doctor's
 # `constant_output`, counted over the seeds above). Standardized, the same model and
 # budget explain most of the variance: R² is above 0.7 on the median seed (printed with
 # the worst seed). This is the most common cause of
@@ -361,7 +361,7 @@ assert np.median(matched.final("loss")) < floor, "the matched model goes below i
 # Each seed starts from the same weights in both runs, so the accuracies compare seed
 # by seed (the printed difference). That difference varies from seed to seed at this
 # budget, so the notebook checks no claim about it (`studies/flip_risk.py` in the
-# repository measures it over 80 seeds). The second softmax squashes the probabilities
+# repository measures it over many more seeds). The second softmax squashes the probabilities
 # into a narrow range, so its gradients are small. What holds on every seed is the loss:
 # even a perfect classifier cannot go below the printed floor, so a training loss that
 # looks stuck may hide a model that is nearly right, while the matched model's loss
