@@ -21,7 +21,7 @@ nbgrader exposes no student id to the kernel (no ``NBGRADER_STUDENT_ID``: only
 
 >>> variant_of("alice") == variant_of("alice"), variant_of("alice") == variant_of("bob")
 (True, False)
->>> rng(3, "lab07", "data").integers(100) == rng(3, "lab07", "data").integers(100)
+>>> bool(rng(3, "lab07", "data").integers(100) == rng(3, "lab07", "data").integers(100))
 True
 """
 import hashlib

@@ -539,6 +539,7 @@ ALLOWED_ENGLISH = {
     "Schmidhuber", "Chung", "Jozefowicz", "Dense", "Dropout", "masterpiece", "dull", "nat", "Bengio", "KerasHub",
     "stateful", "Working", "with", "are", "on", "sale", "PERSON", "TOY", "hidden", "input", "in", "rate", "layer",
     "Jupyter", "nbgrader", "argmax", "query", "values", "True",  # lab 07/08: tools, argument names, a literal
+    "dict",  # lab 05: the Python type of TEDDY_RECIPE
 }
 
 
@@ -586,7 +587,9 @@ def figure_outputs(notebook):
 #: twins (re-run `python3 course.py execute`), or some plot text of theirs does not go through
 #: `tr()` / is not translated yet, so a Chinese figure still shows English. Remove a lesson when
 #: it is done; tests check both ways.
-FIGURES_PENDING = set()   # every lesson re-executed with its Chinese figures (session 4)
+FIGURES_PENDING = {"02_bptt_vanishing_gradients", "03_lstm_gates", "05_stacked_rnns", "06_bidirectional_rnns",
+                   "07_names_by_language", "08_co2_forecasting", "09_text_sentiment", "10_generating_sequences",
+                   "11_encoder_decoder_attention"}   # re-executed; legends built from data (model and language names) not yet through tr()
 
 
 def figure_problems(path):

@@ -173,7 +173,7 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh("lab07").
 # set `unigram_bits` (the unigram below) and `bigram_bits` (your table) to the bits per
 # character of your variant.
 
-# %% nbgrader={"grade": false, "grade_id": "baselines", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "baselines", "locked": false, "schema_version": 3, "solution": true, "task": false} tags=["raises-exception"]
 unigram = np.full(data.n_tokens, data.alpha)
 np.add.at(unigram, data.y_train[data.y_train != PAD], 1.0)
 unigram = np.log2(unigram / unigram.sum())                     # (n_tokens,) log2 P(next = j)
@@ -229,7 +229,7 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh("lab07").
 # in Keras layers: generate a few names at two temperatures, and measure its bits per
 # character against your baselines. An untrained model is worse than counting.
 
-# %% nbgrader={"grade": false, "grade_id": "try_it", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "try_it", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 class LanguageModel:
     """embed → course LSTMCell → head, with the variant's fixed weights (no training)."""
 

@@ -128,7 +128,7 @@ import importlib  # a fresh copy of the checks and the variants: redefinitions a
 importlib.reload(importlib.import_module("lstmcourse._grading")).fresh("lab08").check_context(attention_context, hidden=True)
 ### END HIDDEN TESTS
 
-# %% nbgrader={"grade": false, "grade_id": "show_weights", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "show_weights", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
 weights = masked_softmax(additive_scores(case.query, case.values, case.params), case.mask)
 print("weights of sample 1 (its padding at 0):", np.round(weights[1], 3))
 
@@ -144,7 +144,7 @@ print("weights of sample 1 (its padding at 0):", np.round(weights[1], 3))
 # `keras.Model`, sets its weights to its case's, compares it with its own NumPy version and
 # takes a training step in which every weight must move.
 
-# %% nbgrader={"grade": false, "grade_id": "my_additive_attention", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "my_additive_attention", "locked": false, "schema_version": 3, "solution": true, "task": false} tags=["raises-exception"]
 class MyAdditiveAttention(keras.layers.Layer):
     ### BEGIN SOLUTION
     def __init__(self, units, **kwargs):
