@@ -517,6 +517,8 @@ def check_bigram(fn, hidden=False, variant=None):
 def check_baselines(unigram_bits, bigram_bits, variant=None):
     """Task 5: the test bits per character of the counted unigram and bigram of your variant."""
     name = "unigram_bits, bigram_bits"
+    if unigram_bits is None or bigram_bits is None:
+        raise NotImplementedError(f"{name}: Task 5 is not done yet (still None).")
     variant = _variant(variant)
     got = []
     for label, value in (("unigram_bits", unigram_bits), ("bigram_bits", bigram_bits)):

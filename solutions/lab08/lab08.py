@@ -146,18 +146,20 @@ print("weights of sample 1 (its padding at 0):", np.round(weights[1], 3))
 
 # %% nbgrader={"grade": false, "grade_id": "my_additive_attention", "locked": false, "schema_version": 3, "solution": true, "task": false} tags=["raises-exception"]
 class MyAdditiveAttention(keras.layers.Layer):
-    ### BEGIN SOLUTION
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
         self.units = units
 
     def build(self, query_shape, value_shape):
+        ### BEGIN SOLUTION
         self.query_kernel = self.add_weight(shape=(query_shape[-1], self.units), name="query_kernel")
         self.value_kernel = self.add_weight(shape=(value_shape[-1], self.units), name="value_kernel")
         self.bias = self.add_weight(shape=(self.units,), name="bias", initializer="zeros")
         self.score_kernel = self.add_weight(shape=(self.units,), name="score_kernel")
+        ### END SOLUTION
 
     def call(self, query, value, value_mask=None):
+        ### BEGIN SOLUTION
         q = ops.matmul(query, self.query_kernel)[:, None, :]              # (batch, 1, units)
         v = ops.matmul(value, self.value_kernel)                          # (batch, Tv, units)
         scores = ops.sum(ops.tanh(q + v + self.bias) * self.score_kernel, axis=-1)   # (batch, Tv)
@@ -167,7 +169,7 @@ class MyAdditiveAttention(keras.layers.Layer):
             keep = ops.cast(value_mask, "bool")
             weights = ops.softmax(ops.where(keep, scores, -1e9), axis=-1) * ops.cast(keep, scores.dtype)
         return ops.sum(weights[..., None] * value, axis=1), weights       # (batch, value_dim), (batch, Tv)
-    ### END SOLUTION
+        ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_layer", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false} tags=["raises-exception"]
