@@ -59,6 +59,6 @@ def test_readme_table_is_the_results():
 def test_a_small_sample_reruns_to_the_recorded_values():
     """Seeds 0-4 of the constant-output study, trained again: the same findings as recorded."""
     recorded = json.loads((ROOT / "studies" / "results" / "flip_risk_12-constant.json").read_text())
-    again = load_study().lesson_12_constant(replicas=5)
+    again = load_study().LESSONS["12-constant"](replicas=5)
     assert again["claims"][0]["values"] == recorded["claims"][0]["values"][:5]
     assert {"date", "versions", "python"} <= set(recorded)
