@@ -391,7 +391,7 @@ def timings_table(root: Path = ROOT) -> str:
             continue
         total += seconds
         rows.append(f"| {nb_path.stem} | {seconds} s{' (over 90 s)' if seconds > 90 else ''} |")
-    return "\n".join(["| lesson | wall time of its stored run |", "|---|---|", *rows,
+    return "\n".join(["| lesson | wall time of its stored run (Chinese figure twins not counted) |", "|---|---|", *rows,
                       f"| all, one after another (sum) | {total / 60:.1f} min |"])
 
 
@@ -429,7 +429,15 @@ def strip_execution_timestamps(nb_path: Path, seconds: float | None = None) -> N
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
     if seconds is not None:
-        nb.setdefault("metadata", {})["lstmcourse"] = {"wall_seconds": round(seconds), "cores": os.cpu_count()}
+        # figures drawn a second time in Chinese (LSTMCOURSE_ALSO_DRAW) cost time a learner's run does
+        # not spend: each twin records its drawing time (lstmcourse/i18n.py), subtracted here
+        twins = sum(meta.get("seconds", 0.0)
+                    for cell in nb["cells"] for out in cell.get("outputs", [])
+                    for meta in out.get("metadata", {}).get("image/png", {}).get("lstmcourse", {}).values()
+                    if isinstance(meta, dict))
+        nb.setdefault("metadata", {})["lstmcourse"] = {"wall_seconds": round(seconds - twins),
+                                                       "twin_figure_seconds": round(twins, 1),
+                                                       "cores": os.cpu_count()}
     nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
