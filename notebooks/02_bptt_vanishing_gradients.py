@@ -345,6 +345,10 @@ for radius, c in ((3.0, 1.0), (0.9, 0.1)):
 # clipping they contribute exactly the same tiny share. Clipping makes training with
 # exploding gradients *safe*; it does not make distant steps *heard*.
 #
+# [lesson 12, §4](12_when_rnns_fail.ipynb#4-nan-loss-exploding-gradients-and-clipnorm)
+# lets the gradients of a ReLU RNN explode in a real training, until the loss turns NaN,
+# and measures over seeds what `clipnorm` changes.
+#
 # ## 5. Truncated BPTT
 #
 # Backpropagating through all $T$ steps costs time and memory proportional to $T$.
@@ -369,6 +373,10 @@ for k in (5, 10, 20, 40):
 # almost nothing, because their gradient had vanished. Truncation is cheap precisely where the RNN could not learn long
 # dependencies anyway.
 #
+# [lesson 12, §7](12_when_rnns_fail.ipynb#7-a-stateful-rnn-done-right-in-keras-3) feeds
+# a long sequence to a stateful layer in chunks, the Keras 3 way, and checks that the
+# chunks give what the whole sequence gives.
+#
 # ## 6. The remedies, tried on a real task
 #
 # **The adding problem** (Hochreiter & Schmidhuber, 1997). Each step carries a random
@@ -376,6 +384,12 @@ for k in (5, 10, 20, 40):
 # sequence. The target is the sum of the two marked numbers. Always answering 1.0
 # gives a mean squared error of $1/6 \approx 0.167$: that is chance level. To beat it,
 # the network must remember the first marked number for up to $T$ steps.
+#
+# A model stuck at chance level may be answering the mean whatever the input, a
+# constant:
+# [lesson 12, §1](12_when_rnns_fail.ipynb#1-the-model-predicts-the-mean-unscaled-targets)
+# shows how to recognise such an output, and its most common cause, targets that were
+# not scaled.
 
 # %%
 x_demo, y_demo = tasks.adding_problem(1, length=10, seed=SEED)

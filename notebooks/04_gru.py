@@ -122,6 +122,10 @@ print("gru_step(reset_after=False) agrees with the hand computation")
 # kernel implements; `keras.layers.GRU` can use cuDNN on a GPU only with
 # `reset_after=True`. The bias becomes a (2, 3·units) matrix: input biases and
 # recurrent biases.
+#
+# [lesson 12, §6](12_when_rnns_fail.ipynb#6-why-is-my-lstm-slow-cudnn-eligibility)
+# checks this condition and Keras's others on any model: for each LSTM or GRU layer, the
+# doctor says whether it would run on cuDNN on a GPU, and if not, why.
 
 # %%
 b_rec = rng.normal(scale=0.1, size=3 * units)

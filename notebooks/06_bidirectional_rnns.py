@@ -267,6 +267,11 @@ assert moved["bidirectional LSTM"] == len(sentences), "the backward half read it
 # - impossible for **streaming** (live speech, sensor data): the output for step $t$
 #   would have to wait for the end of the stream.
 #
+# A forecaster whose backward half reads the future is one kind of leakage, information
+# from what it must predict;
+# [lesson 12, §3](12_when_rnns_fail.ipynb#3-leakage-a-scaler-fitted-before-the-split)
+# shows another kind, a scaler fitted before the split, and how the doctor finds it.
+#
 # ## What you should take away
 #
 # - A bidirectional RNN runs one RNN forwards and one backwards (separate weights) and

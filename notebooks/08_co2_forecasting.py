@@ -76,6 +76,11 @@ plt.show()
 # with a spread of about 1.1 ppm, around a small positive mean: the growth), and to add
 # the predicted change back to the last known level. We also standardise the changes
 # with the *training* mean and spread.
+#
+# Fitted on all the years instead, the scaler would let the validation and test years
+# leak into training;
+# [lesson 12, §3](12_when_rnns_fail.ipynb#3-leakage-a-scaler-fitted-before-the-split)
+# makes that mistake on purpose and lets the doctor find it.
 
 # %%
 changes = np.diff(levels)                                   # d[i] = level[i+1] - level[i]
@@ -175,6 +180,11 @@ assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat se
 # for more than 5% on every seed). Its window holds the last two years of changes, not
 # only the one from a year ago. On other series the seasonal-naive forecast can win:
 # always run it.
+#
+# A model can also end up *being* the naive forecast, repeating the last value it saw;
+# [lesson 12, §2](12_when_rnns_fail.ipynb#2-the-forecast-repeats-the-last-input-persistence)
+# produces that on purpose, shows how the doctor notices it, and fixes it by predicting
+# the change, as this lesson does.
 
 # %% alt="Line chart of the CO2 concentration (ppm) one month ahead over the test years 1996 to 2001: the measured values as black dots, the seasonal-naive forecast and the first seed's LSTM forecast as lines. Both forecasts follow the rising yearly wave of the measurements closely."
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target

@@ -131,6 +131,10 @@ assert untrained[True] < 1e-6 < untrained[False], untrained
 # With the mask the prediction does not move at all (the padded steps are skipped, so
 # this is exact, for any weights); without it, the extra zeros change the answer.
 #
+# Padding without a mask is one of the two causes of "my LSTM predicts a constant" that
+# [lesson 12, §1](12_when_rnns_fail.ipynb#1-the-model-predicts-the-mean-unscaled-targets)
+# names; the doctor of lesson 12 reports it as `unmasked_padding`.
+#
 # ## 3. Three models, one budget, five seeds
 #
 # Each model gets the same embedding size (16), Adam with learning rate 0.01, batches of

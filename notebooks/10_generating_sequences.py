@@ -197,6 +197,11 @@ assert baselines["bigram"] < baselines["unigram"] < baselines["uniform"]
 # LSTM reads left to right, so it cannot change any earlier prediction: no mask is
 # needed.) The same recipe is trained under 5 seeds. (13† is `MAX_CHARS + 1`, set in
 # section 1: a language token and up to 12 characters.)
+#
+# The last layer has no softmax because the loss applies it (`from_logits=True`); a
+# softmax in the model as well is a common mistake, which
+# [lesson 12, §5](12_when_rnns_fail.ipynb#5-a-softmax-output-with-from_logitstrue) makes
+# on purpose and measures.
 
 # %%
 UNITS = 48
