@@ -454,8 +454,8 @@ def package_template(root: Path = ROOT) -> Catalog:
                   language_team="Chinese (Simplified)", charset="utf-8")
     for pattern in PACKAGE_SOURCES:
         for path in sorted(root.glob(pattern)):
-            # notebooks use `_` as a throwaway name: only their tr("...") calls are messages
-            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None}
+            # notebooks use `_` as a throwaway name: only their tr("...") and N_("...") calls are messages
+            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None, "N_": None}
             for lineno, message, comments, _context in extract_from_file("python", path, keywords=keywords):
                 if isinstance(message, str) and message:
                     location = (path.relative_to(root).as_posix(), lineno)
