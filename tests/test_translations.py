@@ -173,14 +173,17 @@ def test_chinese_lesson_links_terminology_and_its_own_colab_badge(path):
 
 
 @pytest.mark.parametrize("path", BUILT_LABS, ids=rel)
-def test_chinese_lab_says_checks_answer_in_english_and_keeps_nbgrader_cells(path):
+def test_chinese_lab_says_which_language_its_checks_answer_in_and_keeps_nbgrader_cells(path):
     """The Chinese solution: first cell with the note, the terminology link and its own badge; code cells
     (solution regions, hidden tests) and nbgrader metadata are the English ones (the test above), and every
     markdown answer cell keeps nbgrader's markers around a translated model answer."""
     zh = json.loads(path.read_text(encoding="utf-8"))
     en = json.loads(english(path).read_text(encoding="utf-8"))
     first = "".join(zh["cells"][0]["source"])
-    assert i18n.LAB_NOTE in first and "英文" in i18n.LAB_NOTE
+    if path.parent.name in i18n.LABS_WITH_ENGLISH_CHECKS:  # checks not translated yet: the note says English
+        assert i18n.LAB_NOTE_ENGLISH_CHECKS in first and "英文" in i18n.LAB_NOTE_ENGLISH_CHECKS
+    else:
+        assert i18n.LAB_NOTE in first and "中文" in i18n.LAB_NOTE and 'language=\\"zh_CN\\"' not in i18n.LAB_NOTE
     link = re.search(r"\]\(([^)]*terminology\.md)\)", first).group(1)
     assert (path.parent / link).resolve() == ROOT / "notebooks" / i18n.LANG_DIR / "terminology.md"
     course = load_course()
@@ -637,3 +640,31 @@ def test_figures_pending_list_is_true():
     done = {p.stem for p in BUILT if not figure_problems(p)}
     assert not done & FIGURES_PENDING, f"Chinese figures finished: remove from FIGURES_PENDING: {done & FIGURES_PENDING}"
     assert "04_gru" in done
+
+
+def test_chinese_student_version_has_chinese_stubs_and_nbgraders_cells(tmp_path):
+    """`course.py exercises` runs nbgrader for the Chinese labs from tools/nbgrader_zh (the course's
+    settings plus Chinese stubs): the stub keeps nbgrader's "# YOUR CODE HERE" and still raises
+    NotImplementedError, with a Chinese message; the English student version keeps nbgrader's stub;
+    both have the same nbgrader cells (ids, points), so grading does not depend on the language."""
+    import subprocess
+
+    course = load_course()
+    built = {}
+    for source, release in (("solutions", tmp_path / "en"), ("solutions/zh-CN", tmp_path / "zh-CN")):
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "lab01", "--no-db", "--force",
+                        "--log-level=WARN", f"--CourseDirectory.root={ROOT}",
+                        f"--CourseDirectory.source_directory={source}", f"--CourseDirectory.release_directory={release}",
+                        '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
+                       cwd=course.NBGRADER_CWD[source], check=True, capture_output=True)
+        built[source] = json.loads((release / "lab01" / "lab01.ipynb").read_text(encoding="utf-8"))
+    en, zh = built["solutions"], built["solutions/zh-CN"]
+    code = lambda nb: "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")  # noqa: E731
+    stubs = code(en).count("# YOUR CODE HERE\n")
+    assert stubs > 0 and "raise NotImplementedError()" in code(en) and "在这里写你的代码" not in code(en)
+    assert code(zh).count("# YOUR CODE HERE（在这里写你的代码）\n") == stubs
+    assert code(zh).count('raise NotImplementedError("在这里写你的代码，然后删掉这一行")') == stubs
+    assert "### BEGIN SOLUTION" not in code(zh)
+    grading = lambda nb: [{k: v for k, v in c["metadata"].get("nbgrader", {}).items() if k != "checksum"}  # noqa: E731
+                          for c in nb["cells"]]  # (a checksum hashes the cell's text, which is translated)
+    assert grading(zh) == grading(en)
