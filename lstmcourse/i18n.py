@@ -24,11 +24,12 @@ Marking text for translation:
   with ``str.format`` *after* translating, so the catalogue holds the pattern, and it
   remembers which pattern made each English string so a figure can be redrawn in Chinese.
 
-How the checks will use it (later; ``lstmcourse.checks`` is being split into a package): a
-check builds its message with ``_("... Received: {name}={value!r}").format(...)``; the
-Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so the same check answers
-in Chinese there and in English in the English labs. Grading must not depend on the
-language: only the message text changes, never what is compared.
+How the checks use it: a check builds its message with
+``gettext("... Received: {name}={value!r}").format(...)`` (``lstmcourse/grading/``, labs 01–06;
+labs 07/08 not yet); the Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so
+the same check answers in Chinese there and in English in the English labs (the grader's fresh
+copy follows, see ``grading/sandbox.py``). Grading must not depend on the language: only the
+message text changes, never what is compared.
 
 Figures of the Chinese edition (how the stored Chinese notebooks get Chinese figures whose
 numbers equal the English ones): ``course.py execute`` runs the English lesson with

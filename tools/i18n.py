@@ -412,8 +412,8 @@ def translation(cat: Catalog | None, msgid: str) -> str | None:
 
 PACKAGE_PO = Path("lstmcourse") / "locale" / LOCALE / "LC_MESSAGES" / "lstmcourse.po"
 KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
-#: The modules whose learner-facing words are translated now (the checks come later, see
-#: lstmcourse/i18n.py), and the notebooks' and labs' sources, for their tr("...") calls.
+#: The package's modules (the checks of lstmcourse/grading included), and the notebooks' and labs'
+#: sources, for their tr("...") and N_("...") calls.
 PACKAGE_SOURCES = ("lstmcourse/*.py", "lstmcourse/grading/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
 
 
