@@ -500,9 +500,15 @@ def cmd_sync_links(args: list[str]) -> int:
 
 
 
+#: Where nbgrader runs for each source: its ./nbgrader_config.py is the course's, and for the Chinese
+#: labs tools/nbgrader_zh/nbgrader_config.py, the same with the stubs in Chinese.
+NBGRADER_CWD = {"solutions": ROOT, "solutions/zh-CN": ROOT / "tools" / "nbgrader_zh"}
+
+
 def generate_exercises(py: Path, out_root: Path) -> None:
     """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise; the same for
-    the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN."""
+    the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN,
+    whose stubs are in Chinese too (:data:`NBGRADER_CWD`)."""
     prefix = colab_prefix()
     for source, release in (("solutions", out_root), ("solutions/zh-CN", out_root / "zh-CN")):
         folder = ROOT / source
@@ -513,7 +519,7 @@ def generate_exercises(py: Path, out_root: Path) -> None:
                  f"--CourseDirectory.root={ROOT}", f"--CourseDirectory.source_directory={source}",
                  f"--CourseDirectory.release_directory={release}",
                  '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
-                cwd=ROOT, env=child_env())
+                cwd=NBGRADER_CWD[source], env=child_env())
             for nb in (release / lab).glob("*.ipynb"):
                 text = nb.read_text(encoding="utf-8")
                 nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")

@@ -47,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.diagnostics import reference_state_gradient_norms
 from lstmcourse.plots import plot_gradient_norms
@@ -448,9 +448,9 @@ def relative_mse(runs):
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 remedies = {
-    "tanh, orthogonal U (default)": adding_runs(30),
-    "tanh, Glorot-uniform U": adding_runs(30, recurrent_initializer="glorot_uniform"),
-    "ReLU, identity U (IRNN)": adding_runs(30, activation="relu", recurrent_initializer="identity"),
+    N_("tanh, orthogonal U (default)"): adding_runs(30),     # N_: a word for the Chinese figures' catalogue
+    N_("tanh, Glorot-uniform U"): adding_runs(30, recurrent_initializer="glorot_uniform"),
+    N_("ReLU, identity U (IRNN)"): adding_runs(30, activation="relu", recurrent_initializer="identity"),
 }
 for name, runs in remedies.items():
     rel = relative_mse(runs)
@@ -465,7 +465,8 @@ axes[0].axhline(baseline, color="gray", linestyle=":", label=tr("chance"))
 axes[0].set_ylabel(tr("validation MSE"))
 axes[0].set_title(tr("T = 30: every seed (thin) and the median (thick)"))
 axes[0].legend(fontsize=9)
-experiments.plot_spread({name.split(" (")[0]: relative_mse(runs) for name, runs in remedies.items()}, ax=axes[1],
+short_names = (N_("tanh, orthogonal U"), N_("tanh, Glorot-uniform U"), N_("ReLU, identity U"))   # the same recipes
+experiments.plot_spread({short: relative_mse(runs) for short, runs in zip(short_names, remedies.values())}, ax=axes[1],
                         ylabel=tr("best validation MSE / chance"), reference=1.0, reference_label=tr("chance"))
 axes[1].axhline(0.5, color="gray", linestyle="--", alpha=0.5)
 axes[1].set_title(tr("one point per seed; the bar is the median"))

@@ -54,7 +54,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 from lstmcourse.diagnostics import state_gradient_norms
 from lstmcourse.plots import plot_gate_heatmaps
@@ -540,7 +540,8 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 bias0 = lambda: LSTMCell(32, unit_forget_bias=False)
-init_grads = {"forget bias 1": grads_before["LSTM"], "forget bias 0": gradient_norms(bias0, runs["LSTM"], trained=False)}
+init_grads = {N_("forget bias 1"): grads_before["LSTM"],              # N_: words of the Chinese figures' catalogue
+              N_("forget bias 0"): gradient_norms(bias0, runs["LSTM"], trained=False)}
 init_gate = {}
 for label, make_cell in (("forget bias 1", recipes["LSTM"]), ("forget bias 0", bias0)):
     gates = []

@@ -48,7 +48,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell
 
 seed = lstmcourse.notebook_seed()   # every random draw below derives from it
@@ -178,7 +178,7 @@ def tagger(bidirectional):
 # NBVAL_IGNORE_OUTPUT
 runs, teddy_final, other_final = {}, {}, {}
 n_tokens = int(np.sum(x_val > 0))                                  # validation tokens, padding excluded
-for name, bidirectional in (("unidirectional LSTM", False), ("bidirectional LSTM", True)):
+for name, bidirectional in ((N_("unidirectional LSTM"), False), (N_("bidirectional LSTM"), True)):
     runs[name] = experiments.train_seeds(
         lambda: tagger(bidirectional), x_train, y_train, seeds=5, loss="sparse_categorical_crossentropy",
         optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy", TeddyAccuracy],

@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 
 # %% [markdown]
 # ## 1. The series, and why we model differences
@@ -155,7 +155,7 @@ print(f"final training loss {experiments.spread(one_step.final('loss'))}\n"
 test = split["test"]
 true_change = y[test, 0] * std + mean
 forecasts = {
-    "naive (no change)": np.zeros_like(true_change),
+    N_("naive (no change)"): np.zeros_like(true_change),
     "seasonal naive": x[test, -12, 0] * std + mean,
 }
 lstm_forecasts = [one_step.model(i).predict(x[test], verbose=0)[:, 0] * std + mean for i in range(SEEDS)]
@@ -257,7 +257,7 @@ assert lead[11] > lead[0] + 0.05, "the LSTM's lead over seasonal naive grows fro
 fig, ax = plt.subplots()
 months_ahead = np.arange(1, H + 1)
 for name, errors in mae12.items():
-    ax.plot(months_ahead, errors, "o-", label=name)
+    ax.plot(months_ahead, errors, "o-", label=tr(name))
 ax.plot(months_ahead, median12, "o-", lw=2.5, label=tr("{name} (median of {n} seeds)", name="LSTM", n=SEEDS))
 for errors in mae12_lstm:
     ax.plot(months_ahead, errors, color=ax.lines[-1].get_color(), lw=0.8, alpha=0.35)

@@ -47,7 +47,8 @@ catalogue is locale/zh_CN/labNN.po; `build` writes the Chinese solution
 solutions/zh-CN/labNN/labNN.ipynb: markdown translated (the instructions and the model answers
 of hand-graded cells; nbgrader's `### BEGIN/END SOLUTION` lines stay as they are), code cells,
 their outputs, nbgrader metadata and hidden tests copied unchanged. Its first cell says, in
-Chinese, that the checks still answer in English. The Chinese student version,
+Chinese, that the checks answer in Chinese (the setup call asks for it; see `zh_code_cell`), or, for
+the labs of LABS_WITH_ENGLISH_CHECKS, that they still answer in English. The Chinese student version,
 exercises/zh-CN/labNN/labNN.ipynb, is generated from it by nbgrader like the English one
 (`python3 course.py exercises`, which makes both).
 
@@ -86,8 +87,12 @@ TERMINOLOGY_NOTE = "> 📖 中英术语对照（本课程、英文原文与《�
 # A fixed date keeps the .po files byte-stable between runs (a changing header would make every
 # extract a diff); the real history of each translation is in git.
 FIXED_DATE = datetime.datetime(2026, 11, 29, tzinfo=datetime.timezone.utc)
-LAB_NOTE = ("> **关于检查信息**：本实验的说明文字已经译成中文，但每个任务后面的检查（`lstmcourse.checks`）"
-            "报告错误时，目前仍用英文说明哪里出了问题。")
+LAB_NOTE = ("> **关于检查信息**：每个任务后面的检查（`lstmcourse.checks`）用中文报告结果：第一个代码单元格里的 "
+            "`setup_notebook(..., language=\"zh_CN\")` 让它们说中文（英文版实验中它们说英文）。")
+#: Labs whose checks are not translated yet (lstmcourse/lab07_checks.py, lab08_checks.py): their note says so.
+LABS_WITH_ENGLISH_CHECKS = {"lab07", "lab08"}
+LAB_NOTE_ENGLISH_CHECKS = ("> **关于检查信息**：本实验的说明文字已经译成中文，但每个任务后面的检查"
+                           "（`lstmcourse.checks`）报告错误时，目前仍用英文说明哪里出了问题。")
 LAB_TERMINOLOGY = "../../../notebooks/zh-CN/terminology.md"  # from solutions|exercises/zh-CN/labNN/
 LAB_GLOB = "lab[0-9][0-9]/lab[0-9][0-9].ipynb"  # under solutions/
 HEADER = ("# Simplified Chinese translation of the lstmcourse {kind}{name}.\n"
@@ -407,9 +412,9 @@ def translation(cat: Catalog | None, msgid: str) -> str | None:
 
 PACKAGE_PO = Path("lstmcourse") / "locale" / LOCALE / "LC_MESSAGES" / "lstmcourse.po"
 KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
-#: The modules whose learner-facing words are translated now (the checks come later, see
-#: lstmcourse/i18n.py), and the notebooks' and labs' sources, for their tr("...") calls.
-PACKAGE_SOURCES = ("lstmcourse/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
+#: The package's modules (the checks of lstmcourse/grading included), and the notebooks' and labs'
+#: sources, for their tr("...") and N_("...") calls.
+PACKAGE_SOURCES = ("lstmcourse/*.py", "lstmcourse/grading/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
 
 
 def diagram_texts() -> list[str]:
@@ -454,8 +459,8 @@ def package_template(root: Path = ROOT) -> Catalog:
                   language_team="Chinese (Simplified)", charset="utf-8")
     for pattern in PACKAGE_SOURCES:
         for path in sorted(root.glob(pattern)):
-            # notebooks use `_` as a throwaway name: only their tr("...") calls are messages
-            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None}
+            # notebooks use `_` as a throwaway name: only their tr("...") and N_("...") calls are messages
+            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None, "N_": None}
             for lineno, message, comments, _context in extract_from_file("python", path, keywords=keywords):
                 if isinstance(message, str) and message:
                     location = (path.relative_to(root).as_posix(), lineno)
@@ -660,7 +665,8 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
         if is_lab(notebook):
             text = fix_lab_links(text, notebook, root)
             if first_markdown:
-                text = (text.rstrip("\n") + "\n\n" + LAB_NOTE + "\n>\n"
+                note = LAB_NOTE_ENGLISH_CHECKS if notebook.stem in LABS_WITH_ENGLISH_CHECKS else LAB_NOTE
+                text = (text.rstrip("\n") + "\n\n" + note + "\n>\n"
                         + TERMINOLOGY_NOTE.replace("](terminology.md)", f"]({LAB_TERMINOLOGY})"))
         else:
             text = fix_links(text, notebook.parent)
