@@ -106,7 +106,14 @@ def lesson_03(replicas=27, data_seeds=(42, 1000, 2000), epochs=10):
         s["bias_gain"].extend(gain)
         s["bias_gain_over_gates"].extend(gain / (gates["1"] / gates["0"]) ** (T - 1))
     s = {k: np.array(v, dtype=float) for k, v in s.items()}
-    claims = [
+    claims = adding_claims(s)
+    return {"claims": claims, "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas,
+            "statistics": {k: [round(float(x), 6) for x in v] for k, v in s.items()}}
+
+
+def adding_claims(s):
+    """Lesson 03 §5–7's claims from the per-replica statistics ``s`` ({name: array (n,)})."""
+    return [
         k_of_5("§5 LSTM solves T = 30 (best val MSE < 10 % of chance) on >= 4 of 5 seeds", s["rel_lstm"],
                lambda v: v < 0.1, 4, 0.1, "<", in_lesson=False),
         k_of_5("§5 LSTM solves T = 30 on >= 3 of 5 seeds", s["rel_lstm"], lambda v: v < 0.1, 3, 0.1, "<"),
@@ -122,7 +129,10 @@ def lesson_03(replicas=27, data_seeds=(42, 1000, 2000), epochs=10):
                lambda v: v > 1, 3, 1.0, ">"),
         resampled("§5 LSTM's median gain > 10 × the RNN's median gain",
                   {"rnn": s["gain_rnn"], "lstm": s["gain_lstm"]},
-                  lambda d: np.median(d["lstm"]) > 10 * np.median(d["rnn"])),
+                  lambda d: np.median(d["lstm"]) > 10 * np.median(d["rnn"]), in_lesson=False),
+        resampled("§5 LSTM's median gain > 5 × the RNN's median gain",
+                  {"rnn": s["gain_rnn"], "lstm": s["gain_lstm"]},
+                  lambda d: np.median(d["lstm"]) > 5 * np.median(d["rnn"])),
         k_of_5("§5 fresh RNN's gradient 29 steps back > 10 × the fresh LSTM's, every seed", s["before_ratio"],
                lambda v: v > 10, 5, 10.0, ">", in_lesson=False),
         k_of_5("§5 fresh RNN's gradient 29 steps back > 10 × the fresh LSTM's (median)", s["before_ratio"],
@@ -131,7 +141,8 @@ def lesson_03(replicas=27, data_seeds=(42, 1000, 2000), epochs=10):
                s["r_solved"], lambda v: v == 1, 4, 0.5, ">", in_lesson=False),
         k_of_5("§6 solved with a unit whose C tracks the first number (|r| > 0.7) on >= 3 of 5 seeds",
                s["r_solved"], lambda v: v == 1, 3, 0.5, ">"),
-        k_of_5("§6 a textbook memory cell on >= 1 of 5 seeds", s["textbook"], lambda v: v == 1, 1, 0.5, ">"),
+        k_of_5("§6 a textbook memory cell on >= 1 of 5 seeds", s["textbook"], lambda v: v == 1, 1, 0.5, ">",
+               in_lesson=False),   # about 1 seed in 3 has none (bimodal): not asserted, described for the run
         k_of_5("§7 bias 1: mean forget gate within 0.03 of sigma(1), every seed", s["gate1_dev"],
                lambda v: v < 0.03, 5, 0.03, "<", in_lesson=False),
         k_of_5("§7 bias 1: mean forget gate within 0.03 of sigma(1) (median)", s["gate1_dev"],
@@ -145,8 +156,6 @@ def lesson_03(replicas=27, data_seeds=(42, 1000, 2000), epochs=10):
         k_of_5("§7 measured factor < the mean gates' prediction (median)", s["bias_gain_over_gates"],
                lambda v: v < 1, 3, 1.0, "<"),
     ]
-    return {"claims": claims, "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas,
-            "statistics": {k: [round(float(x), 6) for x in v] for k, v in s.items()}}
 
 
 def lesson_03_france(replicas=27, data_seeds=(42, 1000, 2000), epochs=8):
@@ -196,32 +205,73 @@ def lesson_03_france(replicas=27, data_seeds=(42, 1000, 2000), epochs=8):
             cue[name].extend(norms[:, 0] / norms[:, -1])
             _progress(f"§8 data seed {seed}: {name}")
     acc = {n: np.array(v) for n, v in acc.items()}      # (replicas, bins)
-    cue = {n: np.array(v) for n, v in cue.items()}
-    rnn_best, lstm_worst = acc["SimpleRNN"].max(axis=1), acc["LSTM"].min(axis=1)
-    lead = acc["LSTM"].mean(axis=1) - acc["SimpleRNN"].mean(axis=1)      # same seed, paired
-    claims = [
-        k_of_5("§8 RNN below 0.6 in every gap bin, every seed", rnn_best, lambda v: v < 0.6, 5, 0.6, "<",
-               in_lesson=False),
-        k_of_5("§8 RNN's best gap bin below 0.5 (median seed)", rnn_best, lambda v: v < 0.5, 3, 0.5, "<"),
-        k_of_5("§8 LSTM's worst gap bin above 0.8 on >= 3 of 5 seeds", lstm_worst, lambda v: v > 0.8, 3, 0.8, ">",
-               in_lesson=False),
-        k_of_5("§8 LSTM's worst gap bin above 0.9 (median seed)", lstm_worst, lambda v: v > 0.9, 3, 0.9, ">"),
-        k_of_5("§8 LSTM ahead of the RNN by 0.2 (mean over bins), every seed", lead, lambda v: v > 0.2, 5, 0.2, ">",
-               in_lesson=False),
-        k_of_5("§8 LSTM ahead of the RNN by 0.2 (mean over bins, median seed)", lead, lambda v: v > 0.2, 3, 0.2,
-               ">"),
-        k_of_5("§8 RNN: |dL/de| at the country / at the query > 0.05 (median)", cue["SimpleRNN"],
-               lambda v: v > 0.05, 3, 0.05, ">"),
-        resampled("§8 RNN's median cue gradient > LSTM's median / 5", cue,
-                  lambda d: np.median(d["SimpleRNN"]) > np.median(d["LSTM"]) / 5, in_lesson=False),
-        resampled("§8 RNN's median cue gradient > LSTM's median / 10", cue,
-                  lambda d: np.median(d["SimpleRNN"]) > np.median(d["LSTM"]) / 10),
-    ]
-    return {"claims": claims, "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas,
-            "statistics": {"rnn_best_bin": rnn_best.round(4).tolist(), "lstm_worst_bin": lstm_worst.round(4).tolist(),
-                           "lead": lead.round(4).tolist(), "cue_rnn": cue["SimpleRNN"].round(5).tolist(),
-                           "cue_lstm": cue["LSTM"].round(5).tolist(),
+    stats = {"rnn_best_bin": acc["SimpleRNN"].max(axis=1), "lstm_worst_bin": acc["LSTM"].min(axis=1),
+             "lead": acc["LSTM"].mean(axis=1) - acc["SimpleRNN"].mean(axis=1),      # same seed, paired
+             "cue_rnn": np.array(cue["SimpleRNN"]), "cue_lstm": np.array(cue["LSTM"])}
+    return {"claims": france_claims(stats), "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas,
+            "statistics": {**{k: np.round(v, 5).tolist() for k, v in stats.items()},
                            "rnn_median_bin": np.median(acc["SimpleRNN"], axis=0).round(4).tolist()}}
 
 
+def france_claims(s):
+    """Lesson 03 §8's claims from the per-replica statistics ``s`` ({name: array (n,)}).
+
+    The LSTM's |dL/de| ratio has a heavy tail (one replica in 20 above 10, the largest near 300,
+    against a median near 0.4), so the median of five LSTM seeds can land far above the RNN's:
+    the lesson compares the two medians for its own run only and asserts the RNN's alone.
+    """
+    s = {k: np.asarray(v, dtype=float) for k, v in s.items()}
+    cue = {"SimpleRNN": s["cue_rnn"], "LSTM": s["cue_lstm"]}
+    return [
+        k_of_5("§8 RNN below 0.6 in every gap bin, every seed", s["rnn_best_bin"], lambda v: v < 0.6, 5, 0.6, "<",
+               in_lesson=False),
+        k_of_5("§8 RNN's best gap bin below 0.5 (median seed)", s["rnn_best_bin"], lambda v: v < 0.5, 3, 0.5, "<",
+               in_lesson=False),
+        k_of_5("§8 RNN's best gap bin below 0.55 (median seed)", s["rnn_best_bin"], lambda v: v < 0.55, 3, 0.55,
+               "<"),
+        k_of_5("§8 LSTM's worst gap bin above 0.8 on >= 3 of 5 seeds", s["lstm_worst_bin"], lambda v: v > 0.8, 3,
+               0.8, ">", in_lesson=False),
+        k_of_5("§8 LSTM's worst gap bin above 0.9 (median seed)", s["lstm_worst_bin"], lambda v: v > 0.9, 3, 0.9,
+               ">", in_lesson=False),
+        k_of_5("§8 LSTM's worst gap bin above 0.65 (median seed)", s["lstm_worst_bin"], lambda v: v > 0.65, 3,
+               0.65, ">"),
+        k_of_5("§8 LSTM ahead of the RNN by 0.2 (mean over bins), every seed", s["lead"], lambda v: v > 0.2, 5, 0.2,
+               ">", in_lesson=False),
+        k_of_5("§8 LSTM ahead of the RNN by 0.2 (mean over bins, median seed)", s["lead"], lambda v: v > 0.2, 3, 0.2,
+               ">"),
+        k_of_5("§8 RNN: |dL/de| at the country / at the query > 0.05 (median)", s["cue_rnn"], lambda v: v > 0.05, 3,
+               0.05, ">", in_lesson=False),
+        k_of_5("§8 RNN: |dL/de| at the country / at the query > 0.02 (median)", s["cue_rnn"], lambda v: v > 0.02, 3,
+               0.02, ">"),
+        resampled("§8 RNN's median cue gradient > LSTM's median / 5", cue,
+                  lambda d: np.median(d["SimpleRNN"]) > np.median(d["LSTM"]) / 5, in_lesson=False),
+        resampled("§8 RNN's median cue gradient > LSTM's median / 10", cue,
+                  lambda d: np.median(d["SimpleRNN"]) > np.median(d["LSTM"]) / 10, in_lesson=False),
+    ]
+
 STUDIES = {"03": lesson_03, "03-france": lesson_03_france}
+
+
+def recompute(name):
+    """Rewrite ``results/flip_risk_<name>.json``'s claims from its recorded per-replica statistics.
+
+    The thresholds were set after the run, with a margin below the worst replica (as for the other
+    lessons); this states the claims again without retraining. The run's date, versions and seconds
+    stay; ``claims_recomputed`` records when the claims were restated.
+    """
+    import datetime
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "results" / f"flip_risk_{name}.json"
+    result = json.loads(path.read_text())
+    result["claims"] = {"03": adding_claims, "03-france": france_claims}[name](
+        {k: np.asarray(v, dtype=float) for k, v in result["statistics"].items()})
+    result["claims_recomputed"] = datetime.date.today().isoformat()
+    path.write_text(json.dumps(result, indent=1) + "\n")
+
+
+if __name__ == "__main__":   # python studies/lesson_03.py --recompute 03-france
+    if sys.argv[1:2] == ["--recompute"]:
+        for study in sys.argv[2:]:
+            recompute(study)
