@@ -293,8 +293,10 @@ _ = diagrams.cell_comparison()
 plt.show()
 
 # %% [markdown]
-# The usual advice (including the articles this course is based on) is that the GRU is
-# a simpler LSTM, "a little faster, with comparable results". Our race tests that:
+# The usual advice (including three of the five Chinese articles this course was written
+# from, listed in the repository's `docs/sources.md`) is that the GRU is a simpler LSTM,
+# "a little faster, with comparable results". Section 5's race checks the results; for
+# size and speed, here is what holds:
 #
 # - **Results:** on this task both gated cells solve what the SimpleRNN cannot, and
 #   the GRU gets there first: over the five seeds of section 5, each gated cell solves
