@@ -710,7 +710,7 @@ def zh_code_cell(cell: dict) -> dict:
 
 def translate_markdown(source: str, cat: Catalog | None) -> tuple[str | None, int, int]:
     r"""A markdown cell's (or a page section's) translation, None unless every block of it is translated;
-    and how many messages it has and how many are translated (display formulas: their \\text{...})."""
+    and how many messages it has and how many are translated (display formulas: their \text{...})."""
     blocks = split_blocks(source)
     wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
     done = {k: translation(cat, b.text) for k, b in wanted.items()}
