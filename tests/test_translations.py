@@ -28,6 +28,9 @@ i18n = load_i18n()
 BUILT = sorted((ROOT / "notebooks" / i18n.LANG_DIR).glob(i18n.LESSON_GLOB))
 BUILT_LABS = sorted((ROOT / "solutions" / i18n.LANG_DIR).glob(i18n.LAB_GLOB))  # solutions/zh-CN/labNN/labNN.ipynb
 ENGLISH_LABS = sorted((ROOT / "solutions").glob(i18n.LAB_GLOB))
+#: The Chinese glossary, where-next and notation pages (notebooks/zh-CN/*.md built from locale/zh_CN/NAME.po).
+BUILT_PAGES = [ROOT / "notebooks" / i18n.LANG_DIR / name for name in i18n.PAGES
+               if (ROOT / "notebooks" / i18n.LANG_DIR / name).exists()]
 CATALOGUES = sorted((ROOT / "locale" / i18n.LOCALE).glob("*.po"))
 
 
@@ -43,6 +46,8 @@ def english(zh_notebook):
 
 
 def english_of_catalogue(po):
+    if po.stem + ".md" in i18n.PAGES:
+        return ROOT / "notebooks" / (po.stem + ".md")
     lab = ROOT / "solutions" / po.stem / (po.stem + ".ipynb")
     return lab if lab.exists() or po.stem.startswith("lab") else ROOT / "notebooks" / (po.stem + ".ipynb")
 
@@ -101,7 +106,7 @@ def test_every_catalogue_has_a_lesson_and_a_build():
         source = english_of_catalogue(po)
         assert source.exists(), f"{rel(po)} has no English lesson or lab"
         assert i18n.zh_path(source).exists(), f"{rel(po)} is not built: python3 course.py i18n build"
-    assert {p.stem for p in BUILT + BUILT_LABS} == {p.stem for p in CATALOGUES}
+    assert {p.stem for p in BUILT + BUILT_LABS + BUILT_PAGES} == {p.stem for p in CATALOGUES}
 
 
 #: Labs whose catalogue and Chinese build are still to come (lab 06, issue 22: translation can follow).
@@ -137,7 +142,7 @@ def test_catalogue_is_extracted_from_the_current_english(po, tmp_path):
         f"run: python3 course.py i18n extract {rel(source)}"
 
 
-@pytest.mark.parametrize("path", BUILT + BUILT_LABS, ids=rel)
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS + BUILT_PAGES, ids=rel)
 def test_built_notebook_is_up_to_date(path):
     """CI catches a forgotten rebuild: the stored Chinese notebook is the build of English + .po."""
     built, _ = i18n.build(english(path))
@@ -201,7 +206,7 @@ def test_chinese_lab_says_which_language_its_checks_answer_in_and_keeps_nbgrader
 
 def test_translated_fraction_is_reported():
     """Per notebook: the translated fraction (shown in pytest's warnings summary, even under xdist)."""
-    statuses = [i18n.build(english(p))[1] for p in BUILT + BUILT_LABS]
+    statuses = [i18n.build(english(p))[1] for p in BUILT + BUILT_LABS + BUILT_PAGES]
     table = i18n.format_status(statuses, cells=False)
     for s in statuses:
         assert 0.0 <= s.fraction <= 1.0 and s.messages > 0
@@ -209,7 +214,8 @@ def test_translated_fraction_is_reported():
     missing = sorted(p.stem for p in (ROOT / "notebooks").glob(i18n.LESSON_GLOB))
     missing = [name for name in missing if name not in {p.stem for p in BUILT}]
     table += "".join(f"\n{name:<34}{'-':>8}  {0:>9.0%}  (no catalogue yet)" for name in missing)
-    assert [s.fraction for s in statuses[len(BUILT):]] == [1.0] * len(BUILT_LABS), "every lab is 100 % translated"
+    assert [s.fraction for s in statuses[len(BUILT):]] == [1.0] * len(BUILT_LABS + BUILT_PAGES), \
+        "every lab and page is 100 % translated"
     warnings.warn(UserWarning("Chinese edition, translated fraction per notebook:\n" + table))
 
 
@@ -330,8 +336,10 @@ def test_missing_catalogue_shows_english_with_the_note(tmp_path):
 
 
 def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
-    english_dir = tmp_path
+    english_dir = tmp_path / "notebooks"
+    english_dir.mkdir()
     (english_dir / "glossary.md").write_text("x")
+    (english_dir / "notation.md").write_text("x")
     text = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/02_bptt.ipynb) "
             "[next](03_lstm_gates.ipynb) [g](glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
@@ -339,6 +347,76 @@ def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
         "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
         "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/zh-CN/02_bptt.ipynb) "
         "[next](03_lstm_gates.ipynb) [g](../glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
+    # once the glossary has a catalogue, it has a Chinese twin next to the Chinese lesson: the link stays
+    (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
+    (tmp_path / "locale" / i18n.LOCALE / "glossary.po").write_text("")
+    assert i18n.fix_links("[g](glossary.md#h) [n](notation.md)", english_dir) == "[g](glossary.md#h) [n](../notation.md)"
+
+
+# ---------------------------------------------------------------------------------------
+# The glossary, where-next and notation pages (notebooks/zh-CN/*.md)
+# ---------------------------------------------------------------------------------------
+
+def test_every_page_has_a_catalogue_and_a_chinese_twin():
+    assert [p.name for p in BUILT_PAGES] == list(i18n.PAGES)
+    for page in BUILT_PAGES:
+        assert i18n.po_path(english(page)).exists(), rel(page)
+        assert re.search(f"^# [{CJK}]", page.read_text(encoding="utf-8")), f"{rel(page)}: its title is not Chinese"
+
+
+@pytest.mark.parametrize("path", BUILT_PAGES, ids=rel)
+def test_page_links_reach_chinese_twins_or_english_files(path):
+    """Every relative link of a Chinese page resolves; a lesson, page or lab it names is the Chinese one."""
+    links = re.findall(r"\]\(([^)\s]+)\)", path.read_text(encoding="utf-8"))
+    relative = [t.partition("#")[0] for t in links if not re.match(r"[a-z][a-z0-9+.-]*:|#", t)]
+    assert relative, rel(path)
+    for target in relative:
+        file = (path.parent / target).resolve()
+        assert file.exists(), f"{rel(path)}: broken link {target}"
+        chinese = file.parent == path.parent or i18n.LANG_DIR in file.relative_to(ROOT).parts
+        english_file = ROOT / "notebooks" / file.name if file.parent == ROOT / "notebooks" else None
+        assert chinese or english_file is None or i18n.chinese_twin(english_file) is None, \
+            f"{rel(path)}: {target} has a Chinese twin"
+
+
+@pytest.mark.parametrize("path", BUILT, ids=rel)
+def test_chinese_lessons_link_the_chinese_pages(path):
+    """Lessons 01-03 and 11 link notation.md, glossary.md, where_next.md: the Chinese lesson links the Chinese page."""
+    text = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                   if c["cell_type"] == "markdown")
+    for name in i18n.PAGES:
+        assert f"](../{name}" not in text, f"{rel(path)} links the English {name}"
+
+
+def test_changing_one_english_sentence_of_a_page_makes_exactly_that_section_pending(tmp_path, capsys):
+    """A page goes the way of a lesson: extract fuzzies the changed block, the build shows its section
+    (not the whole page) in English under the page's pending note, `build --check` fails until rebuilt."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
+    page = tmp_path / "notebooks" / "where_next.md"
+    shutil.copy(ROOT / "notebooks" / "where_next.md", page)
+    shutil.copy(ROOT / "locale" / i18n.LOCALE / "where_next.po", tmp_path / "locale" / i18n.LOCALE)
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built = (tmp_path / "notebooks" / i18n.LANG_DIR / "where_next.md").read_text(encoding="utf-8")
+    assert i18n.PAGE_PENDING_NOTE not in built and built.startswith("# 接下来去哪里")
+    assert i18n.main(["build", "--check"], root=tmp_path) == 0
+
+    page.write_text(page.read_text(encoding="utf-8").replace("It is how neural machine translation started.",
+                                                             "Neural machine translation started this way."))
+    assert i18n.main(["build", "--check"], root=tmp_path) == 1
+    assert "notebooks/zh-CN/where_next.md" in capsys.readouterr().out
+    cat = i18n.extract(page, root=tmp_path)
+    fuzzy = [m for m in cat if m.id and m.fuzzy]
+    assert len(fuzzy) == 1 and "started this way" in fuzzy[0].id and fuzzy[0].string
+    assert fuzzy[0].locations == [("notebooks/where_next.md", None)]
+    assert i18n.main(["build"], root=tmp_path) == 0
+    built = (tmp_path / "notebooks" / i18n.LANG_DIR / "where_next.md").read_text(encoding="utf-8")
+    assert built.count(i18n.PAGE_PENDING_NOTE) == 1
+    pending = built.split(i18n.PAGE_PENDING_NOTE)[1]
+    assert pending.lstrip().startswith("## Sequence to sequence") and "started this way" in pending
+    assert "## 注意力" in pending  # the next section is Chinese again
+    _, status = i18n.build(page, root=tmp_path)
+    assert [c.cell_id for c in status.pending_cells] == ["Sequence to sequence"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -572,6 +650,14 @@ def test_no_untranslated_english_prose(path):
                 if word not in ALLOWED_ENGLISH:
                     found.setdefault(word, cell.get("id"))
     assert not found, f"English words in {rel(path)} (word: cell id): {found}"
+
+
+@pytest.mark.parametrize("path", BUILT_PAGES, ids=rel)
+def test_no_untranslated_english_prose_in_pages(path):
+    """The same for the Chinese pages; the authors of where-next's reading list keep their names."""
+    text = re.sub(r"(^- |；|以及 )[^*\n；]*\*", r"\1*", path.read_text(encoding="utf-8"), flags=re.M)  # authors
+    found = sorted({w for w in i18n.english_words(chinese_prose(text)) if w not in ALLOWED_ENGLISH | {"Mamba"}})
+    assert not found, f"English words in {rel(path)}: {found}"
 
 
 def test_english_words_ignores_code_names_and_formulas():
