@@ -181,22 +181,24 @@ print(f"test accuracy of the masked GRU {experiments.spread(test_accuracy['maske
       f"against the majority baseline {majority:.3f}")
 print(f"masked minus unmasked validation accuracy, same seed: after epoch 1 {experiments.spread(ahead[:, 0])}, "
       f"after epoch 4 {experiments.spread(ahead[:, -1])}")
+# the median of the three seeds: a claim on every seed could be flipped by a seed nobody tried
 assert np.median(test_accuracy["masked"]) > majority + 0.4, "the GRU beats the majority baseline by a wide margin"
-assert np.min(test_accuracy["masked"]) > majority + 0.35, "on every seed"
-assert np.min(ahead[:, 0]) > 0.05, "after one epoch the masked model is ahead, on every seed"
+assert np.median(ahead[:, 0]) > 0.05, "after one epoch the masked model is ahead"
 assert np.median(ahead[:, -1]) > 0.01, "and still ahead after four epochs"
 assert np.median(ahead[:, -1]) < np.median(ahead[:, 0]) - 0.02, "the unmasked model catches up part of the way"
 
 # %% [markdown]
 # What holds over the seeds (the numbers above; the asserts are the test):
 #
-# - After four epochs the masked GRU is right on about three test names in four, on
-#   every seed, far above the majority baseline (about one in four).
+# - After four epochs the masked GRU is right on about three test names in four
+#   (0.747–0.750 on the three seeds above), far above the majority baseline (about one
+#   in four); the check asks for more than the baseline + 0.4 on the median seed.
 # - Masking gives a head start: after one epoch the masked model is ahead of its
-#   unmasked twin on every seed, by more than 0.05 in validation accuracy (by
-#   0.137–0.211 on the three seeds above). The unmasked model then catches up part of
-#   the way, but it is still behind after four epochs (by 0.047–0.053 here; the check
-#   asks for a median above 0.01): it has to learn to ignore the padding by itself.
+#   unmasked twin, here on all three seeds, by 0.137–0.211 in validation accuracy (the
+#   check asks for more than 0.05 on the median seed). The unmasked model then catches
+#   up part of the way, but it is still behind after four epochs (by 0.047–0.053 here;
+#   the check asks for a median above 0.01): it has to learn to ignore the padding by
+#   itself.
 #   These are epochs, not seconds: the wall-clock times printed above depend on the
 #   machine and its load.
 #
@@ -236,13 +238,13 @@ print("best recognised:", [data.languages[i] for i in np.argsort(per_language)[:
 # class taken for large ones (Japanese, Portuguese and Chinese have a few dozen training
 # names each, section 1). The languages recognised best are large classes with
 # distinctive patterns (Irish with *ó*/*mac*, Polish with *-ski*/*-cz*). The small
-# classes are the weak spot: some of them the model never answers at all, and their
-# columns in the matrix stay empty. In the run stored here those are exactly the four
-# smallest classes, Chinese, Czech, Japanese and Portuguese: the next cell prints which
-# languages this model never answers on the test set, and checks that the four smallest
-# classes are recognised far less often than the four largest. Which pairs come first,
-# and which languages are never answered, varies with the seed and the number of
-# epochs.
+# classes are the weak spot: in the run stored here the model never answers some of them
+# at all, and their columns in the matrix stay empty; they are exactly the four smallest
+# classes, Chinese, Czech, Japanese and Portuguese. The next cell prints which languages
+# this model never answers on the test set, and checks, on the median of the three
+# seeds' models, that the four smallest classes are recognised far less often than the
+# four largest. Which pairs come first, and which languages are never answered, varies
+# with the seed and the number of epochs.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -251,7 +253,12 @@ smallest, largest = np.argsort(counts)[:4], np.argsort(counts)[-4:]    # by trai
 print("never answered on the test set:", [data.languages[i] for i in np.flatnonzero(answered == 0)])
 print(f"share of test names recognised: 4 smallest classes {np.mean(per_language[smallest]):.2f}, "
       f"4 largest {np.mean(per_language[largest]):.2f}")
-assert np.mean(per_language[smallest]) < np.mean(per_language[largest]) - 0.3, "the small classes are the weak spot"
+gaps = []                                                              # smallest minus largest, per seed's model
+for i in range(len(runs["masked"])):
+    pred_i = np.asarray(runs["masked"].model(i)(data.x_test)).argmax(-1)
+    recognised = np.array([np.mean(pred_i[data.y_test == c] == c) for c in range(n_classes)])
+    gaps.append(np.mean(recognised[smallest]) - np.mean(recognised[largest]))
+assert np.median(gaps) < -0.3, "the small classes are the weak spot (median seed)"
 
 # %% [markdown]
 # ## 5. Try your own names

@@ -170,16 +170,17 @@ print(f"LSTM error lower than naive by {experiments.spread(vs_naive, digits=0, p
       f"than seasonal naive by {experiments.spread(vs_seasonal, digits=0, percent=True)}")
 
 # %%
-assert np.max(mae_lstm) < 0.5 * mae["naive (no change)"], "the LSTM must beat the naive forecast by half on every seed"
-assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat seasonal naive by > 5% on every seed"
+# the median seed: a claim on every seed could be flipped by a seed nobody tried (studies/lesson_08.py)
+assert np.median(mae_lstm) < 0.5 * mae["naive (no change)"], "the LSTM must beat the naive forecast by half"
+assert np.median(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat seasonal naive by > 5%"
 
 # %% [markdown]
 # The naive forecast ignores the yearly wave and is off by about 1.1 ppm a month. The
-# seasonal-naive forecast is a much stronger opponent, and the LSTM beats it too, on
-# every seed: its error is 15% lower (15%–16% over the 5 seeds; the check above asks
-# for more than 5% on every seed). Its window holds the last two years of changes, not
-# only the one from a year ago. On other series the seasonal-naive forecast can win:
-# always run it.
+# seasonal-naive forecast is a much stronger opponent, and the LSTM beats it too, here
+# on all five seeds: its error is 15% lower (15%–16% over the 5 seeds; the check above
+# asks for more than 5% on the median seed). Its window holds the last two years of
+# changes, not only the one from a year ago. On other series the seasonal-naive
+# forecast can win: always run it.
 #
 # A model can also end up *being* the naive forecast, repeating the last value it saw;
 # [lesson 12, §2](12_when_rnns_fail.ipynb#2-the-forecast-repeats-the-last-input-persistence)
@@ -241,11 +242,12 @@ below = (mae12_lstm < mae12["seasonal naive"]).sum(axis=1)
 print(f"LSTM below seasonal naive at {experiments.spread(below, digits=0)} of the 12 horizons")
 
 # %%
-assert np.max(mae12_lstm.mean(axis=1)) < 0.5 * mae12["naive (no change)"].mean(), \
-    "the LSTM must beat naive by half over a year, on every seed"
-assert np.max(mae12_lstm.mean(axis=1)) < 0.9 * mae12["seasonal naive"].mean(), \
-    "the LSTM should beat seasonal naive by > 10% over a year, on every seed"
-assert np.min(below) >= 10, "the LSTM should be below seasonal naive at >= 10 of 12 horizons on every seed"
+# on the median seed, as in section 3
+assert np.median(mae12_lstm.mean(axis=1)) < 0.5 * mae12["naive (no change)"].mean(), \
+    "the LSTM must beat naive by half over a year"
+assert np.median(mae12_lstm.mean(axis=1)) < 0.9 * mae12["seasonal naive"].mean(), \
+    "the LSTM should beat seasonal naive by > 10% over a year"
+assert np.median(below) >= 10, "the LSTM should be below seasonal naive at >= 10 of 12 horizons"
 assert mae12["naive (no change)"][5] > 2 * mae12["naive (no change)"][11], "the naive error peaks at half a year"
 assert mae12["seasonal naive"][0] < mae12["seasonal naive"][5] < mae12["seasonal naive"][11], \
     "the seasonal-naive error grows with the horizon"
@@ -275,10 +277,11 @@ plt.show()
 # The **seasonal-naive** and **LSTM** errors do grow with the horizon (each month adds
 # its own uncertainty): 0.35 → 0.73 → 1.10 ppm for seasonal naive at 1, 6 and 12
 # months, 0.27 → 0.54 → 0.66 ppm for the LSTM (median of the seeds). The LSTM is ahead
-# of the seasonal-naive forecast at every horizon on every seed here (the check asks
-# for at least 10 of the 12), with a mean error of 0.52 against 0.75 ppm. And its lead
-# grows with the horizon: its median error is 23 % lower than seasonal naive's at one
-# month (0.27 against 0.35 ppm) and 40 % lower at twelve (0.66 against 1.10 ppm).
+# of the seasonal-naive forecast at every horizon, here on all five seeds (the check
+# asks for at least 10 of the 12 on the median seed), with a mean error of 0.52 against
+# 0.75 ppm. And its lead grows with the horizon: its median error is 23 % lower than
+# seasonal naive's at one month (0.27 against 0.35 ppm) and 40 % lower at twelve (0.66
+# against 1.10 ppm).
 # Seasonal naive repeats last year's changes, including whatever was unusual about last
 # year, and over 12 months those errors add up; the LSTM's forecast, learned from many
 # years, drifts less. A simple baseline is the yardstick, not a formality: here it is

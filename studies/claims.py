@@ -22,8 +22,12 @@ def clopper_pearson_upper(failures, n, level=0.95):
     return float(stats.beta.ppf(level, failures + 1, n - failures))
 
 
-def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None):
-    """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<')."""
+def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None, seeds=5):
+    """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<').
+
+    ``seeds``: how many seeds the lesson trains (5 unless it says otherwise; lesson 07 trains 3,
+    where the median is "2 of 3").
+    """
     values = np.asarray(values, dtype=float)
     ok = passes(values)
     failures = int(np.sum(~ok))
@@ -38,10 +42,10 @@ def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construc
     q_upper = clopper_pearson_upper(failures, len(values))
     return {"claim": name, "in_lesson": in_lesson, "by_construction": by_construction,
             "values": [round(float(v), 4) for v in values],
-            "kind": f"{k} of 5", "n": len(values), "failures": failures,
+            "kind": f"{k} of {seeds}", "n": len(values), "failures": failures,
             "mean": round(mu, 4), "sd": round(sd, 4), "threshold": threshold,
-            "q_upper": q_upper, "risk_upper": binomial_risk(q_upper, k),
-            "q_normal": q_normal, "risk_normal": binomial_risk(q_normal, k)}
+            "q_upper": q_upper, "risk_upper": binomial_risk(q_upper, k, seeds),
+            "q_normal": q_normal, "risk_normal": binomial_risk(q_normal, k, seeds)}
 
 
 def resampled(name, statistic_sets, claim, seeds=5, draws=N_DRAWS, rng=0, in_lesson=True):
@@ -59,7 +63,7 @@ def resampled(name, statistic_sets, claim, seeds=5, draws=N_DRAWS, rng=0, in_les
         if not claim({c: np.asarray(v)[row] for c, v in statistic_sets.items()}):
             fails += 1
     upper = clopper_pearson_upper(fails, draws)
-    return {"claim": name, "in_lesson": in_lesson, "kind": "resampled", "n": n, "failures_in_draws": fails, "draws": draws,
+    return {"claim": name, "in_lesson": in_lesson, "kind": "resampled", "seeds": seeds, "n": n, "failures_in_draws": fails, "draws": draws,
             "risk_resampled": fails / draws, "risk_upper": upper}
 
 
@@ -77,10 +81,11 @@ def verdict(row):
 
 
 def with_k(row, k, name, in_lesson=True):
-    """The same per-seed test and counts, as the claim "at least k of 5 seeds pass"."""
+    """The same per-seed test and counts, as the claim "at least k of the seeds pass" (as many seeds as `row`)."""
+    seeds = int(row["kind"].split()[-1])
     q = clopper_pearson_upper(row["failures"], row["n"])
-    return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of 5", "risk_upper": binomial_risk(q, k),
-            "risk_normal": binomial_risk(row["q_normal"], k)}
+    return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of {seeds}",
+            "risk_upper": binomial_risk(q, k, seeds), "risk_normal": binomial_risk(row["q_normal"], k, seeds)}
 
 
 def setup():
