@@ -273,9 +273,10 @@ for name, p in zip(my_names, probabilities):
 
 # %% [markdown]
 # Read all three probabilities, not only the first. A name with a distinctive pattern
-# from a large class can come out with near certainty (a top answer of 1.00 above).
-# Nakamura, the Japanese example of the introduction, does not: Japanese is one of the
-# smallest classes, and this model puts no Japanese among its top three for it. A
+# from a large class can come out with near certainty (a top answer of 1.00 in the run
+# stored above). Nakamura, the Japanese example of the introduction, does not: Japanese
+# is one of the smallest classes, and in the stored run this model puts no Japanese
+# among its top three for it (with another seed the list can differ). A
 # model is only as good as the examples it saw of each class (exercise 4 tries class
 # weights).
 #
