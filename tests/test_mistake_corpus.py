@@ -27,8 +27,17 @@ from tests.test_checks import LSTMCellOk, RNNCellOk, outcome, sig
 
 W_, U_, B_ = "kernel", "recurrent_kernel", "bias"
 GENERIC = "matches none of the usual mistakes"
-#: Messages that do not name a mistake: no catalogue entry matched, or the answer crashed on shapes.
-GENERIC_MARKS = (GENERIC, ". Check the shapes of the matrices you multiply")
+#: Messages that do not name a mistake: no catalogue entry matched, or the answer crashed (labs 01–05: on
+#: shapes; labs 07–08: "your function raised") and the crash reader found no likely mistake.
+GENERIC_MARKS = (GENERIC, ". Check the shapes of the matrices you multiply", "your function raised")
+#: What the crash reader writes when it has a guess.
+LIKELY = "Likely mistake:"
+
+
+def is_named(message):
+    """A failure message that names a mistake (not generic, or a crash the reader explained)."""
+    return isinstance(message, str) and message != "pass" and GENERIC not in message and (
+        not any(mark in message for mark in GENERIC_MARKS[1:]) or "not x[t]" in message or LIKELY in message)
 
 
 # -- rnn_step --------------------------------------------------------------------------------------
@@ -57,7 +66,8 @@ RNN_STEP = [
     ("rnn_step", "sigmoid, from np.exp", step(lambda x, h, W, U, b: 1 / (1 + np.exp(-(x @ W + h @ U + b)))), "uses a sigmoid"),
     ("rnn_step", "relu via np.where", step(lambda x, h, W, U, b: np.where(x @ W + h @ U + b > 0, x @ W + h @ U + b, 0.0)), "uses ReLU"),
     ("rnn_step", "returns (h, h)", lambda x, h, p: (base.rnn_step_ok(x, h, p),) * 2, "returned a tuple"),
-    ("rnn_step", "kernel transposed (crash)", step(lambda x, h, W, U, b: np.tanh(x @ W.T + h @ U + b)), r"raised ValueError.*shapes"),
+    ("rnn_step", "kernel transposed (crash)", step(lambda x, h, W, U, b: np.tanh(x @ W.T + h @ U + b)),
+     r"raised ValueError.*`W` without \.T would fit"),
 ]
 
 
@@ -622,8 +632,12 @@ HELD_OUT_2 = [
 
 
 # Batch 3 (issue 23, session 5), across labs 01–05, 07 and 08: written in full before any message was
-# changed and run once against the checks as they were (the rate recorded in the closing note), then
-# kept here. Labs 07/08 are graded on variant 0 (visible) and variant 0's hidden case.
+# changed and run once against the checks as they were: 58 / 84 tries named (69.0 %; 29 of the 43 wrong
+# answers named on every try), 2 false passes (np.random instead of rng on lab07's hidden case, whose low
+# temperature made two unseeded runs agree; the softmax-then-renormalise answer on lab08's visible case,
+# which had no empty row), 0 crashes, 0 false fails. Then the crash reader (harness._explain_crash) and
+# the catalogue entries were added for its misses, so its rate now is no longer a held-out estimate.
+# Labs 07/08 are graded on variant 0 (visible) and variant 0's hidden case.
 def fwd_x_prev(x, h0, params):  # off by one in time: x[:, t - 1]
     h, hs = h0, []
     for t in range(x.shape[1]):
@@ -912,10 +926,13 @@ def run(task, answer, hidden=False):
     return outcome(check, answer)
 
 
-@pytest.mark.parametrize("task,label,answer,expected", EXTRA + HELD_OUT + HELD_OUT_2,
-                         ids=[f"{t}: {lbl}" for t, lbl, _, _ in EXTRA + HELD_OUT + HELD_OUT_2])
+HELD = HELD_OUT + HELD_OUT_2 + HELD_OUT_3
+
+
+@pytest.mark.parametrize("task,label,answer,expected", EXTRA + HELD,
+                         ids=[f"{t}: {lbl}" for t, lbl, _, _ in EXTRA + HELD])
 def test_extra_corpus(task, label, answer, expected):
-    for hidden in ([False, True] if task in base.NUMPY_CHECKS else [False]):
+    for hidden in ([False, True] if task in TWO_CASES else [False]):
         got = run(task, answer, hidden)
         if expected == "fail":  # held out: any message, never a pass
             assert got != "pass", "false pass"
@@ -929,11 +946,12 @@ def test_extra_corpus(task, label, answer, expected):
 def test_corpus_table(capsys):
     """Every entry of both corpora, visible case (NumPy tasks: the hidden case too): the table of issue 23."""
     rows = {}
-    held = {batch: dict(tried=0, named=0, false_pass=0, crash=0) for batch in ("held out", "held out 2")}
-    for source, corpus in (("first", FIRST), ("issue 23", EXTRA), ("held out", HELD_OUT), ("held out 2", HELD_OUT_2)):
+    held = {batch: dict(tried=0, named=0, false_pass=0, crash=0) for batch in ("held out", "held out 2", "held out 3")}
+    for source, corpus in (("first", FIRST), ("issue 23", EXTRA), ("held out", HELD_OUT), ("held out 2", HELD_OUT_2),
+                           ("held out 3", HELD_OUT_3)):
         for task, label, answer, expected in corpus:
             row = rows.setdefault(task, dict(tried=0, named=0, false_pass=0, crash=0, correct=0, false_fail=0, unnamed=[]))
-            for hidden in ([False, True] if task in base.NUMPY_CHECKS else [False]):
+            for hidden in ([False, True] if task in TWO_CASES else [False]):
                 try:
                     got = run(task, answer, hidden)
                 except Exception as err:  # a crash: anything but an AssertionError (or a stub's NotImplementedError)
@@ -947,8 +965,7 @@ def test_corpus_table(capsys):
                     held[source]["tried"] += 1
                     held[source]["crash"] += not isinstance(got, str)
                     held[source]["false_pass"] += got == "pass"
-                    named = isinstance(got, str) and got != "pass" and GENERIC not in got and (
-                        GENERIC_MARKS[1] not in got or "not x[t]" in got)
+                    named = is_named(got)
                     held[source]["named"] += named
                     if named:
                         row["named"] += 1
@@ -970,8 +987,9 @@ def test_corpus_table(capsys):
         for task, r in list(rows.items()) + [("**all**", total)]:
             print(f"| {task} | {r['named']} / {r['tried']} | {r['false_pass']} | {r['crash']} | {r['correct']} | "
                   f"{r['false_fail']} |")
-        wrong_answers = len([e for e in FIRST + EXTRA + HELD_OUT + HELD_OUT_2 if e[3] != "pass"])
-        print(f"distinct wrong answers: {wrong_answers} (NumPy tasks graded on the visible and the hidden case); "
+        wrong_answers = len([e for e in FIRST + EXTRA + HELD if e[3] != "pass"])
+        print(f"distinct wrong answers: {wrong_answers} (NumPy tasks and labs 07-08 graded on the visible and the "
+              "hidden case); "
               f"named: {100 * total['named'] / total['tried']:.1f} %")
         for line in sum((r["unnamed"] for r in rows.values()), []):
             print("  unnamed:", line)
