@@ -35,9 +35,13 @@ LIKELY = "Likely mistake:"
 
 
 def is_named(message):
-    """A failure message that names a mistake (not generic, or a crash the reader explained)."""
-    return isinstance(message, str) and message != "pass" and GENERIC not in message and (
-        not any(mark in message for mark in GENERIC_MARKS[1:]) or "not x[t]" in message or LIKELY in message)
+    """A failure message that names a mistake: not generic; a crash only where the crash reader (or the
+    forward check's x[t] hint) says the likely mistake, not where it only lists the shapes."""
+    if not isinstance(message, str) or message == "pass" or GENERIC in message:
+        return False
+    if " raised " in message:
+        return LIKELY in message or "not x[t]" in message
+    return not any(mark in message for mark in GENERIC_MARKS[1:])
 
 
 # -- rnn_step --------------------------------------------------------------------------------------
@@ -898,6 +902,133 @@ HELD_OUT_3 = [
     ("lab08 decoder", "mask inverted", decoder_slip(invert_mask=True), "fail"),
 ]
 
+
+# Batch 4 (session 5), written after the crash reader and batch 3's catalogue entries, in full before
+# it was run, and run once: the held-out estimate after those changes, 23 / 32 tries named (71.9 %),
+# 1 false pass (a stacked LSTM with go_backwards=True), 0 crashes, 0 false fails. Its misses (np.dot,
+# .reshape and .sum(1) in a crashing line, go_backwards) were then fixed, so it is no longer held out.
+def fwd_zeros_buffer(x, h0, params):  # correct: a preallocated buffer
+    hs = np.zeros((x.shape[0], x.shape[1], h0.shape[1]))
+    h = h0
+    for t in range(x.shape[1]):
+        h = base.rnn_step_ok(x[:, t], h, params)
+        hs[:, t] = h
+    return hs, None
+
+
+def bwd_db_axis1(x_unused=None):
+    def rnn_backward(dhs, cache):
+        x, h0, hs, W, U = cache["x"], cache["h0"], cache["hs"], cache["kernel"], cache["recurrent_kernel"]
+        dx, dW, dU, db, dnext = np.zeros_like(x), np.zeros_like(W), np.zeros_like(U), np.zeros(U.shape[0]), np.zeros_like(h0)
+        for t in reversed(range(x.shape[1])):
+            h_prev = hs[:, t - 1] if t > 0 else h0
+            da = (dhs[:, t] + dnext) * (1 - hs[:, t] ** 2)
+            dW, dU = dW + x[:, t].T @ da, dU + h_prev.T @ da
+            db = db + da.sum(1)
+            dx[:, t] = da @ W.T
+            dnext = da @ U.T
+        return dx, dnext, {"kernel": dW, "recurrent_kernel": dU, "bias": db}
+    return rnn_backward
+
+
+def numgrad_fm_at_x(f, x, eps=1e-6):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        fp = f()
+        x[i] = old
+        fm = f()
+        g[i] = (fp - fm) / (2 * eps)
+    return g
+
+
+def lstm_fwd_pairs(x, h0, c0, params):  # stores (h, c) pairs
+    h, c, out = h0, c0, []
+    for t in range(x.shape[1]):
+        h, c = lstm_step(x[:, t], h, c, params)
+        out.append((h, c))
+    return np.stack(out, 1), None
+
+
+def gru_reset_before(x_t, h_prev, params):  # reset applied to h_prev before the matmul (reset_after=False form)
+    W, U, (b_in, b_rec) = params["kernel"], params["recurrent_kernel"], params["bias"]
+    u = U.shape[0]
+    xz, xr, xh = np.split(x_t @ W + b_in, 3, axis=1)
+    mz, mr = np.split(h_prev @ U[:, :2 * u] + b_rec[:2 * u], 2, axis=1)
+    z, r = sig(xz + mz), sig(xr + mr)
+    hh = np.tanh(xh + (r * h_prev) @ U[:, 2 * u:] + b_rec[2 * u:])
+    return z * h_prev + (1 - z) * hh
+
+
+def temp_argmax_ids(logits, T):  # T = 0 returns the argmax ids, not one-hot rows
+    if T == 0:
+        return np.argmax(logits, -1)
+    z = logits / T
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def gen_out_for_h(model, first, steps, sample_fn):  # correct: the cell's output is h
+    h = np.zeros((len(first), model.units))
+    c = np.zeros_like(h)
+    tok, out = first, []
+    for _ in range(steps):
+        o, (h, c) = model.cell(model.embed(tok), [h, c])
+        tok = sample_fn(model.head(o))
+        out.append(tok)
+    return np.stack(out, 1)
+
+
+def gen_unbatched_zeros(model, first, steps, sample_fn):
+    h = np.zeros(model.units)
+    c = np.zeros(model.units)
+    tok, out = first, []
+    for _ in range(steps):
+        _, (h, c) = model.cell(model.embed(tok), [h, c])
+        tok = sample_fn(model.head(h))
+        out.append(tok)
+    return np.stack(out, 1)
+
+
+def decoder_prev_h(model, symbol, states, values, mask):
+    out, new = model.cell(model.embed(symbol), states)
+    ctx, a = model.attention(states[0], values, mask)
+    return model.head(np.concatenate([out, ctx], -1)), new, a
+
+
+def stacked_backwards():
+    return keras.Sequential([
+        keras.Input((None,), dtype="int32"), keras.layers.Embedding(len(tasks.TEDDY_VOCAB), 8, mask_zero=True),
+        keras.layers.LSTM(16, return_sequences=True),
+        keras.layers.LSTM(16, return_sequences=True, go_backwards=True), keras.layers.Dense(3, activation="softmax")])
+
+
+HELD_OUT_4 = [
+    ("rnn_step", "np.dot(W, x.T).T", step(lambda x, h, W, U, b: np.tanh(np.dot(W, x.T).T + h @ U + b)), "fail"),
+    ("rnn_step", "b.reshape(-1, 1)", step(lambda x, h, W, U, b: np.tanh(x @ W + h @ U + b.reshape(-1, 1))), "fail"),
+    ("rnn_forward", "correct: preallocated buffer", fwd_zeros_buffer, "pass"),
+    ("rnn_backward", "db from da.sum(1)", bwd_db_axis1(), "fail"),
+    ("numerical_gradient", "f(x−eps) evaluated at x", numgrad_fm_at_x, "fail"),
+    ("lstm_step", "h from the old cell state", lstm_slip(lambda i, f, g, o, c: (o * np.tanh(c), f * c + i * g)), "fail"),
+    ("lstm_step", "forget bias + 1 added by hand", lstm_slip(lambda i, f, g, o, c: (
+        o * np.tanh(sig(np.log(f / (1 - f)) + 1) * c + i * g), sig(np.log(f / (1 - f)) + 1) * c + i * g)), "fail"),
+    ("lstm_forward", "stores (h, c) pairs", lstm_fwd_pairs, "fail"),
+    ("gru_step", "reset before the matmul (reset_after=False form)", gru_reset_before, "fail"),
+    ("stacked", "second LSTM go_backwards=True", stacked_backwards, "fail"),
+    ("bidirectional", "merge_mode='ave'", base.bidirectional(merge_mode="ave"), "fail"),
+    ("lab07 temperature", "T = 0 returns argmax ids", temp_argmax_ids, "fail"),
+    ("lab07 bits", "divided by the number of names", lambda lp, y: float(-np.sum(lp * (y != 0)) / len(y)), "fail"),
+    ("lab07 generate", "correct: the cell's output fed to the head", gen_out_for_h, "pass"),
+    ("lab07 generate", "zero states without the batch axis", gen_unbatched_zeros, "fail"),
+    ("lab08 scores", "np.dot(w, tanh(...))", lambda q, v, p: np.dot(p["score_kernel"], np.tanh(
+        (q @ p["query_kernel"])[:, None, :] + v @ p["value_kernel"] + p["bias"])), "fail"),
+    ("lab08 softmax", "np.where(mask, softmax, 0), not renormalised", lambda s, m: np.where(
+        m, np.exp(s - s.max(-1, keepdims=True)) / np.exp(s - s.max(-1, keepdims=True)).sum(-1, keepdims=True), 0.0), "fail"),
+    ("lab08 context", "(a * v).sum(1) without a new axis", lambda a, v: (a * v).sum(1), "fail"),
+    ("lab08 decoder", "attention queried with states[0]", decoder_prev_h, "fail"),
+]
+
 CHECKS = {**base.NUMPY_CHECKS, **base.CELL_CHECKS, **base.MODEL_CHECKS}
 EXTRA = NUMPY_CORPUS + CELL_CORPUS + MODEL_CORPUS
 FIRST = base.NUMPY_CORPUS + base.CELL_CORPUS + base.MODEL_CORPUS
@@ -926,7 +1057,7 @@ def run(task, answer, hidden=False):
     return outcome(check, answer)
 
 
-HELD = HELD_OUT + HELD_OUT_2 + HELD_OUT_3
+HELD = HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4
 
 
 @pytest.mark.parametrize("task,label,answer,expected", EXTRA + HELD,
@@ -946,9 +1077,10 @@ def test_extra_corpus(task, label, answer, expected):
 def test_corpus_table(capsys):
     """Every entry of both corpora, visible case (NumPy tasks: the hidden case too): the table of issue 23."""
     rows = {}
-    held = {batch: dict(tried=0, named=0, false_pass=0, crash=0) for batch in ("held out", "held out 2", "held out 3")}
+    held = {batch: dict(tried=0, named=0, false_pass=0, crash=0)
+            for batch in ("held out", "held out 2", "held out 3", "held out 4")}
     for source, corpus in (("first", FIRST), ("issue 23", EXTRA), ("held out", HELD_OUT), ("held out 2", HELD_OUT_2),
-                           ("held out 3", HELD_OUT_3)):
+                           ("held out 3", HELD_OUT_3), ("held out 4", HELD_OUT_4)):
         for task, label, answer, expected in corpus:
             row = rows.setdefault(task, dict(tried=0, named=0, false_pass=0, crash=0, correct=0, false_fail=0, unnamed=[]))
             for hidden in ([False, True] if task in TWO_CASES else [False]):

@@ -177,6 +177,9 @@ _GRADING_ROOT = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _OPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
         ast.MatMult: np.matmul, ast.Pow: np.power}
 _SYMBOL = {ast.Add: "+", ast.Sub: "−", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
+#: Array methods the reader may call again (they compute a new array, nothing else).
+_PURE_METHODS = ("reshape", "sum", "mean", "max", "min", "transpose", "squeeze", "copy", "astype", "ravel")
+_REDUCTIONS = ("sum", "mean", "max", "min")
 
 
 class _Unknown(Exception):
@@ -253,6 +256,11 @@ def _value(node, frame):
     if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
         with np.errstate(all="ignore"):
             return _OPS[type(node.op)](_value(node.left, frame), _value(node.right, frame))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PURE_METHODS:
+        obj = _value(node.func.value, frame)
+        if isinstance(obj, np.ndarray) and not any(k.arg in (None, "out") for k in node.keywords):
+            return getattr(obj, node.func.attr)(*[_value(a, frame) for a in node.args],
+                                                **{k.arg: _value(k.value, frame) for k in node.keywords})
     if isinstance(node, ast.Call):
         fn = _value(node.func, frame)
         if not (callable(fn) and str(getattr(fn, "__module__", "") or "").startswith("numpy")
@@ -297,31 +305,55 @@ def _index_for(shape, axis):
     return "[" + ", ".join(parts) + "]"
 
 
-def _explain_binop(node, frame, known):
-    left, right = _value(node.left, frame), _value(node.right, frame)
+def _reduced_elsewhere(node, frame, other):
+    """For ``a.sum(k)`` (mean, max, min) that does not fit ``other``: the axis whose reduction would."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS):
+        return None
+    base = _value(node.func.value, frame)
+    if not isinstance(base, np.ndarray):
+        return None
+    for axis in range(base.ndim):
+        reduced = getattr(base, node.func.attr)(axis)
+        if reduced.shape == tuple(other) or (reduced.ndim == len(other) and _broadcasts(reduced.shape, other)
+                                             and reduced.shape[-1] == other[-1]):
+            return (f"`{ast.unparse(node.func.value)}.{node.func.attr}({axis})` would fit: {node.func.attr} over "
+                    f"axis {axis}{' (the batch)' if axis == 0 else ''}.")
+    return None
+
+
+def _explain_binop(node, frame, known, op=None, left_node=None, right_node=None):
+    op = op or type(node.op)
+    left_node, right_node = left_node or node.left, right_node or node.right
+    left, right = _value(left_node, frame), _value(right_node, frame)
     a, b = _shape_of(left), _shape_of(right)
     if a is None or b is None:
         return None
     L, R = (f"({ast.unparse(n)})" if isinstance(n, (ast.IfExp, ast.BinOp, ast.Lambda)) else ast.unparse(n)
-            for n in (node.left, node.right))
+            for n in (left_node, right_node))
 
     def named(text, value):
         who = _known_name(value, known)
         return f"`{text}` ({who}, shape {_shape_of(value)})" if who and who != text else \
             f"`{text}` (shape {_shape_of(value)})"
-    where = f"in `{L} {_SYMBOL[type(node.op)]} {R}`, {named(L, left)} and {named(R, right)}"
-    if isinstance(node.op, ast.MatMult):
+    where = (f"in `{L} {_SYMBOL[op]} {R}`" if op in _SYMBOL else f"in `{ast.unparse(node)}`") + \
+        f", {named(L, left)} and {named(R, right)}"
+    if op is ast.MatMult:
         if len(a) < 1 or len(b) < 1 or a[-1] == (b[-2] if len(b) > 1 else b[0]):
             return None
         guess = ""
-        if len(b) == 2 and a[-1] == b[1]:
+        if R.endswith(".T") and len(a) == 2 and len(b) == 2 and b[0] == a[0]:
+            guess = (f"`{R[:-2]} @ {L}` would fit: the batch is the first axis, so an input multiplies its weight "
+                     f"from the left (x @ W), not W @ xᵀ.")
+        elif len(a) == 1 and len(b) >= 2 and b[-1] == a[0]:
+            guess = f"`{R} @ {L}` would fit: put the vector last, so it contracts the last axis of `{R}`."
+        elif len(b) == 2 and a[-1] == b[1]:
             guess = (f"`{R[:-2]}` without .T would fit: it is transposed once too often." if R.endswith(".T") else
                      f"`{R}.T` would fit: the transpose of `{R}` is meant here.")
         elif len(a) >= 2 and a[-2] == b[0]:
             guess = (f"`{L[:-2]} @ {R}` would fit: drop the .T (the rows of `{L[:-2]}` are the batch)."
                      if L.endswith(".T") else
-                     f"`{L}.T @ {R}` would fit: a weight's gradient is inputᵀ·δ, summed over the batch "
-                     "(the inner axis).")
+                     f"`{L}.T @ {R}` would fit (as in a weight's gradient, inputᵀ·δ, which sums over the "
+                     "batch).")
         if not guess:
             fits = [label for label, arr in known.items() if isinstance(arr, np.ndarray) and arr.ndim == 2
                     and arr.shape[0] == a[-1] and not np.array_equal(arr, right)]
@@ -345,13 +377,18 @@ def _explain_binop(node, frame, known):
     if not guess:
         for text, shape, other in ((L, a, b), (R, b, a)):
             if len(shape) + 1 == len(other):
-                for axis in range(len(shape) + 1):
-                    if _broadcasts(shape[:axis] + (1,) + shape[axis:], other):
-                        guess = (f"`{text}` needs an axis for the other's size {other[axis]}: "
-                                 f"`{text}{_index_for(shape, axis)}` broadcasts over it.")
-                        break
+                fits = [axis for axis in range(len(shape) + 1) if _broadcasts(shape[:axis] + (1,) + shape[axis:], other)]
+                if len(fits) == 1:
+                    guess = (f"`{text}` needs an axis for the other's size {other[fits[0]]}: "
+                             f"`{text}{_index_for(shape, fits[0])}` broadcasts over it.")
+                elif fits:
+                    guess = (f"`{text}` needs a new axis where it has none of the other's: "
+                             + " or ".join(f"`{text}{_index_for(shape, ax)}`" for ax in fits)
+                             + " (which one depends on what its axes mean).")
             if guess:
                 break
+    if not guess:
+        guess = _reduced_elsewhere(left_node, frame, b) or _reduced_elsewhere(right_node, frame, a) or ""
     if not guess and sorted(a) == sorted(b) and a != b:
         guess = "The same sizes in another order: one of them is transposed."
     return f"{where} do not broadcast together." + (f" Likely mistake: {guess}" if guess else "")
@@ -360,6 +397,8 @@ def _explain_binop(node, frame, known):
 def _explain_call(node, frame, known):
     fn = _value(node.func, frame)
     name = getattr(fn, "__name__", "")
+    if name in ("dot", "matmul") and len(node.args) == 2:
+        return _explain_binop(node, frame, known, ast.MatMult, node.args[0], node.args[1])
     if name not in ("concatenate", "stack", "hstack", "vstack") or not node.args:
         return None
     arrays = _value(node.args[0], frame)
