@@ -1133,3 +1133,24 @@ def test_corpus_table(capsys):
     assert total["false_pass"] == 0 and total["crash"] == 0 and total["false_fail"] == 0
     assert total["named"] >= 0.9 * total["tried"]
 
+
+
+CRASHES = {  # held-out answers that crash, and what the crash reader must say (visible and hidden case)
+    ("rnn_step", "b[:, None]"): r"`b\[:, None\]` has an extra axis of size 1",
+    ("rnn_step", "b.reshape(-1, 1)"): r"`b\.reshape\(-1, 1\)` has an extra axis of size 1",
+    ("rnn_step", "x·U + h·W (kernels swapped)"): r"In `x @ U`, `x` \(x_t, .*kernel \(shape \(\d, \d\)\) would fit where `U`",
+    ("rnn_step", "h_prev.T @ U"): r"`h @ U` would fit: drop the \.T",
+    ("rnn_step", "np.dot(W, x.T).T"): r"`x @ W` would fit: the batch is the first axis",
+    ("rnn_backward", "dW = x_t @ δ (no transpose)"): r"`x\[:, t\]\.T @ da` would fit",
+    ("rnn_backward", "db from da.sum(1)"): r"`da\.sum\(0\)` would fit: sum over axis 0 \(the batch\)",
+    ("lab08 scores", "np.dot(w, tanh(...))"): r"Likely mistake: `.*` would fit: put the vector last",
+    ("lab08 decoder", "[output, context] on axis 0"): r"join them on the last axis \(axis=-1\), side by side, not on axis 0",
+}
+
+
+@pytest.mark.parametrize("key", list(CRASHES), ids=[f"{t}: {lbl}" for t, lbl in CRASHES])
+def test_crash_reader_names_the_likely_mistake(key):
+    answer = next(a for t, lbl, a, _ in HELD if (t, lbl) == key)
+    for hidden in (False, True):
+        got = run(key[0], answer, hidden)
+        assert LIKELY in got and re.search(CRASHES[key], got), got
