@@ -468,12 +468,13 @@ def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=Tru
         guard.verdict(name)
         hint = "Check the shapes of the matrices you multiply; print them with .shape."
         read = _explain_crash(err, _inputs_by_name(before, arg_names))
-        if read:
+        if read and "Likely mistake:" in read:
             raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {_sentence(read)}") from None
         if name.endswith("_forward") and isinstance(err, (IndexError, ValueError)):
             hint = ("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of the "
                     "batch). " + hint)
-        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {hint}") from None
+        where = f"{_sentence(read)} " if read else ""
+        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {where}{hint}") from None
     guard.verdict(name)
     if check_inputs:
         for i, (b, a) in enumerate(zip(before, args)):
