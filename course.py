@@ -391,7 +391,7 @@ def timings_table(root: Path = ROOT) -> str:
             continue
         total += seconds
         rows.append(f"| {nb_path.stem} | {seconds} s{' (over 90 s)' if seconds > 90 else ''} |")
-    return "\n".join(["| lesson | wall time of its stored run |", "|---|---|", *rows,
+    return "\n".join(["| lesson | wall time of its stored run (Chinese figure twins not counted) |", "|---|---|", *rows,
                       f"| all, one after another (sum) | {total / 60:.1f} min |"])
 
 
@@ -429,7 +429,15 @@ def strip_execution_timestamps(nb_path: Path, seconds: float | None = None) -> N
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
     if seconds is not None:
-        nb.setdefault("metadata", {})["lstmcourse"] = {"wall_seconds": round(seconds), "cores": os.cpu_count()}
+        # figures drawn a second time in Chinese (LSTMCOURSE_ALSO_DRAW) cost time a learner's run does
+        # not spend: each twin records its drawing time (lstmcourse/i18n.py), subtracted here
+        twins = sum(meta.get("seconds", 0.0)
+                    for cell in nb["cells"] for out in cell.get("outputs", [])
+                    for meta in out.get("metadata", {}).get("image/png", {}).get("lstmcourse", {}).values()
+                    if isinstance(meta, dict))
+        nb.setdefault("metadata", {})["lstmcourse"] = {"wall_seconds": round(seconds - twins),
+                                                       "twin_figure_seconds": round(twins, 1),
+                                                       "cores": os.cpu_count()}
     nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -492,9 +500,15 @@ def cmd_sync_links(args: list[str]) -> int:
 
 
 
+#: Where nbgrader runs for each source: its ./nbgrader_config.py is the course's, and for the Chinese
+#: labs tools/nbgrader_zh/nbgrader_config.py, the same with the stubs in Chinese.
+NBGRADER_CWD = {"solutions": ROOT, "solutions/zh-CN": ROOT / "tools" / "nbgrader_zh"}
+
+
 def generate_exercises(py: Path, out_root: Path) -> None:
     """Student versions of solutions/labNN with nbgrader, badges pointed at the exercise; the same for
-    the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN."""
+    the Chinese labs, solutions/zh-CN/labNN (built by `course.py i18n build`) -> exercises/zh-CN/labNN,
+    whose stubs are in Chinese too (:data:`NBGRADER_CWD`)."""
     prefix = colab_prefix()
     for source, release in (("solutions", out_root), ("solutions/zh-CN", out_root / "zh-CN")):
         folder = ROOT / source
@@ -505,7 +519,7 @@ def generate_exercises(py: Path, out_root: Path) -> None:
                  f"--CourseDirectory.root={ROOT}", f"--CourseDirectory.source_directory={source}",
                  f"--CourseDirectory.release_directory={release}",
                  '--CourseDirectory.ignore=[".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.toml"]'],
-                cwd=ROOT, env=child_env())
+                cwd=NBGRADER_CWD[source], env=child_env())
             for nb in (release / lab).glob("*.ipynb"):
                 text = nb.read_text(encoding="utf-8")
                 nb.write_text(text.replace(prefix + "solutions/", prefix + "exercises/"), encoding="utf-8")

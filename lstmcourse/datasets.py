@@ -25,24 +25,27 @@ from importlib import import_module
 
 import numpy as np
 
-#: language -> (faker locale, provider attributes holding surnames in Latin script)
+from lstmcourse.i18n import N_
+
+#: language -> (faker locale, provider attributes holding surnames in Latin script); N_: the names are
+#: words of the package's catalogue, so a Chinese figure can label its languages in Chinese
 SURNAME_SOURCES = {
-    "Chinese": ("zh_CN", ("last_romanized_names",)),
-    "Croatian": ("hr_HR", ("last_names",)),
-    "Czech": ("cs_CZ", ("last_names",)),
-    "Dutch": ("nl_NL", ("last_names",)),
-    "English": ("en_US", ("last_names",)),
-    "Finnish": ("fi_FI", ("last_names",)),
-    "French": ("fr_FR", ("last_names",)),
-    "German": ("de_DE", ("last_names",)),
-    "Irish": ("ga_IE", ("last_names",)),
-    "Italian": ("it_IT", ("last_names",)),
-    "Japanese": ("ja_JP", ("last_romanized_names",)),
-    "Polish": ("pl_PL", ("unisex_last_names", "male_last_names")),
-    "Portuguese": ("pt_PT", ("last_names",)),
-    "Slovak": ("sk_SK", ("last_names",)),
-    "Spanish": ("es_ES", ("last_names",)),
-    "Swedish": ("sv_SE", ("last_names",)),
+    N_("Chinese"): ("zh_CN", ("last_romanized_names",)),
+    N_("Croatian"): ("hr_HR", ("last_names",)),
+    N_("Czech"): ("cs_CZ", ("last_names",)),
+    N_("Dutch"): ("nl_NL", ("last_names",)),
+    N_("English"): ("en_US", ("last_names",)),
+    N_("Finnish"): ("fi_FI", ("last_names",)),
+    N_("French"): ("fr_FR", ("last_names",)),
+    N_("German"): ("de_DE", ("last_names",)),
+    N_("Irish"): ("ga_IE", ("last_names",)),
+    N_("Italian"): ("it_IT", ("last_names",)),
+    N_("Japanese"): ("ja_JP", ("last_romanized_names",)),
+    N_("Polish"): ("pl_PL", ("unisex_last_names", "male_last_names")),
+    N_("Portuguese"): ("pt_PT", ("last_names",)),
+    N_("Slovak"): ("sk_SK", ("last_names",)),
+    N_("Spanish"): ("es_ES", ("last_names",)),
+    N_("Swedish"): ("sv_SE", ("last_names",)),
 }
 
 

@@ -348,7 +348,7 @@ def plot_spread(values, ax=None, ylabel=None, reference=None, reference_label=No
         vals = np.asarray(vals, dtype=float)
         ax.scatter(i + rng.uniform(-0.12, 0.12, len(vals)), vals, s=28, alpha=0.7, zorder=3)
         ax.plot([i - 0.25, i + 0.25], [np.median(vals)] * 2, color="black", lw=2, zorder=4)
-    ax.set_xticks(range(len(values)), list(values), rotation=15 if len(values) > 3 else 0)
+    ax.set_xticks(range(len(values)), [gettext(str(k)) for k in values], rotation=15 if len(values) > 3 else 0)
     if reference is not None:
         ax.axhline(reference, color="gray", linestyle=":", label=reference_label)
         if reference_label:

@@ -24,11 +24,12 @@ Marking text for translation:
   with ``str.format`` *after* translating, so the catalogue holds the pattern, and it
   remembers which pattern made each English string so a figure can be redrawn in Chinese.
 
-How the checks will use it (later; ``lstmcourse.checks`` is being split into a package): a
-check builds its message with ``_("... Received: {name}={value!r}").format(...)``; the
-Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so the same check answers
-in Chinese there and in English in the English labs. Grading must not depend on the
-language: only the message text changes, never what is compared.
+How the checks use it: a check builds its message with
+``gettext("... Received: {name}={value!r}").format(...)`` (``lstmcourse/grading/``, labs 01–06;
+labs 07/08 not yet); the Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so
+the same check answers in Chinese there and in English in the English labs (the grader's fresh
+copy follows, see ``grading/sandbox.py``). Grading must not depend on the language: only the
+message text changes, never what is compared.
 
 Figures of the Chinese edition (how the stored Chinese notebooks get Chinese figures whose
 numbers equal the English ones): ``course.py execute`` runs the English lesson with
@@ -56,6 +57,7 @@ import gettext as _gettext
 import io
 import os
 import re
+import time
 from pathlib import Path
 
 DOMAIN = "lstmcourse"
@@ -150,12 +152,36 @@ def tr(message, **kwargs):
     >>> with using("zh_CN"):
     ...     tr("seed {seed}", seed=3)
     '种子 3'
+
+    A field that is a word of the catalogue is translated with the pattern:
+
+    >>> with using("zh_CN"):
+    ...     tr("{label} (median of {n} seeds)", label="forget", n=5)
+    '遗忘（5 个种子的中位数）'
     """
     if not kwargs:  # a plain label: no formatting, so braces of a formula ("$x_{t-3}$") stay as they are
         return gettext(message)
     english = message.format(**kwargs)
     _rendered[english] = (message, kwargs)
-    return gettext(message).format(**kwargs)
+    if language() == "en":
+        return english
+    # a field that is itself a word of the catalogue ("masked", a language's name) is translated too,
+    # as translate_text() does for a figure twin, so a live Chinese run draws what the twin shows
+    fields = {k: (translate_text(v, language()) or v) if isinstance(v, str) else v for k, v in kwargs.items()}
+    return gettext(message).format(**fields)
+
+
+def N_(message):
+    """Marks a message for the catalogue without translating it (gettext's ``N_`` idiom).
+
+    For words that are data first and labels later (a dict key such as ``"masked"``, a
+    language's name): the key stays English in the code, the catalogue gets the word, and
+    where it is drawn, ``tr(key)`` (or a ``tr()`` pattern's field) translates it.
+
+    >>> N_("not masked")
+    'not masked'
+    """
+    return message
 
 
 def translate_text(text, language="zh_CN"):
@@ -169,6 +195,10 @@ def translate_text(text, language="zh_CN"):
             return None
         return translated.format(**fields)
     translated = gettext(text, language)
+    if translated == text and "\n" in text:  # a label broken over lines to fit ("bag\nof words"): its words
+        one_line = " ".join(text.split())
+        translated = gettext(one_line, language)
+        return translated if translated != one_line else None
     return translated if translated != text else None
 
 
@@ -339,7 +369,12 @@ def install_figure_twins(language=None):
         if data is None:
             return result
         metadata = dict(metadata or {})
-        metadata[METADATA_KEY] = {language: figure_twin(fig, language)}
+        start = time.perf_counter()
+        twin = figure_twin(fig, language)
+        # the time spent drawing the twin, which a learner's run does not spend: `course.py execute`
+        # subtracts it from the notebook's wall time
+        twin["seconds"] = round(time.perf_counter() - start, 3)
+        metadata[METADATA_KEY] = {language: twin}
         return data, metadata
 
     with_twin._lstmcourse_twin = True

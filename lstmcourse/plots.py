@@ -6,13 +6,9 @@ and returns the axes so a notebook can adjust it.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from lstmcourse.i18n import N_
 from lstmcourse.i18n import gettext
 from lstmcourse.i18n import tr
-
-
-def N_(message):
-    """Marks a message for the catalogue without translating it here (it is translated where drawn)."""
-    return message
 
 
 #: The traced quantities' names as the heatmaps title them, and the usual metrics (for the catalogue).
@@ -34,7 +30,7 @@ def plot_gradient_norms(norms, ax=None, title=None):
         values = np.asarray(values, dtype=float)
         distance = np.arange(len(values))[::-1]
         positive = values > 0
-        ax.semilogy(distance[positive], values[positive], label=label)
+        ax.semilogy(distance[positive], values[positive], label=gettext(label))
     ax.set_xlabel(gettext("distance from the last step, T − 1 − t"))
     ax.set_ylabel(gettext(r"$\|\partial L / \partial h_t\|$ (log scale)"))
     ax.set_title(title if title is not None else gettext("How far back does the gradient reach?"))
@@ -93,7 +89,7 @@ def plot_histories(histories, metric="loss", ax=None, title=None, baseline=None)
             (line,) = ax.plot(np.arange(1, len(logs[f"val_{metric}"]) + 1), logs[f"val_{metric}"], label=tr("{label} (validation)", label=label))
         if metric in logs:
             ax.plot(np.arange(1, len(logs[metric]) + 1), logs[metric], "--", alpha=0.6,
-                    color=None if line is None else line.get_color(), label=None if line is not None else label)
+                    color=None if line is None else line.get_color(), label=None if line is not None else gettext(label))
     if baseline is not None:
         ax.axhline(baseline, color="gray", linestyle=":", label=gettext("chance"))
     ax.set_xlabel(gettext("epoch"))

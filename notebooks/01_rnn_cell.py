@@ -329,6 +329,11 @@ assert numpy_diff < 1e-5
 # is the input from three steps earlier, $y_t = x_{t-3}$ (and 0 for the first three
 # steps). A model without memory can only guess: it is right half of the time. The
 # RNN has to keep the last three inputs in its 16-number state.
+#
+# A model that cannot remember does best, in mean squared error, by answering one number,
+# the targets' mean, at every step; when a trained model does that,
+# [lesson 12, §1](12_when_rnns_fail.ipynb#1-the-model-predicts-the-mean-unscaled-targets)
+# shows how to recognise it, and its most common cause.
 
 # %%
 DELAY, T = 3, 20

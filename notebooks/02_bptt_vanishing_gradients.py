@@ -47,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import SimpleRNNCell
 from lstmcourse.diagnostics import reference_state_gradient_norms
 from lstmcourse.plots import plot_gradient_norms
@@ -345,6 +345,10 @@ for radius, c in ((3.0, 1.0), (0.9, 0.1)):
 # clipping they contribute exactly the same tiny share. Clipping makes training with
 # exploding gradients *safe*; it does not make distant steps *heard*.
 #
+# [lesson 12, §4](12_when_rnns_fail.ipynb#4-nan-loss-exploding-gradients-and-clipnorm)
+# lets the gradients of a ReLU RNN explode in a real training, until the loss turns NaN,
+# and measures over seeds what `clipnorm` changes.
+#
 # ## 5. Truncated BPTT
 #
 # Backpropagating through all $T$ steps costs time and memory proportional to $T$.
@@ -369,6 +373,10 @@ for k in (5, 10, 20, 40):
 # almost nothing, because their gradient had vanished. Truncation is cheap precisely where the RNN could not learn long
 # dependencies anyway.
 #
+# [lesson 12, §7](12_when_rnns_fail.ipynb#7-a-stateful-rnn-done-right-in-keras-3) feeds
+# a long sequence to a stateful layer in chunks, the Keras 3 way, and checks that the
+# chunks give what the whole sequence gives.
+#
 # ## 6. The remedies, tried on a real task
 #
 # **The adding problem** (Hochreiter & Schmidhuber, 1997). Each step carries a random
@@ -376,6 +384,12 @@ for k in (5, 10, 20, 40):
 # sequence. The target is the sum of the two marked numbers. Always answering 1.0
 # gives a mean squared error of $1/6 \approx 0.167$: that is chance level. To beat it,
 # the network must remember the first marked number for up to $T$ steps.
+#
+# A model stuck at chance level may be answering the mean whatever the input, a
+# constant:
+# [lesson 12, §1](12_when_rnns_fail.ipynb#1-the-model-predicts-the-mean-unscaled-targets)
+# shows how to recognise such an output, and its most common cause, targets that were
+# not scaled.
 
 # %%
 x_demo, y_demo = tasks.adding_problem(1, length=10, seed=SEED)
@@ -434,9 +448,9 @@ def relative_mse(runs):
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 remedies = {
-    "tanh, orthogonal U (default)": adding_runs(30),
-    "tanh, Glorot-uniform U": adding_runs(30, recurrent_initializer="glorot_uniform"),
-    "ReLU, identity U (IRNN)": adding_runs(30, activation="relu", recurrent_initializer="identity"),
+    N_("tanh, orthogonal U (default)"): adding_runs(30),     # N_: a word for the Chinese figures' catalogue
+    N_("tanh, Glorot-uniform U"): adding_runs(30, recurrent_initializer="glorot_uniform"),
+    N_("ReLU, identity U (IRNN)"): adding_runs(30, activation="relu", recurrent_initializer="identity"),
 }
 for name, runs in remedies.items():
     rel = relative_mse(runs)
@@ -451,7 +465,8 @@ axes[0].axhline(baseline, color="gray", linestyle=":", label=tr("chance"))
 axes[0].set_ylabel(tr("validation MSE"))
 axes[0].set_title(tr("T = 30: every seed (thin) and the median (thick)"))
 axes[0].legend(fontsize=9)
-experiments.plot_spread({name.split(" (")[0]: relative_mse(runs) for name, runs in remedies.items()}, ax=axes[1],
+short_names = (N_("tanh, orthogonal U"), N_("tanh, Glorot-uniform U"), N_("ReLU, identity U"))   # the same recipes
+experiments.plot_spread({short: relative_mse(runs) for short, runs in zip(short_names, remedies.values())}, ax=axes[1],
                         ylabel=tr("best validation MSE / chance"), reference=1.0, reference_label=tr("chance"))
 axes[1].axhline(0.5, color="gray", linestyle="--", alpha=0.5)
 axes[1].set_title(tr("one point per seed; the bar is the median"))

@@ -54,7 +54,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 from lstmcourse.diagnostics import state_gradient_norms
 from lstmcourse.plots import plot_gate_heatmaps
@@ -352,11 +352,11 @@ print(f"after training, LSTM / SimpleRNN gradient {T - 1} steps back: {orders(ra
 print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
-assert np.sum(rel["LSTM"] < 0.1) >= 4, "the LSTM should solve T = 30 on (almost) every seed"
-assert np.sum(rel["SimpleRNN"] < 0.5) <= 1 and np.median(rel["SimpleRNN"]) > 0.8, "the RNN should stay near chance"
-assert np.sum(gain["LSTM"] > 1) >= 4, "training should raise the LSTM's gradient far back (on almost every seed)"
-assert np.median(gain["LSTM"]) > 10 * np.median(gain["SimpleRNN"]), "... far more than the RNN's"
-assert np.all(grads_before["SimpleRNN"][:, 0] > 10 * grads_before["LSTM"][:, 0]), "a fresh RNN's gradient reaches further"
+assert np.sum(rel["LSTM"] < 0.1) >= 3, "the LSTM should solve T = 30 on at least 3 of the 5 seeds"
+assert np.median(rel["SimpleRNN"]) > 0.5, "the RNN should stay near chance (above half of it on the median seed)"
+assert np.median(gain["LSTM"]) > 1, "training should raise the LSTM's gradient far back (median seed)"
+assert np.median(gain["LSTM"]) > 5 * np.median(gain["SimpleRNN"]), "... far more than the RNN's"
+assert np.median(grads_before["SimpleRNN"][:, 0] / grads_before["LSTM"][:, 0]) > 10, "a fresh RNN's gradient reaches further"
 
 
 # %% alt="Three panels for the adding problem with T = 30, SimpleRNN in blue and LSTM in orange, a thin line or point per seed and a thick line for the median. Left, before training: the gradient norm ||dL/dh_t|| on a log scale against the distance from the last step; the LSTM's falls much faster than the SimpleRNN's. Middle, after 10 epochs of training: the LSTM's gradient stays roughly level over the whole distance. Right: each seed's best validation MSE as a fraction of chance: the SimpleRNN seeds sit near chance, the LSTM seeds near 0."
@@ -383,8 +383,8 @@ axes[2].set_title(tr("one point per seed"))
 plt.show()
 
 # %% [markdown]
-# Before training, the picture is the opposite of what you might expect: on every
-# seed the RNN's gradient reaches further (its $U$ is orthogonal and its activations
+# Before training, the picture is the opposite of what you might expect: on all five
+# seeds of this run the RNN's gradient reaches further (its $U$ is orthogonal and its activations
 # are small), while a fresh LSTM forgets fast, because its forget gates sit near
 # $\sigma(1) \approx 0.73$ (see section 7) and $0.73^{29} \approx 10^{-4}$. The LSTM is
 # not born with a long memory. What differs is what training can do: the LSTM can
@@ -394,19 +394,22 @@ plt.show()
 # Jacobians $\operatorname{diag}(1-h^2)U^\top$ stay near the identity, which gradient
 # descent does not find.
 #
-# What holds over the 5 seeds of this run (the numbers are the stored run's; the
-# asserts above check the first three points with a margin):
+# What holds over the 5 seeds of this run (the numbers are the stored run's). The
+# asserts above check the first three points, with a margin, on the median seed or on 3
+# of the 5 seeds, not on every seed: that is what a rerun under a seed nobody chose
+# almost surely keeps (`studies/flip_risk.py` in the repository trains this section for
+# many more seeds to check it).
 #
 # - the LSTM solves the task on 5/5 seeds (best MSE 0.01 of chance), the RNN on 0/5
 #   (0.81–0.94 of chance: near chance, though not exactly at it);
-# - before training, the RNN's gradient 29 steps back is larger than the LSTM's on every
-#   seed ($1.0\times10^{-1}$ to $3.2\times10^{-1}$ against $7.9\times10^{-4}$ to
+# - before training, the RNN's gradient 29 steps back is larger than the LSTM's on all
+#   five seeds ($1.0\times10^{-1}$ to $3.2\times10^{-1}$ against $7.9\times10^{-4}$ to
 #   $2.7\times10^{-3}$);
-# - training raises the LSTM's gradient 29 steps back on every seed, by ×4.9 to ×15
+# - training raises the LSTM's gradient 29 steps back on all five seeds, by ×4.9 to ×15
 #   (median ×11), and it ends in a narrow band, $1.1\times10^{-2}$ to
 #   $2.0\times10^{-2}$; the RNN's it *shrinks* in the median (×0.074), though not on
 #   every seed: the factors run from $2.3\times10^{-5}$ to 2.1 (the assert asks only
-#   for the LSTM's median factor to be more than ten times the RNN's);
+#   for the LSTM's median factor to be more than five times the RNN's);
 # - the raw comparison "the LSTM's gradient far back is larger than the RNN's" holds
 #   after training on only 2/5 seeds (the ratio runs from $3.9\times10^{-2}$ to
 #   $1.9\times10^{3}$): an
@@ -468,8 +471,9 @@ print(f"over the {solved.sum()} seeds that solved it: |r| {experiments.spread(ab
       f"input gate ratio {experiments.spread(input_ratio, 1)}; textbook memory cell on {n_textbook}/{solved.sum()}")
 
 # %%
-assert solved.sum() >= 4 and np.min(abs_r) > 0.7, "on every solving seed one unit's C tracks the first number"
-assert n_textbook >= 1, "a textbook memory cell (f ≈ 1, input gate open at the markers) should appear"
+tracks = solved & (np.abs([m["r"] for m in units]) > 0.7)   # solved, with one unit's C tracking the first number
+assert tracks.sum() >= 3, "on at least 3 of the 5 seeds the LSTM solves it with one unit's C tracking the first number"
+# The textbook memory cell (n_textbook) is described for this run, not asserted: see the text below.
 
 # %% [markdown]
 # To *look* at gates we need one model. The rule: the first seed whose unit is a
@@ -504,16 +508,19 @@ plt.show()
 
 # %% [markdown]
 # The trained networks have found the algorithm, and the measurements say how. Many
-# units react to the markers (the vertical stripes in the heatmaps). On every seed
-# that solved the task, the rule finds a unit whose cell state just before the second
-# marker tracks the first marked number almost linearly ($|r|$ from 0.867 to 0.988
-# over the 5 seeds, median 0.968; the assert asks for more than 0.7). On 3 of the 5
+# units react to the markers (the vertical stripes in the heatmaps). On each of the 5
+# seeds of this run, all of which solved the task, the rule finds a unit whose cell
+# state just before the second marker tracks the first marked number almost linearly
+# ($|r|$ from 0.867 to 0.988, median 0.968; the assert asks for more than 0.7 on at
+# least 3 of the 5 seeds). On 3 of the 5
 # seeds that unit is a **textbook memory cell**: its forget gate stays close to 1
 # between the markers (0.963–0.985) and its input gate opens at the marked steps, 8.7 to
 # 31.0 times wider than elsewhere. On the other two the number is still carried, but
 # the chosen unit's forget gate sits at 0.67 and 0.76 and its input gate is not
 # selective (0.9× and 1.3×): the network solved the task another way, which we do not
-# dissect here.
+# dissect here. The textbook cell is common but not guaranteed: a rerun under another
+# seed can find it on fewer of its five seeds, rarely on none, so that count is not
+# asserted (`studies/flip_risk.py` in the repository measured how often).
 #
 # The heatmaps and the scatter show one such model: each dot is a sequence, and the unit's
 # memory is a straight function of the number it has to remember. (We read $C$ *just
@@ -540,7 +547,8 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
 bias0 = lambda: LSTMCell(32, unit_forget_bias=False)
-init_grads = {"forget bias 1": grads_before["LSTM"], "forget bias 0": gradient_norms(bias0, runs["LSTM"], trained=False)}
+init_grads = {N_("forget bias 1"): grads_before["LSTM"],              # N_: words of the Chinese figures' catalogue
+              N_("forget bias 0"): gradient_norms(bias0, runs["LSTM"], trained=False)}
 init_gate = {}
 for label, make_cell in (("forget bias 1", recipes["LSTM"]), ("forget bias 0", bias0)):
     gates = []
@@ -555,11 +563,11 @@ print(f"bias 1 / bias 0, gradient {T - 1} steps back, same seed: {orders(bias_ga
 print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
-assert all(abs(init_gate["forget bias 1"] - sigmoid(1.0)) < 0.03), "bias 1: the forget gate starts near sigma(1)"
-assert all(abs(init_gate["forget bias 0"] - 0.5) < 0.03), "bias 0: the forget gate starts near one half"
-assert np.all(bias_gain > 100), "on every seed, bias 1 lets far more gradient reach the start"
+assert np.median(abs(init_gate["forget bias 1"] - sigmoid(1.0))) < 0.03, "bias 1: the forget gate starts near sigma(1)"
+assert np.median(abs(init_gate["forget bias 0"] - 0.5)) < 0.03, "bias 0: the forget gate starts near one half"
+assert np.median(bias_gain) > 100, "on the median seed, bias 1 lets far more gradient reach the start"
 gate_only = (init_gate["forget bias 1"] / init_gate["forget bias 0"]) ** (T - 1)   # the mean gates alone
-assert np.all(bias_gain < gate_only), "the measured factor is smaller than the mean forget gates predict"
+assert np.sum(bias_gain < gate_only) >= 3, "on at least 3 of the 5 seeds, the measured factor is below the gates' one"
 
 # %% alt="Line chart of the gradient norm ||dL/dh_t|| at the initial weights, on a log scale, against the number of steps back from the end (0 to 29), for LSTMs with forget-gate bias 1 and bias 0, a thin line per seed and a thick line for the median of 5 seeds. Both fall, but with bias 0 the gradient falls much faster, ending orders of magnitude below the bias-1 curve on every seed."
 fig, ax = plt.subplots()
@@ -577,11 +585,12 @@ print(f"initial forget gate: sigma(0) = {sigmoid(0.0):.2f}, sigma(1) = {sigmoid(
 
 # %% [markdown]
 # At the start, the gradient that reaches the first state is thousands of times
-# smaller with bias 0 than with bias 1, on every seed ($7.1\times10^3$ in the median,
-# $6.5\times10^3$ to $8.6\times10^3$; the assert asks for more than 100). The forget
+# smaller with bias 0 than with bias 1, on all five seeds of this run ($7.1\times10^3$
+# in the median, $6.5\times10^3$ to $8.6\times10^3$; the assert asks for more than 100
+# on the median seed). The forget
 # gates are the main cause, but not the whole story: their means, 0.728 against 0.497,
 # would alone predict a factor of $(0.728/0.497)^{29}$, and the measured factor is
-# smaller on every seed (the assert cell above checks it). The gradient does not
+# smaller on all five seeds here (the assert cell above checks at least 3 of the 5). The gradient does not
 # travel along the cell state alone, nor at the mean gate's rate: units whose forget
 # gates are above the mean carry more of it, and part of it passes through the output
 # gate and $h_{t-1}$. Still, with bias 0 the learning signal that says "remember the
@@ -659,9 +668,11 @@ print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
 lstm_worst = gap_acc["LSTM"].min(axis=1)               # each seed's worst gap bin
-assert np.all(gap_acc["SimpleRNN"] < 0.6) and np.median(gap_acc["SimpleRNN"]) < 0.45, "the RNN stays far from solving"
-assert np.sum(lstm_worst > 0.8) >= 3 and np.median(gap_acc["LSTM"]) > 0.9, "the LSTM keeps France on most seeds"
-assert np.all(gap_acc["LSTM"].mean(axis=1) > gap_acc["SimpleRNN"].mean(axis=1) + 0.2), "LSTM ahead on every seed"
+rnn_best = gap_acc["SimpleRNN"].max(axis=1)           # each seed's best gap bin
+assert np.median(rnn_best) < 0.55, "the RNN stays far from solving, in every gap bin (median seed)"
+assert np.median(lstm_worst) > 0.65, "the LSTM keeps France in every gap bin (median seed)"
+lead = gap_acc["LSTM"].mean(axis=1) - gap_acc["SimpleRNN"].mean(axis=1)   # seed by seed
+assert np.median(lead) > 0.2, "the LSTM ahead of the RNN (median seed)"
 
 # %% alt="Line chart of validation accuracy against the gap between the first country and the query (bins 2-8, 9-14 and 15-20 tokens), for SimpleRNN and LSTM, a thin line per seed and a thick line for the median of 5 seeds, with a dotted line at chance. The LSTM stays near 1.0 at every gap; the SimpleRNN stays low, not far above the chance line, at every gap."
 fig, ax = plt.subplots(figsize=(7, 4))
@@ -725,26 +736,30 @@ for name, r in gap_runs.items():
     print(f"{name:9s} |dL/de| at the country / at the query: {orders(cue_grad[name])}")
 
 # %%
-assert np.median(cue_grad["SimpleRNN"]) > 0.05, "in the trained RNN the gradient still reaches the country"
-assert np.median(cue_grad["SimpleRNN"]) > np.median(cue_grad["LSTM"]) / 5, "... about as strongly as in the LSTM"
+assert np.median(cue_grad["SimpleRNN"]) > 0.02, "in the trained RNN the gradient still reaches the country"
 
 # %% [markdown]
 # The answer is no, not at this gap: in the trained RNN the gradient reaches the country
-# about as strongly as in the trained LSTM (the two ratios have the same order of
-# magnitude: medians 0.40 and 0.35, ranges 0.17–1.6 and 0.031–0.54; the assert asks for
-# the RNN's median to be more than a fifth of the LSTM's). So a gradient does tell
+# with a sizeable share of its strength at the query, and in this run about as strongly
+# as in the trained LSTM (the two ratios have the same order of magnitude: medians 0.40
+# and 0.35, ranges 0.17–1.6 and 0.031–0.54). The assert asks only for the RNN's median
+# to be above 0.02. The comparison with the LSTM is this run's, not checked: the LSTM's
+# ratio varies so much from seed to seed that another five seeds can put its median
+# far above the RNN's (`studies/flip_risk.py` in the repository measured how often, over
+# many more seeds). So a gradient does tell
 # the RNN that the first country matters; what it lacks is a way to act on it, to keep
 # that country while the next ones arrive. Vanishing gradients are one reason a plain
 # RNN forgets (section 5, at $T = 30$); having no gate to refuse a write is another,
 # and here it is the one that bites.
 #
 # What holds over the 5 seeds of this run (the numbers are the stored run's; the
-# asserts above check the direction of each with a margin): the SimpleRNN gets 20 % to
-# 46 % right in a gap bin (medians 31 % to 34 %, chance 25 %†), at short gaps as at long
-# ones, on every seed; the LSTM gets 100 % right (as printed, rounded) in every gap bin
-# on every seed. In every bin, the LSTM's worst seed is ahead of the RNN's best. The
-# gradient ratios above vary by an order of magnitude or more from seed to seed, and
-# their medians are close (0.40 for the RNN, 0.35 for the LSTM).
+# asserts above check the accuracies' direction with a margin, on the median seed): the
+# SimpleRNN gets 20 % to 46 % right in a gap bin (medians 31 % to 34 %, chance 25 %†),
+# at short gaps as at long ones, on all five seeds; the LSTM gets 100 % right (as
+# printed, rounded) in every gap bin on all five seeds. In every bin, the LSTM's worst
+# seed is ahead of the RNN's best. The gradient ratios above vary by an order of
+# magnitude or more from seed to seed, and in this run their medians are close (0.40
+# for the RNN, 0.35 for the LSTM).
 #
 # Exercise 6 asks what happens when the country does not move.
 
@@ -775,22 +790,24 @@ print([(w.path.split("/")[-1], tuple(w.shape)) for w in peephole.weights])
 #   split in Keras's order i, f, c, o.
 # - On the adding problem at $T = 30$, over the 5 seeds here, the LSTM solved it on
 #   5/5 and the RNN on 0/5 (its best MSE 0.81–0.94 of chance). Training raised the
-#   LSTM's gradient 29 steps back on every seed (×4.9 to ×15); a fresh LSTM's gradient
+#   LSTM's gradient 29 steps back on all five seeds (×4.9 to ×15); a fresh LSTM's gradient
 #   far back is *smaller* than a fresh RNN's: the gates make the long memory
 #   *learnable*.
 # - On 3 of the 5 seeds one unit became a textbook memory cell (forget gate ≈ 1, input
 #   gate open at the markers); on the other two the network found another solution.
 # - A forget bias of 1 lets thousands of times more gradient reach the first state at
-#   the start, on every seed here (the forget gates start near 0.73 instead of 0.5).
+#   the start, on all five seeds here (the forget gates start near 0.73 instead of 0.5).
 #   What bias 0 does to training, this lesson does not measure: exercise 7 does.
 # - In the France example (the first of three countries decides the language), the
-#   SimpleRNN stays far from solving it at every gap, even two words back, on every
-#   seed, although the gradient does reach the country: it cannot refuse the later
+#   SimpleRNN stays far from solving it at every gap, even two words back, on all five
+#   seeds here, although the gradient does reach the country: it cannot refuse the later
 #   countries. The LSTM kept the first country at every gap on all 5 seeds here (100 %
 #   in every gap bin, as printed): its input
 #   gate can refuse, and its forget gate can carry.
 # - Claims about training are claims about a distribution: run several seeds, report
-#   the spread, and prefer the measurement that holds seed by seed.
+#   the spread, and prefer the measurement that holds seed by seed. What one run shows
+#   on all five seeds, another seed may break; the asserts of this lesson check the
+#   median seed (or 3 of the 5), which a rerun almost surely keeps.
 #
 # ## Exercises / going further
 #

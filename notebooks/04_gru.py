@@ -122,6 +122,10 @@ print("gru_step(reset_after=False) agrees with the hand computation")
 # kernel implements; `keras.layers.GRU` can use cuDNN on a GPU only with
 # `reset_after=True`. The bias becomes a (2, 3·units) matrix: input biases and
 # recurrent biases.
+#
+# [lesson 12, §6](12_when_rnns_fail.ipynb#6-why-is-my-lstm-slow-cudnn-eligibility)
+# checks this condition and Keras's others on any model: for each LSTM or GRU layer, the
+# doctor says whether it would run on cuDNN on a GPU, and if not, why.
 
 # %%
 b_rec = rng.normal(scale=0.1, size=3 * units)
@@ -289,8 +293,10 @@ _ = diagrams.cell_comparison()
 plt.show()
 
 # %% [markdown]
-# The usual advice (including the articles this course is based on) is that the GRU is
-# a simpler LSTM, "a little faster, with comparable results". Our race tests that:
+# The usual advice (including three of the five Chinese articles this course was written
+# from, listed in the repository's `docs/sources.md`) is that the GRU is a simpler LSTM,
+# "a little faster, with comparable results". Section 5's race checks the results; for
+# size and speed, here is what holds:
 #
 # - **Results:** on this task both gated cells solve what the SimpleRNN cannot, and
 #   the GRU gets there first: over the five seeds of section 5, each gated cell solves

@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell, SimpleRNNCell
 
 # %% [markdown]
@@ -146,7 +146,7 @@ print("input :", x_train[0, :12, 0].astype(int))
 print("target:", y_train[0, :12, 0].astype(int), "(scored from step 6)")
 
 EPOCHS, SOLVED = 10, 0.95
-configs = {"1 x 8": (1, 8, 16), "2 x 8": (2, 8, 8), "3 x 8": (3, 8, 8), "1 x 14 (wide)": (1, 14, 8)}   # depth, units, seeds
+configs = {"1 x 8": (1, 8, 16), "2 x 8": (2, 8, 8), "3 x 8": (3, 8, 8), N_("1 x 14 (wide)"): (1, 14, 8)}   # depth, units, seeds
 
 
 def stack_builder(depth, units):
@@ -195,7 +195,8 @@ experiments.plot_spread({n: results[n]["accuracy"] for n in names}, ax=ax_acc, y
                         reference=0.5, reference_label=tr("chance"))
 ax_acc.axhline(SOLVED, color="black", linestyle="--", lw=1)
 ax_acc.set_title(tr("Delayed XOR after {epochs} epochs: one point per seed", epochs=EPOCHS))
-ax_cost.bar(names, [results[n]["params"] for n in names], color=["C0", "C0", "C0", "C1"])
+ax_cost.bar(range(len(names)), [results[n]["params"] for n in names], color=["C0", "C0", "C0", "C1"])
+ax_cost.set_xticks(range(len(names)), [tr(n) for n in names])
 ax_cost.set_ylabel(tr("parameters"))
 ax_cost.set_title(tr("What it costs"))
 ax_cost.tick_params(axis="x", rotation=15)

@@ -48,7 +48,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import diagrams, experiments, tasks
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell
 
 seed = lstmcourse.notebook_seed()   # every random draw below derives from it
@@ -178,7 +178,7 @@ def tagger(bidirectional):
 # NBVAL_IGNORE_OUTPUT
 runs, teddy_final, other_final = {}, {}, {}
 n_tokens = int(np.sum(x_val > 0))                                  # validation tokens, padding excluded
-for name, bidirectional in (("unidirectional LSTM", False), ("bidirectional LSTM", True)):
+for name, bidirectional in ((N_("unidirectional LSTM"), False), (N_("bidirectional LSTM"), True)):
     runs[name] = experiments.train_seeds(
         lambda: tagger(bidirectional), x_train, y_train, seeds=5, loss="sparse_categorical_crossentropy",
         optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy", TeddyAccuracy],
@@ -266,6 +266,11 @@ assert moved["bidirectional LSTM"] == len(sentences), "the backward half read it
 #   backward pass would read the very answer it is asked to predict;
 # - impossible for **streaming** (live speech, sensor data): the output for step $t$
 #   would have to wait for the end of the stream.
+#
+# A forecaster whose backward half reads the future is one kind of leakage, information
+# from what it must predict;
+# [lesson 12, §3](12_when_rnns_fail.ipynb#3-leakage-a-scaler-fitted-before-the-split)
+# shows another kind, a scaler fitted before the split, and how the doctor finds it.
 #
 # ## What you should take away
 #

@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 
 seed = lstmcourse.notebook_seed()   # every random draw below (the split, the weights) derives from it
 
@@ -145,7 +145,7 @@ for mask_zero in (True, False):
 # NBVAL_IGNORE_OUTPUT
 runs, test_accuracy = {}, {}
 for mask_zero in (True, False):
-    label = "masked" if mask_zero else "not masked"
+    label = N_("masked") if mask_zero else N_("not masked")
     runs[label] = experiments.train_seeds(
         lambda: classifier(mask_zero), data.x_train, data.y_train, seeds=3,
         loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.Adam(0.005), metrics=["accuracy"],
@@ -212,8 +212,8 @@ np.add.at(confusion, (data.y_test, pred_test), 1)
 confusion /= confusion.sum(axis=1, keepdims=True)
 fig, ax = plt.subplots(figsize=(8, 7))
 image = ax.imshow(confusion, cmap="Blues", vmin=0, vmax=1)
-ax.set_xticks(range(n_classes), data.languages, rotation=90)
-ax.set_yticks(range(n_classes), data.languages)
+ax.set_xticks(range(n_classes), [tr(name) for name in data.languages], rotation=90)
+ax.set_yticks(range(n_classes), [tr(name) for name in data.languages])
 ax.set_xlabel(tr("predicted language"))
 ax.set_ylabel(tr("true language"))
 ax.set_title(tr("Surnames: test-set confusion matrix (row-normalised)"))

@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 
 # %% [markdown]
 # ## 1. The series, and why we model differences
@@ -76,6 +76,11 @@ plt.show()
 # with a spread of about 1.1 ppm, around a small positive mean: the growth), and to add
 # the predicted change back to the last known level. We also standardise the changes
 # with the *training* mean and spread.
+#
+# Fitted on all the years instead, the scaler would let the validation and test years
+# leak into training;
+# [lesson 12, §3](12_when_rnns_fail.ipynb#3-leakage-a-scaler-fitted-before-the-split)
+# makes that mistake on purpose and lets the doctor find it.
 
 # %%
 changes = np.diff(levels)                                   # d[i] = level[i+1] - level[i]
@@ -150,7 +155,7 @@ print(f"final training loss {experiments.spread(one_step.final('loss'))}\n"
 test = split["test"]
 true_change = y[test, 0] * std + mean
 forecasts = {
-    "naive (no change)": np.zeros_like(true_change),
+    N_("naive (no change)"): np.zeros_like(true_change),
     "seasonal naive": x[test, -12, 0] * std + mean,
 }
 lstm_forecasts = [one_step.model(i).predict(x[test], verbose=0)[:, 0] * std + mean for i in range(SEEDS)]
@@ -175,6 +180,11 @@ assert np.max(mae_lstm) < 0.95 * mae["seasonal naive"], "the LSTM should beat se
 # for more than 5% on every seed). Its window holds the last two years of changes, not
 # only the one from a year ago. On other series the seasonal-naive forecast can win:
 # always run it.
+#
+# A model can also end up *being* the naive forecast, repeating the last value it saw;
+# [lesson 12, §2](12_when_rnns_fail.ipynb#2-the-forecast-repeats-the-last-input-persistence)
+# produces that on purpose, shows how the doctor notices it, and fixes it by predicting
+# the change, as this lesson does.
 
 # %% alt="Line chart of the CO2 concentration (ppm) one month ahead over the test years 1996 to 2001: the measured values as black dots, the seasonal-naive forecast and the first seed's LSTM forecast as lines. Both forecasts follow the rising yearly wave of the measurements closely."
 level_before = levels[1:][W:][test] - true_change            # the last known level for each target
@@ -247,7 +257,7 @@ assert lead[11] > lead[0] + 0.05, "the LSTM's lead over seasonal naive grows fro
 fig, ax = plt.subplots()
 months_ahead = np.arange(1, H + 1)
 for name, errors in mae12.items():
-    ax.plot(months_ahead, errors, "o-", label=name)
+    ax.plot(months_ahead, errors, "o-", label=tr(name))
 ax.plot(months_ahead, median12, "o-", lw=2.5, label=tr("{name} (median of {n} seeds)", name="LSTM", n=SEEDS))
 for errors in mae12_lstm:
     ax.plot(months_ahead, errors, color=ax.lines[-1].get_color(), lw=0.8, alpha=0.35)

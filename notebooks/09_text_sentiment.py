@@ -47,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 
 # %% [markdown]
 # ## 1. Text to token ids
@@ -131,6 +131,10 @@ assert untrained[True] < 1e-6 < untrained[False], untrained
 # With the mask the prediction does not move at all (the padded steps are skipped, so
 # this is exact, for any weights); without it, the extra zeros change the answer.
 #
+# Padding without a mask is one of the two causes of "my LSTM predicts a constant" that
+# [lesson 12, §1](12_when_rnns_fail.ipynb#1-the-model-predicts-the-mean-unscaled-targets)
+# names; the doctor of lesson 12 reports it as `unmasked_padding`.
+#
 # ## 3. Three models, one budget, five seeds
 #
 # Each model gets the same embedding size (16), Adam with learning rate 0.01, batches of
@@ -150,9 +154,9 @@ assert untrained[True] < 1e-6 < untrained[False], untrained
 
 # %%
 models = {
-    "bag of words": lambda: rnn_classifier(keras.layers.GlobalAveragePooling1D()),
+    N_("bag of words"): lambda: rnn_classifier(keras.layers.GlobalAveragePooling1D()),
     "SimpleRNN": lambda: rnn_classifier(keras.layers.SimpleRNN(16)),
-    "LSTM, not masked": lambda: rnn_classifier(keras.layers.LSTM(16), mask_zero=False),
+    N_("LSTM, not masked"): lambda: rnn_classifier(keras.layers.LSTM(16), mask_zero=False),
     "LSTM": lambda: rnn_classifier(keras.layers.LSTM(16)),
 }
 SEEDS, EPOCHS = 5, 2
@@ -239,7 +243,7 @@ ax_curves.set_xticks(range(1, EPOCHS + 1))
 ax_curves.set_ylabel(tr("accuracy"))
 ax_curves.set_title(tr("The mask: accuracy per epoch, every seed"))
 ax_curves.legend(fontsize=9)
-experiments.plot_spread({name.replace(" ", "\n", 1): test_accuracy[name] for name in models}, ax=ax_test,
+experiments.plot_spread({tr(name).replace(" ", "\n", 1): test_accuracy[name] for name in models}, ax=ax_test,
                         ylabel=tr("test accuracy"), reference=majority, reference_label=tr("majority class"))
 ax_test.set_title(tr("Test accuracy at the best validation epoch, {n} seeds", n=SEEDS))
 plt.show()

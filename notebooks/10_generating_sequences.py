@@ -55,7 +55,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import datasets, experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.cells import LSTMCell
 from lstmcourse.generation import sample, temperature_probabilities
 
@@ -197,6 +197,11 @@ assert baselines["bigram"] < baselines["unigram"] < baselines["uniform"]
 # LSTM reads left to right, so it cannot change any earlier prediction: no mask is
 # needed.) The same recipe is trained under 5 seeds. (13† is `MAX_CHARS + 1`, set in
 # section 1: a language token and up to 12 characters.)
+#
+# The last layer has no softmax because the loss applies it (`from_logits=True`); a
+# softmax in the model as well is a common mistake, which
+# [lesson 12, §5](12_when_rnns_fail.ipynb#5-a-softmax-output-with-from_logitstrue) makes
+# on purpose and measures.
 
 # %%
 UNITS = 48
@@ -260,7 +265,7 @@ print("LSTM   test bits per character:", experiments.spread(lstm_bits, digits=2)
 print(f"bigram test bits per character: {baselines['bigram']:.2f}; "
       f"the LSTM saves {baselines['bigram'] - np.median(lstm_bits):.2f} bits per character (median)")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-experiments.plot_spread({"LSTM (5 seeds)": lstm_bits}, ax=ax1, ylabel=tr("test bits per character"),
+experiments.plot_spread({tr("LSTM ({n} seeds)", n=len(lstm_bits)): lstm_bits}, ax=ax1, ylabel=tr("test bits per character"),
                         reference=baselines["bigram"], reference_label=tr("bigram (counted)"))
 ax1.axhline(baselines["unigram"], color="gray", linestyle="--", label=tr("unigram (counted)"))
 ax1.set_ylim(0, baselines["unigram"] + 0.5)
@@ -465,7 +470,7 @@ for k, T in enumerate(temperatures):
 print("bigram, T = 1    " + " ".join(f"{experiments.spread(bigram_rates[:, j], 0, percent=True):>25s}" for j in range(3)))
 fig, ax = plt.subplots(figsize=(7, 4))
 experiments.plot_spread({f"LSTM T={T}": lstm_rates[:, k, 0] for k, T in enumerate(temperatures)}
-                        | {"bigram T=1": bigram_rates[:, 0]}, ax=ax, ylabel=tr("share of samples copied from training"))
+                        | {N_("bigram T=1"): bigram_rates[:, 0]}, ax=ax, ylabel=tr("share of samples copied from training"))
 plt.show()
 
 # %%

@@ -60,7 +60,7 @@ import numpy as np
 from faker import Faker
 
 from lstmcourse import experiments
-from lstmcourse.i18n import tr
+from lstmcourse.i18n import N_, tr
 from lstmcourse.attention import AdditiveAttention
 
 SEED = lstmcourse.notebook_seed()  # every random draw below derives from it
@@ -367,7 +367,7 @@ print(f"{'all':>14s} {experiments.spread(plain_overall, 0, percent=True):>28s} "
       f"{experiments.spread(attention_overall, 0, percent=True):>28s}")
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
-for by_length, label in ((plain_by_length, "plain"), (attention_by_length, "attention")):
+for by_length, label in ((plain_by_length, N_("plain")), (attention_by_length, N_("attention"))):
     line, = ax1.plot(bin_labels, np.median(by_length, axis=0), marker="o", label=tr("{name} (median of {n} seeds)", name=label, n=len(SEEDS)))
     for row in by_length:
         ax1.plot(bin_labels, row, color=line.get_color(), lw=0.8, alpha=0.4)
@@ -376,7 +376,7 @@ ax1.set_ylabel(tr("exact-match accuracy (greedy)"))
 ax1.set_ylim(0, 1.02)
 ax1.legend(fontsize=10)
 for curves, label in ((plain_curves, "plain"), (attention_curves, "attention")):
-    line, = ax2.plot(range(1, EPOCHS + 1), np.median(curves, axis=0), label=label)
+    line, = ax2.plot(range(1, EPOCHS + 1), np.median(curves, axis=0), label=tr(label))
     for curve in curves:
         ax2.plot(range(1, EPOCHS + 1), curve, color=line.get_color(), lw=0.8, alpha=0.4)
 ax2.set_xlabel(tr("epoch"))

@@ -99,3 +99,71 @@ def test_font_is_registered_and_draws_chinese_without_missing_glyphs(tmp_path, c
         fig.savefig(tmp_path / "zh.png")
     assert not [str(w.message) for w in caught], "e.g. 'Glyph ... missing from font'"
     assert "does not have a glyph" not in caplog.text and "weight" not in caplog.text
+
+
+# ---------------------------------------------------------------------------------------
+# The lab checks (lstmcourse/grading/) answer in the learner's language
+# ---------------------------------------------------------------------------------------
+
+def _step_without_bias(x_t, h_prev, params):  # a known wrong answer: the bias b is missing
+    import numpy as np
+
+    return np.tanh(x_t @ params["kernel"] + h_prev @ params["recurrent_kernel"])
+
+
+def _right_step(x_t, h_prev, params):
+    import numpy as np
+
+    return np.tanh(x_t @ params["kernel"] + h_prev @ params["recurrent_kernel"] + params["bias"])
+
+
+def test_a_wrong_answer_gets_the_message_in_the_labs_language(capsys):
+    from lstmcourse import checks
+
+    with pytest.raises(AssertionError) as english:
+        checks.check_rnn_step(_step_without_bias)
+    assert str(english.value) == "rnn_step: the result is wrong: the bias b is missing: a = x·W + h·U + b."
+    with i18n.using("zh_CN"), pytest.raises(AssertionError) as chinese:
+        checks.check_rnn_step(_step_without_bias)
+    assert str(chinese.value) == "rnn_step：结果不对：缺少偏置 b：a = x·W + h·U + b。"
+    checks.check_rnn_step(_right_step)
+    with i18n.using("zh_CN"):
+        checks.check_rnn_step(_right_step)
+    assert capsys.readouterr().out.splitlines() == ["✔ rnn_step: correct (output shape (2, 4)).",
+                                                    "✔ rnn_step：正确（输出形状 (2, 4)）。"]
+
+
+def test_a_stub_and_a_catalogue_entry_with_fields_speak_chinese():
+    from lstmcourse import checks
+
+    def stub(x_t, h_prev, params):
+        raise NotImplementedError()
+
+    with i18n.using("zh_CN"), pytest.raises(NotImplementedError, match="rnn_step 还没有写"):
+        checks.check_rnn_step(stub)
+
+    def gru_order_rzh(x_t, h_prev, p):  # the gates read in the order r, z, h: an entry built from a pattern
+        import numpy as np
+
+        x_r, x_z, x_h = np.split(x_t @ p["kernel"] + p["bias"][0], 3, axis=1)
+        m_r, m_z, m_h = np.split(h_prev @ p["recurrent_kernel"] + p["bias"][1], 3, axis=1)
+        z, r = 1 / (1 + np.exp(-(x_z + m_z))), 1 / (1 + np.exp(-(x_r + m_r)))
+        return z * h_prev + (1 - z) * np.tanh(x_h + r * m_h)
+
+    with i18n.using("zh_CN"), pytest.raises(AssertionError, match=r"门的顺序是 r, z, h；Keras 的顺序是 z, r, h。"):
+        checks.check_gru_step(gru_order_rzh)
+    with pytest.raises(AssertionError, match=r"the gates are in the order r, z, h; Keras's order is z, r, h\."):
+        checks.check_gru_step(gru_order_rzh)
+
+
+def test_the_graders_fresh_copy_speaks_the_notebooks_language():
+    """The hidden tests grade with a fresh copy of the package (sandbox.fresh): it follows the
+    notebook's language; only the words change, never the verdict."""
+    from lstmcourse.grading import sandbox
+
+    with i18n.using("zh_CN"):
+        fresh = sandbox.fresh()
+        with pytest.raises(AssertionError, match="缺少偏置 b"):
+            fresh.check_rnn_step(_step_without_bias, hidden=True)
+    with pytest.raises(AssertionError, match="the bias b is missing"):
+        sandbox.fresh().check_rnn_step(_step_without_bias, hidden=True)

@@ -185,3 +185,19 @@ def test_learner_jupyterlab_hides_exactly_the_twins_and_turns_nbgrader_off(tmp_p
     if installed.exists():  # every server extension nbgrader enables is switched off
         enabled = json.loads(installed.read_text())["ServerApp"]["jpserver_extensions"]
         assert server["ServerApp"]["jpserver_extensions"] == {name: False for name in enabled}
+
+
+def test_execute_subtracts_the_chinese_figure_twins_from_the_wall_time(tmp_path):
+    """The stored wall time is a learner's: the time spent drawing each figure's Chinese twin is taken off."""
+    twin = {"image/png": {"lstmcourse": {"zh_CN": {"image/png": "ZH", "text": [], "seconds": 1.25}}}}
+    nb = {"cells": [{"cell_type": "code", "metadata": {"execution": {"x": 1}}, "source": "", "outputs": [
+        {"output_type": "display_data", "data": {"image/png": "EN"}, "metadata": twin},
+        {"output_type": "display_data", "data": {"image/png": "EN"}, "metadata": twin}]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    course.strip_execution_timestamps(path, 10.0)
+    stored = json.loads(path.read_text())
+    assert stored["metadata"]["lstmcourse"]["wall_seconds"] == 8          # 10 - 2 x 1.25, rounded
+    assert stored["metadata"]["lstmcourse"]["twin_figure_seconds"] == 2.5
+    assert "execution" not in stored["cells"][0]["metadata"]

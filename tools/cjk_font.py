@@ -39,6 +39,16 @@ POSTSCRIPT = "lstmcourseNotoSansSC-Regular"
 ALWAYS = "，。：；！？、（）“”‘’《》—…·　"
 
 
+#: Sources whose messages are printed (lab checks), never drawn in a figure.
+PRINTED_ONLY = ("lstmcourse/grading/", "lstmcourse/_grading.py", "lstmcourse/lab07_checks.py",
+                "lstmcourse/lab08_checks.py", "lstmcourse/variants.py")
+
+
+def printed_only(message) -> bool:
+    """Whether every place a catalogue message comes from is a printed-only source (:data:`PRINTED_ONLY`)."""
+    return bool(message.locations) and all(path.startswith(PRINTED_ONLY) for path, _ in message.locations)
+
+
 def needed_characters(catalogue: Path = CATALOGUE) -> str:
     """The characters the Chinese figures draw: printable ASCII and every other character of the
     catalogue's translations, sorted.
@@ -46,12 +56,16 @@ def needed_characters(catalogue: Path = CATALOGUE) -> str:
     Latin letters are kept although DejaVu Sans has them: Matplotlib's glyph-by-glyph fallback
     does not reach the words around a formula (mathtext draws a label such as
     "读 $x_1 \\ldots x_T$" with the label's first font), so the Chinese figures put this font first.
+
+    Messages that are only printed, never drawn (the lab checks' messages: every location of
+    theirs is in :data:`PRINTED_ONLY`), are left out: a notebook shows printed text in the
+    browser's own fonts, so the subset stays small.
     """
     from babel.messages.pofile import read_po
 
     with open(catalogue, "rb") as f:
         cat = read_po(f)
-    text = "".join(m.string for m in cat if m.id and isinstance(m.string, str)) + ALWAYS
+    text = "".join(m.string for m in cat if m.id and isinstance(m.string, str) and not printed_only(m)) + ALWAYS
     ascii_printable = {chr(c) for c in range(0x20, 0x7f)}
     return "".join(sorted(ascii_printable | {ch for ch in text if ord(ch) > 127 and not ch.isspace()}))
 

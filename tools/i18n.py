@@ -1,6 +1,7 @@
 """The Chinese edition: gettext catalogues for the lessons' and labs' markdown, and the notebooks built from them.
 
-    python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po, labNN.po
+    python tools/i18n.py extract [NOTEBOOK.ipynb ...]   # English text -> locale/zh_CN/NN_name.po, labNN.po,
+                                                        # glossary.po, where_next.po, notation.po
                                                         # (no argument: also the package's lstmcourse.po)
     python tools/i18n.py build [--check] [NOTEBOOK ...] # English notebook + .po -> notebooks/zh-CN/, solutions/zh-CN/
                                                         # (and lstmcourse.po -> lstmcourse.mo)
@@ -47,9 +48,19 @@ catalogue is locale/zh_CN/labNN.po; `build` writes the Chinese solution
 solutions/zh-CN/labNN/labNN.ipynb: markdown translated (the instructions and the model answers
 of hand-graded cells; nbgrader's `### BEGIN/END SOLUTION` lines stay as they are), code cells,
 their outputs, nbgrader metadata and hidden tests copied unchanged. Its first cell says, in
-Chinese, that the checks still answer in English. The Chinese student version,
+Chinese, that the checks answer in Chinese (the setup call asks for it; see `zh_code_cell`), or, for
+the labs of LABS_WITH_ENGLISH_CHECKS, that they still answer in English. The Chinese student version,
 exercises/zh-CN/labNN/labNN.ipynb, is generated from it by nbgrader like the English one
 (`python3 course.py exercises`, which makes both).
+
+The course's three markdown pages, notebooks/glossary.md, where_next.md and notation.md (PAGES),
+go the same way too: one message per CommonMark block (a table, the glossary's included, is one
+block), catalogue locale/zh_CN/glossary.po (where_next.po, notation.po), built into
+notebooks/zh-CN/glossary.md (...). The page's sections (cut at its headings) play the part of
+cells: a section with a block untranslated or fuzzy is shown in English under the pending note.
+Links are fixed like the lessons': to a lesson, a page or a lab that has a Chinese twin (it has a
+catalogue), the twin; to any other file of the repository, the same file seen from notebooks/zh-CN/
+(`../`). The Chinese lessons link to the Chinese pages (`fix_links`).
 
 Only Babel (catalogues) and markdown-it-py + mdit-py-plugins (splitting) are needed; all three
 are in the course environment already (Jupyter and jupytext depend on them). mdpo was the
@@ -86,10 +97,18 @@ TERMINOLOGY_NOTE = "> 📖 中英术语对照（本课程、英文原文与《�
 # A fixed date keeps the .po files byte-stable between runs (a changing header would make every
 # extract a diff); the real history of each translation is in git.
 FIXED_DATE = datetime.datetime(2026, 11, 29, tzinfo=datetime.timezone.utc)
-LAB_NOTE = ("> **关于检查信息**：本实验的说明文字已经译成中文，但每个任务后面的检查（`lstmcourse.checks`）"
-            "报告错误时，目前仍用英文说明哪里出了问题。")
+LAB_NOTE = ("> **关于检查信息**：每个任务后面的检查（`lstmcourse.checks`）用中文报告结果：第一个代码单元格里的 "
+            "`setup_notebook(..., language=\"zh_CN\")` 让它们说中文（英文版实验中它们说英文）。")
+#: Labs whose checks are not translated yet (lstmcourse/lab07_checks.py, lab08_checks.py): their note says so.
+LABS_WITH_ENGLISH_CHECKS = {"lab07", "lab08"}
+LAB_NOTE_ENGLISH_CHECKS = ("> **关于检查信息**：本实验的说明文字已经译成中文，但每个任务后面的检查"
+                           "（`lstmcourse.checks`）报告错误时，目前仍用英文说明哪里出了问题。")
 LAB_TERMINOLOGY = "../../../notebooks/zh-CN/terminology.md"  # from solutions|exercises/zh-CN/labNN/
 LAB_GLOB = "lab[0-9][0-9]/lab[0-9][0-9].ipynb"  # under solutions/
+#: The markdown pages of notebooks/ that have Chinese twins in notebooks/zh-CN/ (the site shows them too).
+PAGES = ("glossary.md", "where_next.md", "notation.md")
+PAGE_PENDING_NOTE = ("> **翻译待更新 (translation pending)**：这一节的英文原文是新写的或改过了，"
+                     "中文译文还没有跟上，下面先显示英文原文。")
 HEADER = ("# Simplified Chinese translation of the lstmcourse {kind}{name}.\n"
           "# Generated from {source} by `python3 course.py i18n extract`;\n"
           "# edit the msgstr lines only. This file is distributed under the MIT licence.\n#")
@@ -224,8 +243,15 @@ def is_lab(notebook: Path) -> bool:
     return p.parent.parent.name == "solutions" and re.fullmatch(r"lab\d\d", p.parent.name) is not None
 
 
+def is_page(source: Path) -> bool:
+    """True for one of the English markdown pages, notebooks/glossary.md, where_next.md, notation.md."""
+    p = Path(source)
+    return p.name in PAGES and p.parent.name == "notebooks"
+
+
 def source_name(notebook: Path) -> str:
-    """The English notebook's path inside the repository: notebooks/NN_x.ipynb or solutions/labNN/labNN.ipynb."""
+    """The English source's path inside the repository: notebooks/NN_x.ipynb, notebooks/glossary.md (a page)
+    or solutions/labNN/labNN.ipynb."""
     p = Path(notebook)
     return f"solutions/{p.parent.name}/{p.name}" if is_lab(p) else f"notebooks/{p.name}"
 
@@ -241,19 +267,25 @@ def zh_path(notebook: Path, root: Path = ROOT) -> Path:
     return root / "notebooks" / LANG_DIR / p.name
 
 
+def page_as_notebook(page: Path) -> dict:
+    """A markdown page seen as a notebook of one markdown cell (its id empty), for `template`."""
+    return {"cells": [{"cell_type": "markdown", "id": "", "metadata": {},
+                       "source": Path(page).read_text(encoding="utf-8")}]}
+
+
 def template(notebook: Path) -> Catalog:
-    """The catalogue template (like a .pot) of one English notebook: one message per text block."""
-    nb = read_notebook(notebook)
+    """The catalogue template (like a .pot) of one English notebook or page: one message per text block."""
+    nb = page_as_notebook(notebook) if is_page(notebook) else read_notebook(notebook)
     name = Path(notebook).stem
     cat = Catalog(locale=LOCALE, project="lstmcourse", version=name,
                   msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
                   last_translator="lstmcourse translators",
-                  header_comment=HEADER.format(kind="" if is_lab(notebook) else "lesson ", name=name,
-                                               source=source_name(notebook)),
+                  header_comment=HEADER.format(kind="" if is_lab(notebook) else "page " if is_page(notebook)
+                                               else "lesson ", name=name, source=source_name(notebook)),
                   creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
                   language_team="Chinese (Simplified)", charset="utf-8")
     for cell in nb["cells"]:
-        location = (f"{source_name(notebook)}#{cell.get('id', '')}", None)
+        location = (f"{source_name(notebook)}#{cell['id']}" if cell.get("id") else source_name(notebook), None)
         if cell["cell_type"] != "markdown":
             for text in alt_texts(cell):
                 if text in cat:
@@ -407,9 +439,9 @@ def translation(cat: Catalog | None, msgid: str) -> str | None:
 
 PACKAGE_PO = Path("lstmcourse") / "locale" / LOCALE / "LC_MESSAGES" / "lstmcourse.po"
 KEYWORDS = {"_": None, "gettext": None, "tr": None, "N_": None}
-#: The modules whose learner-facing words are translated now (the checks come later, see
-#: lstmcourse/i18n.py), and the notebooks' and labs' sources, for their tr("...") calls.
-PACKAGE_SOURCES = ("lstmcourse/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
+#: The package's modules (the checks of lstmcourse/grading included), and the notebooks' and labs'
+#: sources, for their tr("...") and N_("...") calls.
+PACKAGE_SOURCES = ("lstmcourse/*.py", "lstmcourse/grading/*.py", "notebooks/[0-9][0-9]_*.py", "solutions/lab[0-9][0-9]/lab[0-9][0-9].py")
 
 
 def diagram_texts() -> list[str]:
@@ -454,8 +486,8 @@ def package_template(root: Path = ROOT) -> Catalog:
                   language_team="Chinese (Simplified)", charset="utf-8")
     for pattern in PACKAGE_SOURCES:
         for path in sorted(root.glob(pattern)):
-            # notebooks use `_` as a throwaway name: only their tr("...") calls are messages
-            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None}
+            # notebooks use `_` as a throwaway name: only their tr("...") and N_("...") calls are messages
+            keywords = KEYWORDS if pattern.startswith("lstmcourse/") else {"tr": None, "N_": None}
             for lineno, message, comments, _context in extract_from_file("python", path, keywords=keywords):
                 if isinstance(message, str) and message:
                     location = (path.relative_to(root).as_posix(), lineno)
@@ -503,18 +535,75 @@ MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
 def fix_links(text: str, english_dir: Path) -> str:
-    """Badge -> the Chinese notebook; relative links to files without a Chinese twin -> ../file."""
+    """Badge -> the Chinese notebook; relative links to files without a Chinese twin -> ../file.
+
+    A lesson has a Chinese twin; a page (PAGES) has one when it has a catalogue (english_dir's
+    ../locale/zh_CN/NAME.po), and the link then stays: it reaches notebooks/zh-CN/NAME."""
     text = BADGE.sub(rf"\1notebooks/{LANG_DIR}/\2", text)
 
     def relink(match):
         target = match.group(2)
         path = target.split("#")[0]
         if (not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith(("/", "#", "../"))
-                or re.fullmatch(r"\d\d_[\w.-]+\.ipynb", path) or path == "terminology.md"):
-            return match.group(0)  # absolute, anchor, a lesson (it has a Chinese twin), or ours
+                or re.fullmatch(r"\d\d_[\w.-]+\.ipynb", path) or path == "terminology.md"
+                or (path in PAGES and po_path(english_dir / path, english_dir.parent).exists())):
+            return match.group(0)  # absolute, anchor, a lesson or page (it has a Chinese twin), or ours
         if (english_dir / path).exists():
             return f"{match.group(1)}../{target}{match.group(3)}"
         return match.group(0)
+
+    return MD_LINK.sub(relink, text)
+
+
+def chinese_twin(file: Path, root: Path = ROOT) -> Path | None:
+    """The Chinese twin of a repository file, if it has one: a lesson or page (with a catalogue) of
+    notebooks/ -> notebooks/zh-CN/; a lab's student or complete version (with a catalogue) ->
+    exercises/zh-CN/labNN/ or solutions/zh-CN/labNN/; notebooks/zh-CN/terminology.md is Chinese already."""
+    file = Path(file)
+    if file.parent == root / "notebooks":
+        if file.name == "terminology.md":
+            return file.parent / LANG_DIR / file.name
+        if ((re.fullmatch(r"\d\d_[\w.-]+\.ipynb", file.name) or file.name in PAGES)
+                and po_path(file, root).exists()):
+            return file.parent / LANG_DIR / file.name
+        return None
+    lab = file.parent.name
+    if (file.parent.parent in (root / "exercises", root / "solutions") and re.fullmatch(r"lab\d\d", lab)
+            and file.name == f"{lab}.ipynb" and po_path(file, root).exists()):
+        return file.parent.parent / LANG_DIR / lab / file.name
+    return None
+
+
+def fix_page_links(text: str, english: Path, root: Path = ROOT) -> str:
+    """A page's relative links, for its Chinese twin in notebooks/zh-CN/: to the Chinese twin of the
+    target when it has one (`chinese_twin`), else to the same file (`../`); other links unchanged.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for f in ("notebooks/glossary.md", "notebooks/notation.md", "notebooks/01_a.ipynb",
+    ...           "exercises/lab06/lab06.ipynb", "locale/zh_CN/01_a.po", "locale/zh_CN/notation.po",
+    ...           "locale/zh_CN/lab06.po"):
+    ...     (root / f).parent.mkdir(parents=True, exist_ok=True); _ = (root / f).write_text("x")
+    >>> fix_page_links("[a](01_a.ipynb#s) [n](notation.md) [g](glossary.md) [l](../exercises/lab06/lab06.ipynb) "
+    ...                "[w](https://x.org/a.md) [t](#top)", root / "notebooks" / "where_next.md", root)
+    '[a](01_a.ipynb#s) [n](notation.md) [g](../glossary.md) [l](../../exercises/zh-CN/lab06/lab06.ipynb) [w](https://x.org/a.md) [t](#top)'
+    """
+    import os.path
+    import posixpath
+
+    english_dir, zh_dir = Path(english).parent, root / "notebooks" / LANG_DIR
+
+    def relink(match):
+        target = match.group(2)
+        path, _, anchor = target.partition("#")
+        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
+            return match.group(0)
+        file = Path(os.path.normpath(english_dir / path))
+        if not file.exists():
+            return match.group(0)
+        file = chinese_twin(file, root) or file
+        new = posixpath.normpath(os.path.relpath(file, zh_dir).replace(os.sep, "/"))
+        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
 
     return MD_LINK.sub(relink, text)
 
@@ -619,9 +708,59 @@ def zh_code_cell(cell: dict) -> dict:
     return cell
 
 
-def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
-    """The Chinese notebook (as JSON) built from the English one and its catalogue, and its status."""
+def translate_markdown(source: str, cat: Catalog | None) -> tuple[str | None, int, int]:
+    r"""A markdown cell's (or a page section's) translation, None unless every block of it is translated;
+    and how many messages it has and how many are translated (display formulas: their \text{...})."""
+    blocks = split_blocks(source)
+    wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
+    done = {k: translation(cat, b.text) for k, b in wanted.items()}
+    done = {k: t for k, t in done.items() if t is not None}
+    n_wanted, n_done = len(wanted), len(done)
+    for k, b in enumerate(blocks):  # display formulas: their \text{...} annotations
+        if not b.translatable:
+            new, total, translated = translate_math(b.text, cat)
+            n_wanted, n_done = n_wanted + total, n_done + translated
+            if total and translated == total:
+                done[k] = new
+    return (replace_blocks(source, done) if n_done == n_wanted else None), n_wanted, n_done
+
+
+def page_sections(source: str) -> list[str]:
+    r"""A page cut before each of its headings (the first part is what comes before the second heading).
+
+    >>> page_sections("# T\n\nIntro.\n\n## A\n\nText.\n\n```\n# not a heading\n```\n")
+    ['# T\n\nIntro.\n\n', '## A\n\nText.\n\n```\n# not a heading\n```\n']
+    """
+    lines = source.splitlines(keepends=True)
+    starts = [b.start for b in split_blocks(source) if re.match(r"#{1,6}(\s|$)", b.text)]
+    cuts = [0] + [s for s in starts if s > 0] + [len(lines)]
+    return ["".join(lines[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def build_page(page: Path, root: Path = ROOT) -> tuple[str, NotebookStatus]:
+    """The Chinese page (markdown) built from the English one and its catalogue, and its status: a
+    section (see `page_sections`) is translated whole, or shown in English under PAGE_PENDING_NOTE."""
+    page = Path(page)
+    path = po_path(page, root)
+    cat = load_catalog(path) if path.exists() else None
+    status = NotebookStatus(page.stem)
+    out = []
+    for index, section in enumerate(page_sections(page.read_text(encoding="utf-8"))):
+        text, n_wanted, n_done = translate_markdown(section, cat)
+        heading = section.splitlines()[0].lstrip("#").strip()
+        status.cells.append(CellStatus(index, heading[:40], n_wanted, n_done))
+        if text is None:
+            text = PAGE_PENDING_NOTE + "\n\n" + section
+        out.append(fix_page_links(text, page, root))
+    return "".join(out), status
+
+
+def build(notebook: Path, root: Path = ROOT) -> tuple[dict | str, NotebookStatus]:
+    """The Chinese notebook (as JSON) built from the English one and its catalogue, and its status;
+    for a page (PAGES), the Chinese markdown (`build_page`)."""
     notebook = Path(notebook)
+    if is_page(notebook):
+        return build_page(notebook, root)
     nb = read_notebook(notebook)
     path = po_path(notebook, root)
     cat = load_catalog(path) if path.exists() else None
@@ -641,26 +780,15 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
                 cell["metadata"]["alt"] = zh[0] if isinstance(cell["metadata"]["alt"], str) else zh
             continue
         source = cell_source(cell)
-        blocks = split_blocks(source)
-        wanted = {k: b for k, b in enumerate(blocks) if b.translatable}
-        done = {k: translation(cat, b.text) for k, b in wanted.items()}
-        done = {k: t for k, t in done.items() if t is not None}
-        n_wanted, n_done = len(wanted), len(done)
-        for k, b in enumerate(blocks):  # display formulas: their \text{...} annotations
-            if not b.translatable:
-                new, total, translated = translate_math(b.text, cat)
-                n_wanted, n_done = n_wanted + total, n_done + translated
-                if total and translated == total:
-                    done[k] = new
+        text, n_wanted, n_done = translate_markdown(source, cat)
         status.cells.append(CellStatus(index, cell.get("id", ""), n_wanted, n_done))
-        if n_done == n_wanted:
-            text = replace_blocks(source, done)
-        else:
+        if text is None:
             text = PENDING_NOTE + "\n\n" + source
         if is_lab(notebook):
             text = fix_lab_links(text, notebook, root)
             if first_markdown:
-                text = (text.rstrip("\n") + "\n\n" + LAB_NOTE + "\n>\n"
+                note = LAB_NOTE_ENGLISH_CHECKS if notebook.stem in LABS_WITH_ENGLISH_CHECKS else LAB_NOTE
+                text = (text.rstrip("\n") + "\n\n" + note + "\n>\n"
                         + TERMINOLOGY_NOTE.replace("](terminology.md)", f"]({LAB_TERMINOLOGY})"))
         else:
             text = fix_links(text, notebook.parent)
@@ -671,9 +799,10 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict, NotebookStatus]:
     return out, status
 
 
-def dumps(nb: dict) -> str:
-    """The same JSON layout as course.py's notebooks (indent 1, UTF-8 kept), so diffs stay small."""
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+def dumps(nb: dict | str) -> str:
+    """The same JSON layout as course.py's notebooks (indent 1, UTF-8 kept), so diffs stay small; a built
+    page (markdown) as it is."""
+    return nb if isinstance(nb, str) else json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def lessons(root: Path = ROOT) -> list[Path]:
@@ -684,6 +813,12 @@ def lessons(root: Path = ROOT) -> list[Path]:
 def labs(root: Path = ROOT) -> list[Path]:
     """The English labs (solutions/labNN/labNN.ipynb) that have a catalogue."""
     return sorted(p for p in (root / "solutions").glob(LAB_GLOB) if po_path(p, root).exists())
+
+
+def pages(root: Path = ROOT) -> list[Path]:
+    """The English pages (PAGES) that have a catalogue."""
+    return [root / "notebooks" / name for name in PAGES
+            if (root / "notebooks" / name).exists() and po_path(root / "notebooks" / name, root).exists()]
 
 
 def format_status(statuses: list[NotebookStatus], cells: bool = True) -> str:
@@ -700,8 +835,9 @@ def format_status(statuses: list[NotebookStatus], cells: bool = True) -> str:
 def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
     if not args:
         if all_english:
-            return sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
-        return lessons(root) + labs(root)
+            return (sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
+                    + [root / "notebooks" / name for name in PAGES if (root / "notebooks" / name).exists()])
+        return lessons(root) + labs(root) + pages(root)
     paths = []
     for a in args:
         p = Path(a)
@@ -711,9 +847,9 @@ def _resolve(args: list[str], root: Path, all_english: bool) -> list[Path]:
             p = p.parent.parent / p.name
         elif p.parent.parent.name == LANG_DIR:  # solutions/zh-CN/labNN/labNN.ipynb: solutions/labNN/...
             p = p.parent.parent.parent / p.parent.name / p.name
-        if p.suffix != ".ipynb" or not p.exists():
-            raise SystemExit(f"i18n: expected an English lesson or lab (solutions/labNN/labNN.ipynb) notebook. "
-                             f"Received: {a!r}")
+        if not ((p.suffix == ".ipynb" or is_page(p)) and p.exists()):
+            raise SystemExit(f"i18n: expected an English lesson or lab (solutions/labNN/labNN.ipynb) notebook, "
+                             f"or a page ({', '.join(f'notebooks/{n}' for n in PAGES)}). Received: {a!r}")
         paths.append(p)
     return paths
 
@@ -786,7 +922,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     statuses = [build(nb, root)[1] for nb in _resolve(args.notebooks, root, all_english=False)]
     print(format_status(statuses))
     if not args.notebooks:  # English lessons and labs nobody has started: no catalogue yet
-        english = sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
+        english = (sorted((root / "notebooks").glob(LESSON_GLOB)) + sorted((root / "solutions").glob(LAB_GLOB))
+                   + [root / "notebooks" / name for name in PAGES if (root / "notebooks" / name).exists()])
         for nb in english:
             if not po_path(nb, root).exists():
                 print(f"  not started: {nb.stem} (no catalogue; run: python3 course.py i18n extract "

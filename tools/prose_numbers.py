@@ -37,7 +37,8 @@ Exempt (not claims, no marker needed)
 -------------------------------------
 1. Headings, and list enumerators (`1.` at the start of an item).
 2. References: a number after lesson(s), section(s), lab(s), exercise(s), figure(s), cell(s),
-   chapter(s), item(s), with its companions ("lessons 03 and 04", "lessons 01–02").
+   chapter(s), item(s) or §, with its companions ("lessons 03 and 04", "lessons 01–02",
+   "lesson 12, §4").
 3. A year (1900–2099) right after a name or "et al." (`Le, Jaitly & Hinton, 2015`,
    `Chung et al. (2014)`).
 4. Formula bookkeeping: an integer tied by `+`/`-` to a one-letter variable (`T − 1`,
@@ -384,8 +385,8 @@ def plain_text(md: str) -> tuple[str, list[str]]:
 # Claims: the numbers of a paragraph that need checking
 # ---------------------------------------------------------------------------------------
 
-REFERENCE = re.compile(r"\b(?:lessons?|sections?|labs?|exercises?|figures?|cells?|chapters?|items?|"
-                       r"issues?|steps? \d+ of lesson)\s+\d+(?:\s*(?:,|and|or|–|-|to|&)\s*\d+)*", re.I)
+REFERENCE = re.compile(r"(?:\b(?:lessons?|sections?|labs?|exercises?|figures?|cells?|chapters?|items?|"
+                       r"issues?|steps? \d+ of lesson)\s+|§\s*)\d+(?:\s*(?:,|and|or|–|-|to|&)\s*§?\s*\d+)*", re.I)
 YEAR = re.compile(r"(?:[A-Z][A-Za-z\-]+,\s*|al\.,?\s*\(?|[A-Z][A-Za-z\-]+\s*\(|[A-Z][A-Za-z\-]+\s+(?=(?:19|20)\d\d[a-z]?[;,)]))"
                   r"(?:19|20)\d\d\b")
 CITATION = re.compile(r"\((?:[^()]*?[A-Z][A-Za-z\-]+[^()]*?,?\s+|)(?:19|20)\d\d[a-z]?[;,)]|"
@@ -474,6 +475,8 @@ def claims(md: str) -> list[Claim]:
 
     >>> [(c.num.text, c.exempt) for c in claims("In lesson 02, $h_{t-1}$ and T − 1: 0.93 on 3 of 5.")]
     [('02', 'reference'), ('1', 'formula'), ('0.93', ''), ('3 of 5', '')]
+    >>> [(c.num.text, c.exempt) for c in claims("See [lesson 12, §4](12_x.ipynb#a) and §2: 7 of 9.")]
+    [('12', 'reference'), ('4', 'reference'), ('2', 'reference'), ('7 of 9', '')]
     >>> [(c.num.text, c.derived) for c in claims(r"$\sqrt{16} = 4$, $1.2^{60} \approx 5.7\times10^4$")]
     [('16', False), ('4', True), ('1.2', False), ('5.7×10^4', False)]
     """

@@ -6,8 +6,8 @@ in build/site-src/LANG/ with the repository's own layout (so every relative link
 
     en     notebooks/NN_*.ipynb, glossary, where-next, notation; exercises/labNN (student versions);
            the instructor guide (solutions/README.md, no solution notebook); docs/*.md (maintainers)
-    zh-CN  notebooks/zh-CN/NN_*.ipynb, terminology; exercises/zh-CN/labNN; the English glossary,
-           where-next and notation the Chinese lessons link to
+    zh-CN  notebooks/zh-CN/NN_*.ipynb, terminology, glossary, where-next and notation (built by
+           tools/i18n.py from locale/zh_CN/glossary.po ...); exercises/zh-CN/labNN
 
 build/site/index.html sends a visitor to en/ (with a link to zh-CN/). Colab badges become plain text
 links on the site (the badge image lives on colab.research.google.com, which an offline site cannot load).
@@ -48,7 +48,7 @@ TEXT = {
         "intro": ("一门关于循环神经网络的开放笔记本课程（Keras 3，TensorFlow 后端）：从 tanh 单元到 LSTM 和 GRU，"
                   "每个公式都配有经过检验的代码。本网站展示每个笔记本及其保存的输出；要运行，请在 Colab 中打开或下载笔记本。"
                   '<a href="../en/index.html" lang="en">English edition</a>'),
-        "lessons": "课程", "after": "学完之后（英文）", "labs": "实验（学生版）",
+        "lessons": "课程", "after": "学完之后", "labs": "实验（学生版）",
         "teach": "教师指南（英文）", "maint": "维护者文档（英文）",
         "lab_title": "实验 {n}",
     },
@@ -126,10 +126,8 @@ def assemble(lang: str, src: Path) -> dict[str, str]:
         rel = path.relative_to(ROOT).as_posix()
         copy_notebook(path, src / rel)
         notebooks[rel[:-len(".ipynb")]] = rel
-    for name in ("glossary.md", "where_next.md", "notation.md"):
-        copy_markdown(ROOT / "notebooks" / name, src / "notebooks" / name)
-    if lang == "zh-CN":
-        copy_markdown(ROOT / "notebooks/zh-CN/terminology.md", src / "notebooks/zh-CN/terminology.md")
+    for name in ("glossary.md", "where_next.md", "notation.md", *(("terminology.md",) if lang == "zh-CN" else ())):
+        copy_markdown(ROOT / lesson_dir / name, src / lesson_dir / name)
     copy_markdown(ROOT / "solutions" / "README.md", src / "instructor.md")
     docs = sorted((ROOT / "docs").glob("*.md")) if lang == "en" else []
     for path in docs:
@@ -140,7 +138,7 @@ def assemble(lang: str, src: Path) -> dict[str, str]:
         return "\n".join([f":::{{toctree}}", f":caption: {caption}", ":maxdepth: 1", "", *entries, ":::", ""])
     lab_entries = [f"{t['lab_title'].format(n=p.parent.name[3:])} <{p.relative_to(ROOT).with_suffix('').as_posix()}>"
                    for p in labs]
-    after = ["notebooks/where_next", "notebooks/glossary", "notebooks/notation"]
+    after = [f"{lesson_dir}/{name}" for name in ("where_next", "glossary", "notation")]
     if lang == "zh-CN":
         after.insert(0, "notebooks/zh-CN/terminology")
     index = [f"# {t['title']}", "", t["intro"], "",

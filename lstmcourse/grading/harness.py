@@ -21,6 +21,8 @@ import types
 
 import numpy as np
 
+from lstmcourse.i18n import N_, gettext
+
 RTOL, ATOL = 1e-5, 1e-6
 
 
@@ -109,8 +111,7 @@ class _AnswerKeyGuard:
 
     def verdict(self, name):
         if self.hits:
-            raise AssertionError(f"{name} calls {self.hits[0]}, part of the course's answer key. Write the "
-                                 "computation yourself (NumPy for the step functions, keras.ops for the cells).")
+            raise AssertionError(gettext("{name} calls {key}, part of the course's answer key. Write the computation yourself (NumPy for the step functions, keras.ops for the cells).").format(name=name, key=self.hits[0]))
 
 
 class _Swapped:
@@ -134,7 +135,19 @@ class _Swapped:
 
 # -- plumbing -----------------------------------------------------------------------
 def _ok(name, detail=""):
-    print(f"✔ {name}: correct{f' ({detail})' if detail else ''}.")
+    if detail:
+        print(gettext("✔ {name}: correct ({detail}).").format(name=name, detail=detail))
+    else:
+        print(gettext("✔ {name}: correct.").format(name=name))
+
+
+def _message(message):
+    """A mistake's message in the learner's language: a string marked with ``N_`` where it was
+    written (a catalogue built at import time), or ``(N_(pattern), fields)`` for one with fields."""
+    if isinstance(message, tuple):
+        pattern, fields = message
+        return gettext(pattern).format(**fields)
+    return gettext(message)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -453,8 +466,7 @@ def _inputs_by_name(args, arg_names):
 def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=True):
     """Call the student's function; refuse the answer key; turn stubs and crashes into clear messages."""
     if not callable(fn):
-        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}. Pass the function itself, "
-                             f"without calling it: check_{name}({name}), not check_{name}({name}(...)).")
+        raise AssertionError(gettext("{name}: expected a function, got {type}. Pass the function itself, without calling it: check_{name}({name}), not check_{name}({name}(...)).").format(name=name, type=type(fn).__name__))
     before = [_snapshot(a) for a in args]
     swapped = _Swapped(fn, swap)
     guard = _AnswerKeyGuard(allowed=tuple(allowed) + tuple(swapped.replacements.values()))
@@ -462,27 +474,26 @@ def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=Tru
         with swapped, guard:
             result = fn(*args)
     except NotImplementedError:
-        raise NotImplementedError(f"{name} is not written yet: replace `raise NotImplementedError()` "
-                                  "with your code, then run this check again.") from None
+        raise NotImplementedError(gettext("{name} is not written yet: replace `raise NotImplementedError()` with your code, then run this check again.").format(name=name)) from None
     except Exception as err:  # the student's code crashed: say where, in their terms
         guard.verdict(name)
-        hint = "Check the shapes of the matrices you multiply; print them with .shape."
-        read = _explain_crash(err, _inputs_by_name(before, arg_names))
+        hint = gettext("Check the shapes of the matrices you multiply; print them with .shape.")
+        read = _explain_crash(err, _inputs_by_name(before, arg_names))  # English only so far (not in the catalogue)
         if read and "Likely mistake:" in read:
-            raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {_sentence(read)}") from None
+            raise AssertionError(gettext("{name} raised {error}: {detail}. {hint}").format(
+                name=name, error=type(err).__name__, detail=_error_line(err), hint=_sentence(read))) from None
         if name.endswith("_forward") and isinstance(err, (IndexError, ValueError)):
             hint = ("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of the "
                     "batch). " + hint)
-        where = f"{_sentence(read)} " if read else ""
-        raise AssertionError(f"{name} raised {type(err).__name__}: {_error_line(err)}. {where}{hint}") from None
+        if read:
+            hint = f"{_sentence(read)} {hint}"
+        raise AssertionError(gettext("{name} raised {error}: {detail}. {hint}").format(name=name, error=type(err).__name__, detail=_error_line(err), hint=hint)) from None
     guard.verdict(name)
     if check_inputs:
         for i, (b, a) in enumerate(zip(before, args)):
             if b is not None and _changed(b, a):
-                arg = arg_names[i] if i < len(arg_names) else f"argument {i + 1}"
-                raise AssertionError(f"{name} changes its input `{arg}` in place (e.g. `{arg} += ...`, "
-                                     f"`{arg}[...] = ...` or `*=`). The caller still needs the old values: "
-                                     "compute a new array instead (`a = a + ...`).")
+                arg = arg_names[i] if i < len(arg_names) else gettext("argument {n}").format(n=i + 1)
+                raise AssertionError(gettext("{name} changes its input `{arg}` in place (e.g. `{arg} += ...`, `{arg}[...] = ...` or `*=`). The caller still needs the old values: compute a new array instead (`a = a + ...`).").format(name=name, arg=arg))
     return result
 
 
@@ -491,56 +502,53 @@ def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=Tru
 _ENTRY_CODES = {_call.__code__}
 
 
-def _array(name, value, shape, what="the result"):
+def _array(name, value, shape, what=N_("the result")):
     """``value`` as a float array of ``shape``, or an AssertionError explaining why not."""
+    what = gettext(what)
     if value is None:
-        raise AssertionError(f"{name} returned None as {what}. Did you forget a `return` statement?")
+        raise AssertionError(gettext("{name} returned None as {what}. Did you forget a `return` statement?").format(name=name, what=what))
     if isinstance(value, (list, tuple)):
-        raise AssertionError(f"{name} returned a {type(value).__name__} as {what}; return a NumPy array "
-                             "(np.asarray(...) or np.stack(...)).")
+        raise AssertionError(gettext("{name} returned a {type} as {what}; return a NumPy array (np.asarray(...) or np.stack(...)).").format(name=name, type=type(value).__name__, what=what))
     if not hasattr(value, "shape"):
-        raise AssertionError(f"{name} returned {type(value).__name__} as {what}; expected a NumPy array of shape "
-                             f"{tuple(shape)}.")
+        raise AssertionError(gettext("{name} returned {type} as {what}; expected a NumPy array of shape {shape}.").format(name=name, type=type(value).__name__, what=what, shape=tuple(shape)))
     try:
         arr = np.asarray(value)
     except Exception as err:
-        raise AssertionError(f"{name} returned a {type(value).__name__} as {what} that is not a NumPy array "
-                             f"({_error_line(err)}). Use NumPy in this task.") from None
+        raise AssertionError(gettext("{name} returned a {type} as {what} that is not a NumPy array ({detail}). Use NumPy in this task.").format(name=name, type=type(value).__name__, what=what, detail=_error_line(err))) from None
     if not np.issubdtype(arr.dtype, np.floating):
-        raise AssertionError(f"{name} returned {what} of dtype {arr.dtype}; expected floats. Did you create it with "
-                             "np.zeros(..., dtype=int) or round it?")
+        raise AssertionError(gettext("{name} returned {what} of dtype {dtype}; expected floats. Did you create it with np.zeros(..., dtype=int) or round it?").format(name=name, what=what, dtype=arr.dtype))
     _same_shape(name, arr.shape, shape, what)
     if not np.all(np.isfinite(arr)):
-        raise AssertionError(f"{name}: {what} contains NaN or inf. Did you use np.empty without filling every "
-                             "entry, or let values overflow?")
+        raise AssertionError(gettext("{name}: {what} contains NaN or inf. Did you use np.empty without filling every entry, or let values overflow?").format(name=name, what=what))
     return arr.astype(np.float64)
 
 
 def _same_shape(name, got, shape, what):
+    what = gettext(what)
     got, shape = tuple(got), tuple(shape)
     if got == shape:
         return
     hint = ""
     if sorted(got) == sorted(shape):
-        hint = " The same numbers in another order: did you transpose, or swap batch and time?"
+        hint = gettext(" The same numbers in another order: did you transpose, or swap batch and time?")
     elif len(got) == len(shape) + 1 or len(got) + 1 == len(shape):
-        hint = " One axis too many or too few: check what you index, stack or sum over."
+        hint = gettext(" One axis too many or too few: check what you index, stack or sum over.")
     elif len(got) == len(shape) and got[-1] in (2 * shape[-1], 3 * shape[-1], 4 * shape[-1]):
-        hint = " The last axis is a multiple of the units: did you return concatenated gates or states?"
+        hint = gettext(" The last axis is a multiple of the units: did you return concatenated gates or states?")
     elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] + 1:
-        hint = " One step too many: leave h0 out of the result."
+        hint = gettext(" One step too many: leave h0 out of the result.")
     elif len(got) == len(shape) and got[0] == 1 and shape[0] > 1 and got[1:] == shape[1:]:
-        hint = " The batch axis has size 1: did you average or sum over the batch (axis 0)?"
+        hint = gettext(" The batch axis has size 1: did you average or sum over the batch (axis 0)?")
     elif len(got) == len(shape) and len(got) >= 2 and got[1] == shape[1] - 1:
-        hint = " One step too few: the loop must visit every step, for t in range(T)."
-    raise AssertionError(f"{name}: {what} has shape {got}, expected {shape}.{hint}")
+        hint = gettext(" One step too few: the loop must visit every step, for t in range(T).")
+    raise AssertionError(gettext("{name}: {what} has shape {got}, expected {shape}.{hint}").format(name=name, what=what, got=got, shape=shape, hint=hint))
 
 
 def _close(a, b, rtol=RTOL, atol=ATOL):
     return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
-def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=ATOL, locate=None):
+def _diagnose(name, got, expected, mistakes, what=N_("the result"), rtol=RTOL, atol=ATOL, locate=None):
     """Pass if ``got`` matches ``expected``; otherwise name the matching mistake.
 
     When no entry of the catalogue matches, ``locate()`` (if given) may say where the mistake
@@ -549,6 +557,7 @@ def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=
     """
     got = np.asarray(got, dtype=np.float64)
     _same_shape(name, got.shape, np.shape(expected), what)
+    what = gettext(what)
     if _close(got, expected, rtol, atol):
         return
     for message, make_wrong in mistakes:
@@ -557,20 +566,17 @@ def _diagnose(name, got, expected, mistakes, what="the result", rtol=RTOL, atol=
         except Exception:  # a mistake that cannot be built for this case
             continue
         if _close(got, wrong, 1e-4, 1e-5):
-            raise AssertionError(f"{name}: {what} is wrong: {message}")
+            raise AssertionError(gettext("{name}: {what} is wrong: {message}").format(name=name, what=what, message=_message(message)))
     if np.allclose(got, 0.0, atol=1e-12):
-        raise AssertionError(f"{name}: {what} is zero everywhere. Is something never added to, or overwritten "
-                             "with zeros at the end?")
+        raise AssertionError(gettext("{name}: {what} is zero everywhere. Is something never added to, or overwritten with zeros at the end?").format(name=name, what=what))
     ratio = _constant_ratio(got, expected)
     if ratio is not None:
-        raise AssertionError(f"{name}: {what} is off by a factor of {ratio:.4g} (every entry). Look for a "
-                             "missing or extra scale factor, e.g. dividing by the batch size or a doubled sum.")
+        raise AssertionError(gettext("{name}: {what} is off by a factor of {ratio:.4g} (every entry). Look for a missing or extra scale factor, e.g. dividing by the batch size or a doubled sum.").format(name=name, what=what, ratio=ratio))
     where = _quietly(locate) if locate is not None else None
     if where:
-        raise AssertionError(f"{name}: {what} is wrong: {where}")
+        raise AssertionError(gettext("{name}: {what} is wrong: {where}").format(name=name, what=what, where=where))
     diff = float(np.max(np.abs(got - expected)))
-    raise AssertionError(f"{name}: {what} differs from the expected values by up to {diff:.3g}. It matches none "
-                         "of the usual mistakes; compare your code with the equations line by line.")
+    raise AssertionError(gettext("{name}: {what} differs from the expected values by up to {diff:.3g}. It matches none of the usual mistakes; compare your code with the equations line by line.").format(name=name, what=what, diff=diff))
 
 
 def _quietly(fn):
@@ -618,8 +624,8 @@ def _constant_ratio(got, expected):
 
 def _unpack(name, result, n, names):
     if not isinstance(result, (tuple, list)) or len(result) != n:
-        got = type(result).__name__ if not isinstance(result, (tuple, list)) else f"{len(result)} values"
-        raise AssertionError(f"{name} must return {n} values ({', '.join(names)}); it returned {got}.")
+        got = type(result).__name__ if not isinstance(result, (tuple, list)) else gettext("{n} values").format(n=len(result))
+        raise AssertionError(gettext("{name} must return {n} values ({names}); it returned {got}.").format(name=name, n=n, names=', '.join(names), got=got))
     return result
 
 

@@ -23,6 +23,8 @@ from lstmcourse.grading.numpy_checks import (  # noqa: F401
     _lstm_state_mistakes,
     _rnn_forward_variant,
 )
+from lstmcourse.i18n import N_, gettext  # noqa: F401
+from lstmcourse.grading.harness import _message  # noqa: F401
 
 # -- Keras cells ------------------------------------------------------------------------------
 _NUMPY_IN_CALL = ("symbolic", "KerasTensor", "__array__", "numpy", "Cannot convert", "convert a symbolic",
@@ -32,45 +34,37 @@ _NUMPY_IN_CALL = ("symbolic", "KerasTensor", "__array__", "numpy", "Cannot conve
 def _cell_failure(name, stage, err):
     line = _error_line(err)
     if any(s.lower() in str(err).lower() for s in _NUMPY_IN_CALL):
-        return AssertionError(f"{name}: {stage} failed: {line} — this is what NumPy (np.*, .numpy(), float(...)) "
-                              "inside call() does: in a model, Keras runs call() on symbolic tensors that have "
-                              "no values yet. Use keras.ops (ops.matmul, ops.tanh, ops.sigmoid, ops.split).")
+        return AssertionError(gettext("{name}: {stage} failed: {line} — this is what NumPy (np.*, .numpy(), float(...)) inside call() does: in a model, Keras runs call() on symbolic tensors that have no values yet. Use keras.ops (ops.matmul, ops.tanh, ops.sigmoid, ops.split).").format(name=name, stage=stage, line=line))
     if "leaves" in line or "PyTreeSpec" in line or "structure" in line.lower():
-        return AssertionError(f"{name}: {stage} failed with {type(err).__name__}: {line} — call() must return "
-                              "(output, new_states) with one new state per entry of state_size: (h, [h]) for the "
-                              "RNN, (h, [h, c]) for the LSTM.")
-    return AssertionError(f"{name}: {stage} failed with {type(err).__name__}: {line}")
+        return AssertionError(gettext("{name}: {stage} failed with {type_err_name}: {line} — call() must return (output, new_states) with one new state per entry of state_size: (h, [h]) for the RNN, (h, [h, c]) for the LSTM.").format(name=name, stage=stage, type_err_name=type(err).__name__, line=line))
+    return AssertionError(gettext("{name}: {stage} failed with {type_err_name}: {line}").format(name=name, stage=stage, type_err_name=type(err).__name__, line=line))
 
 
 def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_forward, mistakes, hidden):
     batch, time, features, units = _dims(hidden)
     if not isinstance(cell_cls, type):
-        raise AssertionError(f"{name}: expected a class, got {type(cell_cls).__name__}. Pass the class itself "
-                             f"(MyCell), not an instance (MyCell(4)).")
+        raise AssertionError(gettext("{name}: expected a class, got {type_cell_cls_name}. Pass the class itself (MyCell), not an instance (MyCell(4)).").format(name=name, type_cell_cls_name=type(cell_cls).__name__))
     guard = _AnswerKeyGuard()
     try:
         with guard:
             cell = cell_cls(units)
     except NotImplementedError:
-        raise NotImplementedError(f"{name}: the cell is not written yet (NotImplementedError).") from None
+        raise NotImplementedError(gettext("{name}: the cell is not written yet (NotImplementedError).").format(name=name)) from None
     except Exception as err:
         guard.verdict(name)
-        raise AssertionError(f"{name}: creating {cell_cls.__name__}({units}) raised {type(err).__name__}: "
-                             f"{_error_line(err)}") from None
+        raise AssertionError(gettext("{name}: creating {cell_cls_name}({units}) raised {type_err_name}: {error_line_err}").format(name=name, cell_cls_name=cell_cls.__name__, units=units, type_err_name=type(err).__name__, error_line_err=_error_line(err))) from None
     guard.verdict(name)
     sizes = cell.state_size if isinstance(getattr(cell, "state_size", None), (list, tuple)) \
         else [getattr(cell, "state_size", None)]
     if list(sizes) != [units] * len(state_sizes):
-        raise AssertionError(f"{name}: state_size is {getattr(cell, 'state_size', None)!r}; for {units} units it "
-                             f"should be {[units] * len(state_sizes) if len(state_sizes) > 1 else units} "
-                             f"({'[h, c]' if len(state_sizes) > 1 else 'h'}).")
+        raise AssertionError(gettext("{name}: state_size is {getattr_cell_state_size!r}; for {units} units it should be {units_len_state_sizes_if} ({h_c_if_len_state_sizes_1}).").format(name=name, getattr_cell_state_size=getattr(cell, 'state_size', None), units=units, units_len_state_sizes_if=[units] * len(state_sizes) if len(state_sizes) > 1 else units, h_c_if_len_state_sizes_1='[h, c]' if len(state_sizes) > 1 else 'h'))
     # 1. symbolically, inside a model: NumPy in call() fails here, as it would in fit().
     inputs = keras.Input((time, features))
     try:
         with guard:
             outputs = keras.layers.RNN(cell, return_sequences=True)(inputs)
     except NotImplementedError:
-        raise NotImplementedError(f"{name}: the cell is not written yet (NotImplementedError).") from None
+        raise NotImplementedError(gettext("{name}: the cell is not written yet (NotImplementedError).").format(name=name)) from None
     except Exception as err:
         guard.verdict(name)
         raise _cell_failure(name, "keras.layers.RNN(your cell) inside a model", err) from None
@@ -79,14 +73,12 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
         extra = ""
         if outputs.shape[-1] == len(state_sizes) * units and len(state_sizes) > 1 or outputs.shape[-1] == 2 * units:
             extra = " It outputs more than h: call() must return (h, [h, c]) with h alone as the output."
-        raise AssertionError(f"{name}: the layer outputs {tuple(outputs.shape)} per batch; expected "
-                             f"(None, {time}, {units}) for {units} units.{extra}")
+        raise AssertionError(gettext("{name}: the layer outputs {tuple_outputs_shape} per batch; expected (None, {time}, {units}) for {units} units.{extra}").format(name=name, tuple_outputs_shape=tuple(outputs.shape), time=time, units=units, extra=extra))
     model = keras.Model(inputs, outputs)
     shapes = [tuple(w.shape) for w in model.get_weights()]
     expected_shapes = [(features, gates * units), (units, gates * units), (gates * units,)]
     if shapes != expected_shapes:
-        raise AssertionError(f"{name}: the weights have shapes {shapes}; Keras's layout is {expected_shapes} "
-                             "(kernel, recurrent_kernel, bias, created in that order in build()).")
+        raise AssertionError(gettext("{name}: the weights have shapes {shapes}; Keras's layout is {expected_shapes} (kernel, recurrent_kernel, bias, created in that order in build()).").format(name=name, shapes=shapes, expected_shapes=expected_shapes))
     params, x, _, _ = _case(gates, seed=9, hidden=hidden)
     x32 = x.astype("float32")
     model.set_weights([params[k].astype("float32") for k in ("kernel", "recurrent_kernel", "bias")])
@@ -97,14 +89,14 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
     h0 = np.zeros((batch, units))
     expected = numpy_forward(x, h0, params)
     _diagnose(name, got, expected,
-              [(f"(in call) {m}", lambda kw=kw: numpy_forward(x, h0, params, **kw)) for m, kw in mistakes],
+              [(gettext("(in call) {message}").format(message=_message(m)), lambda kw=kw: numpy_forward(x, h0, params, **kw)) for m, kw in mistakes],
               "the layer output", rtol=1e-4, atol=1e-5)
     builtin = getattr(keras.layers, builtin_name)(units, return_sequences=True)
     builtin(x32)
     builtin.set_weights(model.get_weights())
     diff = float(np.max(np.abs(np.asarray(builtin(x32)) - got)))
     if diff > 1e-4:
-        raise AssertionError(f"{name}: the layer differs from keras.layers.{builtin_name} by {diff:.3g}.")
+        raise AssertionError(gettext("{name}: the layer differs from keras.layers.{builtin_name} by {diff:.3g}.").format(name=name, builtin_name=builtin_name, diff=diff))
     # 2. one training step: every weight must receive a gradient.
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     before = model.get_weights()
@@ -116,9 +108,8 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
         raise _cell_failure(name, "one training step (model.fit)", err) from None
     for w, old, new in zip(("kernel", "recurrent_kernel", "bias"), before, model.get_weights()):
         if np.array_equal(old, new):
-            raise AssertionError(f"{name}: training does not change `{w}`: no gradient reaches it. Compute with "
-                                 "keras.ops on the weights themselves (no NumPy copies, no stop_gradient).")
-    _ok(name, f"matches keras.layers.{builtin_name} with the same weights, and trains")
+            raise AssertionError(gettext("{name}: training does not change `{w}`: no gradient reaches it. Compute with keras.ops on the weights themselves (no NumPy copies, no stop_gradient).").format(name=name, w=w))
+    _ok(name, gettext("matches keras.layers.{builtin_name} with the same weights, and trains").format(builtin_name=builtin_name))
 
 
 def check_rnn_cell_layer(cell_cls, hidden=False):
@@ -165,26 +156,24 @@ _FOLDED = {}
 
 def _is_model(name, model):
     if model is None or not isinstance(model, keras.Model):
-        raise AssertionError(f"{name}: expected a Keras model, got {type(model).__name__}. Did you forget "
-                             "`return model`?")
+        raise AssertionError(gettext("{name}: expected a Keras model, got {type_model_name}. Did you forget `return model`?").format(name=name, type_model_name=type(model).__name__))
 
 
 def _build(name, builder, *args):
     """Call a model builder inside the check, so a Keras error becomes a message with its useful line."""
     if not callable(builder) or isinstance(builder, keras.Model):
-        raise AssertionError(f"{name}: expected the function that builds the model, got {type(builder).__name__}. "
-                             f"Pass the function itself, without calling it.")
+        raise AssertionError(gettext("{name}: expected the function that builds the model, got {type_builder_name}. Pass the function itself, without calling it.").format(name=name, type_builder_name=type(builder).__name__))
     try:
         model = builder(*args)
     except NotImplementedError:
-        raise NotImplementedError(f"{name} is not written yet: replace `raise NotImplementedError()`.") from None
+        raise NotImplementedError(gettext("{name} is not written yet: replace `raise NotImplementedError()`.").format(name=name)) from None
     except Exception as err:
         line = _error_line(err)
         hint = ""
         if "expected ndim=3, found ndim=2" in line:
-            hint = (" A recurrent layer received (batch, units) where it needs (batch, time, units): the layer "
-                    "before it needs return_sequences=True.")
-        raise AssertionError(f"{name} raised {type(err).__name__}: {line}{hint}") from None
+            hint = (gettext(" A recurrent layer received (batch, units) where it needs (batch, time, units): the layer "
+                    "before it needs return_sequences=True."))
+        raise AssertionError(gettext("{name} raised {type_err_name}: {line}{hint}").format(name=name, type_err_name=type(err).__name__, line=line, hint=hint)) from None
     _is_model(name, model)
     return model
 
@@ -197,7 +186,7 @@ def check_model_shapes(model, expected, name="model"):
     gets a ``return_sequences`` hint, and vice versa.
     """
     _check_shapes(model, expected, name)
-    _ok(name, "every layer has the expected output shape")
+    _ok(name, gettext("every layer has the expected output shape"))
 
 
 def _check_shapes(model, expected, name):
@@ -208,23 +197,21 @@ def _check_shapes(model, expected, name):
         try:
             shapes.append(tuple(layer.output.shape))
         except Exception:
-            raise AssertionError(f"{name}: layer {layer.name} has no output yet: start the model with "
-                                 "keras.Input(...).") from None
+            raise AssertionError(gettext("{name}: layer {layer_name} has no output yet: start the model with keras.Input(...).").format(name=name, layer=layer.name)) from None
     if len(shapes) != len(expected):
-        raise AssertionError(f"{name}: {len(shapes)} layers with output shapes {shapes}; expected {len(expected)}: "
-                             f"{expected}.")
+        raise AssertionError(gettext("{name}: {len_shapes} layers with output shapes {shapes}; expected {len_expected}: {expected}.").format(name=name, len_shapes=len(shapes), shapes=shapes, len_expected=len(expected), expected=expected))
     for layer, got, want in zip(layers, shapes, expected):
         want = tuple(want)
         if len(got) == len(want) and all(w is None or g == w for g, w in zip(got, want)):
             continue
         hint = ""
         if len(got) == 2 and len(want) == 3:
-            hint = " It returns only the last step: add return_sequences=True."
+            hint = gettext(" It returns only the last step: add return_sequences=True.")
         elif len(got) == 3 and len(want) == 2:
-            hint = " It returns the whole sequence: this layer should have return_sequences=False."
+            hint = gettext(" It returns the whole sequence: this layer should have return_sequences=False.")
         elif got[-1] != want[-1] and len(got) == len(want):
-            hint = " The last axis differs: check the number of units (and merge_mode for Bidirectional: concat doubles it)."
-        raise AssertionError(f"{name}: layer {layer.name!r} outputs {got}, expected {want}.{hint}")
+            hint = gettext(" The last axis differs: check the number of units (and merge_mode for Bidirectional: concat doubles it).")
+        raise AssertionError(gettext("{name}: layer {layer!r} outputs {got}, expected {want}.{hint}").format(name=name, layer=layer.name, got=got, want=want, hint=hint))
 
 
 _CELL_OF = {"SimpleRNN": "SimpleRNNCell", "LSTM": "LSTMCell", "GRU": "GRUCell"}
@@ -242,17 +229,15 @@ def _equivalent(name, layer, kind):
         cell = getattr(layer, "cell", None)
         if type(cell).__name__ == _CELL_OF[kind]:
             if layer.go_backwards:
-                raise AssertionError(f"{name}: layer {layer.name!r} runs backwards (go_backwards=True); the task asks "
-                                     f"for keras.layers.{kind}, which reads the sequence forwards.")
+                raise AssertionError(gettext("{name}: layer {layer!r} runs backwards (go_backwards=True); the task asks for keras.layers.{kind}, which reads the sequence forwards.").format(name=name, layer=layer.name, kind=kind))
             return (lambda attr: getattr(layer if attr in _RNN_LAYER_ATTRS else cell, attr, None)), \
                 f"RNN({_CELL_OF[kind]})"
-        raise AssertionError(f"{name}: layer {layer.name!r} is an RNN around a {type(cell).__name__}; the task asks "
-                             f"for keras.layers.{kind} (or RNN({_CELL_OF[kind]}(...)), the same computation).")
+        raise AssertionError(gettext("{name}: layer {layer!r} is an RNN around a {cell}; the task asks for keras.layers.{kind} (or RNN({standard_cell}(...)), the same computation).").format(name=name, layer=layer.name, cell=type(cell).__name__, kind=kind, standard_cell=_CELL_OF[kind]))
     if kind == "Dense" and got_kind == "TimeDistributed" and type(getattr(layer, "layer", None)).__name__ == "Dense":
         return (lambda attr: getattr(layer.layer, attr, None)), "TimeDistributed(Dense)"
     inner = type(getattr(layer, "layer", None) or getattr(layer, "cell", None)).__name__
-    inside = f" around a {inner}" if got_kind in ("TimeDistributed", "RNN") else ""
-    raise AssertionError(f"{name}: layer {layer.name!r} is a {got_kind}{inside}; the task asks for keras.layers.{kind}.")
+    inside = gettext(" around a {inner}").format(inner=inner) if got_kind in ("TimeDistributed", "RNN") else ""
+    raise AssertionError(gettext("{name}: layer {layer!r} is a {got_kind}{inside}; the task asks for keras.layers.{kind}.").format(name=name, layer=layer.name, got_kind=got_kind, inside=inside, kind=kind))
 
 
 def _expect_layer(name, layer, kind, **want):
@@ -272,20 +257,23 @@ def _expect_layer(name, layer, kind, **want):
             continue  # an Embedding with unused rows (e.g. VOCAB + 1) computes the same for ids < VOCAB
         if got != value:
             advice = {
-                "mask_zero": "without mask_zero=True the padding (token 0) is read as words.",
-                "return_sequences": "it decides whether the layer returns every step (True) or only the last (False).",
-                "activation": "the tags need a probability distribution: activation=\"softmax\"." if kind == "Dense"
-                else f"keras.layers.{kind} computes with tanh; keep the default activation.",
-                "recurrent_activation": "the gates are sigmoids; keep the default recurrent_activation.",
-                "merge_mode": "the default \"concat\" keeps both directions side by side (2·units features).",
-                "go_backwards": "the layer reads the sequence backwards, and returns its outputs in reverse time "
-                                "order; the task's layer reads it forwards (only Bidirectional adds a backward "
-                                "copy, itself).",
-                "input_dim": f"the token ids go up to {value}−1: input_dim must be at least the vocabulary size, "
-                             f"{value}.",
+                "mask_zero": gettext("without mask_zero=True the padding (token 0) is read as words."),
+                "return_sequences": gettext("it decides whether the layer returns every step (True) or only the last "
+                                            "(False)."),
+                "activation": gettext("the tags need a probability distribution: activation=\"softmax\".")
+                if kind == "Dense"
+                else gettext("keras.layers.{kind} computes with tanh; keep the default activation.").format(kind=kind),
+                "recurrent_activation": gettext("the gates are sigmoids; keep the default recurrent_activation."),
+                "merge_mode": gettext("the default \"concat\" keeps both directions side by side (2·units features)."),
+                "go_backwards": gettext("the layer reads the sequence backwards, and returns its outputs in reverse "
+                                        "time order; the task's layer reads it forwards (only Bidirectional adds a "
+                                        "backward copy, itself)."),
+                "input_dim": gettext("the token ids go up to {value}−1: input_dim must be at least the vocabulary "
+                                     "size, {value}.").format(value=value),
             }.get(attr, "")
-            raise AssertionError(f"{name}: layer {layer.name!r} has {attr}={got!r}; the task asks for "
-                                 f"{attr}={value!r}. {advice}".rstrip())
+            raise AssertionError(gettext("{name}: layer {layer!r} has {attr}={got!r}; the task asks for "
+                                         "{attr}={value!r}. {advice}").format(
+                name=name, layer=layer.name, attr=attr, got=got, value=value, advice=advice).rstrip())
 
 
 def check_stacked_tagger(build_stacked, vocab, tags):
@@ -298,7 +286,7 @@ def check_stacked_tagger(build_stacked, vocab, tags):
     _expect_layer(name, first, "LSTM", units=16, return_sequences=True)
     _expect_layer(name, second, "LSTM", units=16, return_sequences=True)
     _expect_layer(name, dense, "Dense", units=tags, activation="softmax")
-    _ok(name, "Embedding with mask, two LSTMs of 16 units returning sequences, softmax per token")
+    _ok(name, gettext("Embedding with mask, two LSTMs of 16 units returning sequences, softmax per token"))
 
 
 def check_bidirectional_tagger(build_bidirectional, vocab, tags):
@@ -311,7 +299,7 @@ def check_bidirectional_tagger(build_bidirectional, vocab, tags):
     _expect_layer(name, bi, "Bidirectional", merge_mode="concat")
     _expect_layer(name, bi.forward_layer, "LSTM", units=16, return_sequences=True)
     _expect_layer(name, dense, "Dense", units=tags, activation="softmax")
-    _ok(name, "Embedding with mask, a bidirectional LSTM of 16 units (concat), softmax per token")
+    _ok(name, gettext("Embedding with mask, a bidirectional LSTM of 16 units (concat), softmax per token"))
 
 
 _RACE_LAYERS = {"rnn": "SimpleRNN", "gru": "GRU", "lstm": "LSTM"}
@@ -324,32 +312,26 @@ def check_make_model(make_model, length=50, features=2, units=32):
         name = f"make_model({kind!r})"
         model = _build(name, make_model, kind)
         if any(model is other for other in models.values()):
-            raise AssertionError(f"{name} returns the same model object as another kind: build a new model on "
-                                 "every call.")
+            raise AssertionError(gettext("{name} returns the same model object as another kind: build a new model on every call.").format(name=name))
         models[kind] = model
         _check_shapes(model, [(None, units), (None, 1)], name)
         if tuple(model.inputs[0].shape) != (None, length, features):
-            raise AssertionError(f"{name}: the input has shape {tuple(model.inputs[0].shape)}; expected "
-                                 f"(None, {length}, {features}): keras.Input(({length}, {features})).")
+            raise AssertionError(gettext("{name}: the input has shape {tuple_model_inputs_0_sha}; expected (None, {length}, {features}): keras.Input(({length}, {features})).").format(name=name, tuple_model_inputs_0_sha=tuple(model.inputs[0].shape), length=length, features=features))
         rnn, dense = _layers(model)
         _expect_layer(name, rnn, layer_name, units=units, return_sequences=False)
         _expect_layer(name, dense, "Dense", units=1, activation="linear")
         optimizer = getattr(model, "optimizer", None)
         if optimizer is None or not getattr(model, "compiled", True):
-            raise AssertionError(f"{name}: the model is not compiled: call model.compile(optimizer=..., "
-                                 "loss=\"mse\") before returning it.")
+            raise AssertionError(gettext('{name}: the model is not compiled: call model.compile(optimizer=..., loss="mse") before returning it.').format(name=name))
         if not isinstance(optimizer, keras.optimizers.Adam):
-            raise AssertionError(f"{name}: the optimizer is {type(optimizer).__name__}; the task asks for "
-                                 "keras.optimizers.Adam(0.01, clipnorm=1.0).")
+            raise AssertionError(gettext("{name}: the optimizer is {type_optimizer_name}; the task asks for keras.optimizers.Adam(0.01, clipnorm=1.0).").format(name=name, type_optimizer_name=type(optimizer).__name__))
         lr = float(np.asarray(keras.ops.convert_to_numpy(optimizer.learning_rate)))
         if not np.isclose(lr, 0.01) or optimizer.clipnorm is None or not np.isclose(float(optimizer.clipnorm), 1.0):
-            raise AssertionError(f"{name}: Adam with learning_rate={lr:g} and clipnorm={optimizer.clipnorm}; the task "
-                                 "asks for Adam(0.01, clipnorm=1.0) (clipping keeps the SimpleRNN from exploding).")
+            raise AssertionError(gettext("{name}: Adam with learning_rate={lr:g} and clipnorm={optimizer_clipnorm}; the task asks for Adam(0.01, clipnorm=1.0) (clipping keeps the SimpleRNN from exploding).").format(name=name, lr=lr, optimizer_clipnorm=optimizer.clipnorm))
         loss = model.loss
         loss_name = loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", repr(loss)))
         if str(loss_name).lower() not in ("mse", "mean_squared_error"):
-            raise AssertionError(f"{name}: the loss is {loss_name!r}; the adding problem is a regression: "
-                                 "loss=\"mse\".")
-    _ok("make_model", "SimpleRNN, GRU and LSTM of 32 units, Dense(1), Adam(0.01, clipnorm=1.0), MSE")
+            raise AssertionError(gettext('{name}: the loss is {loss_name!r}; the adding problem is a regression: loss="mse".').format(name=name, loss_name=loss_name))
+    _ok("make_model", gettext("SimpleRNN, GRU and LSTM of 32 units, Dense(1), Adam(0.01, clipnorm=1.0), MSE"))
 
 _ENTRY_CODES.add(_check_cell_layer.__code__)

@@ -29,6 +29,7 @@ import keras
 import numpy as np
 
 from lstmcourse import doctor, tasks
+from lstmcourse.i18n import N_, gettext  # noqa: F401
 
 GRAMS_STEPS = 8
 REVIEW_VOCAB, REVIEW_LEN, REVIEW_MAX_WORDS = 20, 30, 12
@@ -67,7 +68,7 @@ def topic_data(n, seed):
 
 # -- shared machinery -----------------------------------------------------------------------
 def _ok(name, detail):
-    print(f"✔ {name}: fixed ({detail}).")
+    print(gettext("✔ {name}: fixed ({detail}).").format(name=name, detail=detail))
 
 
 def _first_line(err):
@@ -78,25 +79,22 @@ def _first_line(err):
 def _call(name, fn, *args):
     """Call the student's function; NotImplementedError passes (a stub), any other error is named."""
     if not callable(fn):
-        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}.")
+        raise AssertionError(gettext("{name}: expected a function, got {type_fn_name}.").format(name=name, type_fn_name=type(fn).__name__))
     try:
         return fn(*args)
     except NotImplementedError:
         raise
     except Exception as err:  # noqa: BLE001 - a student's error, reported in one line
-        raise AssertionError(f"{name}: your function raised {_first_line(err)}") from None
+        raise AssertionError(gettext("{name}: your function raised {error}").format(name=name, error=_first_line(err))) from None
 
 
 def _compiled_model(name, model):
     if not isinstance(model, keras.Model):
-        raise AssertionError(f"{name}: expected a Keras model, got {type(model).__name__}. Did you forget "
-                             "`return model`?")
+        raise AssertionError(gettext("{name}: expected a Keras model, got {type_model_name}. Did you forget `return model`?").format(name=name, type_model_name=type(model).__name__))
     if getattr(model, "optimizer", None) is None or getattr(model, "loss", None) is None:
-        raise AssertionError(f"{name}: the model is not compiled: call model.compile(optimizer, loss) in your "
-                             "function, as the broken script does.")
+        raise AssertionError(gettext("{name}: the model is not compiled: call model.compile(optimizer, loss) in your function, as the broken script does.").format(name=name))
     if int(np.asarray(model.optimizer.iterations)) != 0:
-        raise AssertionError(f"{name}: the model has been trained already; return it untrained, the check "
-                             "trains it.")
+        raise AssertionError(gettext("{name}: the model has been trained already; return it untrained, the check trains it.").format(name=name))
     return model
 
 
@@ -104,7 +102,7 @@ def _problems(model, x, y):
     try:
         found = doctor.examine(model, x, y)
     except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"the model failed on inputs of shape {np.shape(x)}: {_first_line(err)}") from None
+        raise AssertionError(gettext("the model failed on inputs of shape {np_shape_x}: {error}").format(np_shape_x=np.shape(x), error=_first_line(err))) from None
     return [f for f in found if f.severity == "problem"]
 
 
@@ -121,19 +119,19 @@ def _doctor_clear(name, model, x, y, target):
     untrained model (except those only a trained model can be blamed for)."""
     found = [f for f in _problems(model, x, y) if f.name not in _AFTER_TRAINING]
     if any(f.name in target for f in found):
-        raise AssertionError(f"{name}: still broken, the doctor finds: {_describe(found)}")
+        raise AssertionError(gettext("{name}: still broken, the doctor finds: {describe_found}").format(name=name, describe_found=_describe(found)))
     if found:
-        raise AssertionError(f"{name}: the doctor finds another problem: {_describe(found)}")
+        raise AssertionError(gettext("{name}: the doctor finds another problem: {describe_found}").format(name=name, describe_found=_describe(found)))
 
 
 def _fit(name, model, x, y, epochs, batch_size):
     try:
         history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"{name}: training failed: {_first_line(err)}") from None
+        raise AssertionError(gettext("{name}: training failed: {error}").format(name=name, error=_first_line(err))) from None
     loss = history.history.get("loss", [np.nan])[-1]
     if not np.isfinite(loss):
-        raise AssertionError(f"{name}: the training loss became {loss}. {_describe(_problems(model, x, y))}")
+        raise AssertionError(gettext("{name}: the training loss became {loss}. {describe_problems_model}").format(name=name, loss=loss, describe_problems_model=_describe(_problems(model, x, y))))
 
 
 def _still_wrong(model, x, y):
@@ -156,33 +154,31 @@ def check_grams(script, hidden=False, threshold=0.8, epochs=10):
     keras.utils.set_random_seed(keras_seed)
     out = _call(name, script, x.copy(), y.copy())
     if not isinstance(out, tuple) or len(out) != 3:
-        raise AssertionError(f"{name}: return a tuple (model, y_fit, to_grams), as the broken script does; got "
-                             f"{type(out).__name__}{f' of length {len(out)}' if isinstance(out, tuple) else ''}.")
+        raise AssertionError(gettext("{name}: return a tuple (model, y_fit, to_grams), as the broken script does; got {type_out_name}{f_of_length_len_out_if_i}.").format(name=name, type_out_name=type(out).__name__, f_of_length_len_out_if_i=f' of length {len(out)}' if isinstance(out, tuple) else ''))
     model, y_fit, to_grams = out
     model = _compiled_model(name, model)
     y_fit = np.asarray(y_fit, dtype="float32").reshape(len(y), -1) if np.size(y_fit) == len(y) else y_fit
     if np.shape(y_fit) != y.shape or not np.all(np.isfinite(y_fit)):
-        raise AssertionError(f"{name}: y_fit must hold one finite target per sample, shape {y.shape}; got "
-                             f"shape {np.shape(y_fit)}.")
+        raise AssertionError(gettext("{name}: y_fit must hold one finite target per sample, shape {y_shape}; got shape {np_shape_y_fit}.").format(name=name, y_shape=y.shape, np_shape_y_fit=np.shape(y_fit)))
     if not callable(to_grams):
-        raise AssertionError(f"{name}: to_grams must be a function from the model's outputs to grams.")
+        raise AssertionError(gettext("{name}: to_grams must be a function from the model's outputs to grams.").format(name=name))
     _doctor_clear(name, model, x, y_fit, {"unscaled_targets", "target_range"})
     _fit(name, model, x, y_fit, epochs, 32)
     raw = np.asarray(model.predict(x_test, verbose=0), dtype="float64").reshape(len(x_test), -1)
     try:
         grams = np.asarray(to_grams(raw), dtype="float64").reshape(len(x_test), -1)
     except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"{name}: to_grams failed on the model's outputs: {_first_line(err)}") from None
+        raise AssertionError(gettext("{name}: to_grams failed on the model's outputs: {error}").format(name=name, error=_first_line(err))) from None
     truth = y_test.astype("float64")
     r2 = float(1 - np.mean((grams - truth) ** 2) / truth.var())
     if not r2 >= threshold:
         aligned = float(np.corrcoef(raw.ravel(), truth.ravel())[0, 1] ** 2) if raw.std() > 0 else 0.0
-        hint = (f" The raw outputs explain {aligned:.2f} of the variance after an affine map: to_grams does not "
-                "undo your scaling of y (it must invert it exactly, with the training part's mean and std)."
+        hint = (gettext(" The raw outputs explain {aligned:.2f} of the variance after an affine map: to_grams does "
+                        "not undo your scaling of y (it must invert it exactly, with the training part's mean and "
+                        "std).").format(aligned=aligned)
                 if aligned >= threshold else _still_wrong(model, x, y_fit))
-        raise AssertionError(f"{name}: after {epochs} epochs R² on new data, in grams, is {r2:.3f}, below "
-                             f"{threshold}.{hint}")
-    _ok(name, f"no unscaled targets; R² {r2:.2f} ≥ {threshold} on new data after {epochs} epochs")
+        raise AssertionError(gettext("{name}: after {epochs} epochs R² on new data, in grams, is {r2:.3f}, below {threshold}.{hint}").format(name=name, epochs=epochs, r2=r2, threshold=threshold, hint=hint))
+    _ok(name, gettext("no unscaled targets; R² {r2:.2f} ≥ {threshold} on new data after {epochs} epochs").format(r2=r2, threshold=threshold, epochs=epochs))
 
 
 # -- Task 2: padding ----------------------------------------------------------------------
@@ -199,16 +195,14 @@ def check_reviews(build, hidden=False, threshold=0.9, epochs=4):
     _fit(name, model, x, y, epochs, 64)
     accuracy = _binary_accuracy(name, model, x_test, y_test)
     if not accuracy >= threshold:
-        raise AssertionError(f"{name}: after {epochs} epochs the accuracy on new sequences is {accuracy:.3f}, "
-                             f"below {threshold}.{_still_wrong(model, x, y)}")
-    _ok(name, f"padding masked; accuracy {accuracy:.2f} ≥ {threshold} on new sequences after {epochs} epochs")
+        raise AssertionError(gettext("{name}: after {epochs} epochs the accuracy on new sequences is {accuracy:.3f}, below {threshold}.{still_wrong_model_x_y}").format(name=name, epochs=epochs, accuracy=accuracy, threshold=threshold, still_wrong_model_x_y=_still_wrong(model, x, y)))
+    _ok(name, gettext("padding masked; accuracy {accuracy:.2f} ≥ {threshold} on new sequences after {epochs} epochs").format(accuracy=accuracy, threshold=threshold, epochs=epochs))
 
 
 def _binary_accuracy(name, model, x, y):
     p = np.asarray(model.predict(x, verbose=0), dtype="float64")
     if p.shape not in ((len(x), 1), (len(x),)):
-        raise AssertionError(f"{name}: the model outputs {p.shape} for {x.shape} inputs; it should give one "
-                             "probability per sequence, (batch, 1).")
+        raise AssertionError(gettext("{name}: the model outputs {p_shape} for {x_shape} inputs; it should give one probability per sequence, (batch, 1).").format(name=name, p_shape=p.shape, x_shape=x.shape))
     return float(np.mean((p.ravel() > 0.5) == (y > 0.5)))
 
 
@@ -226,10 +220,8 @@ def check_topics(build, hidden=False, threshold=0.95, epochs=5):
     _fit(name, model, x, y, epochs, 32)
     p = np.asarray(model.predict(x_test, verbose=0), dtype="float64")
     if p.shape != (len(x_test), TOPIC_CLASSES):
-        raise AssertionError(f"{name}: the model outputs {p.shape}; it should give one score per class, "
-                             f"(batch, {TOPIC_CLASSES}).")
+        raise AssertionError(gettext("{name}: the model outputs {p_shape}; it should give one score per class, (batch, {TOPIC_CLASSES}).").format(name=name, p_shape=p.shape, TOPIC_CLASSES=TOPIC_CLASSES))
     accuracy = float(np.mean(p.argmax(-1) == y_test))
     if not accuracy >= threshold:
-        raise AssertionError(f"{name}: after {epochs} epochs the accuracy on new sequences is {accuracy:.3f}, "
-                             f"below {threshold}.{_still_wrong(model, x, y)}")
-    _ok(name, f"one softmax; accuracy {accuracy:.2f} ≥ {threshold} on new sequences after {epochs} epochs")
+        raise AssertionError(gettext("{name}: after {epochs} epochs the accuracy on new sequences is {accuracy:.3f}, below {threshold}.{still_wrong_model_x_y}").format(name=name, epochs=epochs, accuracy=accuracy, threshold=threshold, still_wrong_model_x_y=_still_wrong(model, x, y)))
+    _ok(name, gettext("one softmax; accuracy {accuracy:.2f} ≥ {threshold} on new sequences after {epochs} epochs").format(accuracy=accuracy, threshold=threshold, epochs=epochs))

@@ -25,6 +25,8 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _snapshot,
     _unpack,
 )
+from lstmcourse.i18n import N_, gettext
+from lstmcourse.grading.harness import _message
 
 # -- tanh RNN ---------------------------------------------------------------------------
 def _rnn_step_variant(x_t, h_prev, p, act="tanh", bias=True, use_h=True, use_x=True, bias_after=False,
@@ -54,23 +56,23 @@ def _rnn_step_variant(x_t, h_prev, p, act="tanh", bias=True, use_h=True, use_x=T
 
 
 _RNN_STEP_MISTAKES = [
-    ("the bias b is missing: a = x·W + h·U + b.", dict(bias=False)),
-    ("it uses a sigmoid; the tanh RNN squashes with tanh.", dict(act="sigmoid")),
-    ("it uses ReLU; the tanh RNN squashes with tanh.", dict(act="relu")),
-    ("tanh is missing: h_t = tanh(x·W + h·U + b).", dict(act="no activation (identity)")),
-    ("the previous state h_prev is ignored: add h_prev @ recurrent_kernel.", dict(use_h=False)),
-    ("the input x_t is ignored: add x_t @ kernel.", dict(use_x=False)),
-    ("the bias is added after tanh; add it inside: tanh(x·W + h·U + b).", dict(bias_after=True)),
-    ("the recurrent kernel is transposed: use h_prev @ U (U is (units, units), rows indexed by h_prev), "
-     "not h_prev @ U.T or U @ h_prev.", dict(transpose_U=True)),
-    ("[h_prev, x_t] is multiplied by the stacked [W; U]: the order must match. Concatenate [x_t, h_prev] for "
-     "[W; U] (the kernel's rows go with x).", dict(hx_order=True)),
-    ("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, stack "
-     "the kernel on top: np.concatenate([W, U]) (np.vstack([kernel, recurrent_kernel])).", dict(stack_swapped=True)),
-    ("the bias is added twice: a = x·W + h·U + b has one b (did you add it to both products?).", dict(bias_times=2)),
-    ("tanh is applied twice: h_t = tanh(a), not tanh(tanh(a)).", dict(act_twice=True)),
-    ("tanh is written as 2σ(a) − 1, which is tanh(a/2): use np.tanh (or 2σ(2a) − 1).", dict(act="2σ(a) − 1")),
-    ("h_prev·U is added after tanh; it goes inside: tanh(x·W + h_prev·U + b).", dict(h_outside=True)),
+    (N_("the bias b is missing: a = x·W + h·U + b."), dict(bias=False)),
+    (N_("it uses a sigmoid; the tanh RNN squashes with tanh."), dict(act="sigmoid")),
+    (N_("it uses ReLU; the tanh RNN squashes with tanh."), dict(act="relu")),
+    (N_("tanh is missing: h_t = tanh(x·W + h·U + b)."), dict(act="no activation (identity)")),
+    (N_("the previous state h_prev is ignored: add h_prev @ recurrent_kernel."), dict(use_h=False)),
+    (N_("the input x_t is ignored: add x_t @ kernel."), dict(use_x=False)),
+    (N_("the bias is added after tanh; add it inside: tanh(x·W + h·U + b)."), dict(bias_after=True)),
+    (N_("the recurrent kernel is transposed: use h_prev @ U (U is (units, units), rows indexed by h_prev), "
+     "not h_prev @ U.T or U @ h_prev."), dict(transpose_U=True)),
+    (N_("[h_prev, x_t] is multiplied by the stacked [W; U]: the order must match. Concatenate [x_t, h_prev] for "
+     "[W; U] (the kernel's rows go with x)."), dict(hx_order=True)),
+    (N_("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, stack "
+     "the kernel on top: np.concatenate([W, U]) (np.vstack([kernel, recurrent_kernel]))."), dict(stack_swapped=True)),
+    (N_("the bias is added twice: a = x·W + h·U + b has one b (did you add it to both products?)."), dict(bias_times=2)),
+    (N_("tanh is applied twice: h_t = tanh(a), not tanh(tanh(a))."), dict(act_twice=True)),
+    (N_("tanh is written as 2σ(a) − 1, which is tanh(a/2): use np.tanh (or 2σ(2a) − 1)."), dict(act="2σ(a) − 1")),
+    (N_("h_prev·U is added after tanh; it goes inside: tanh(x·W + h_prev·U + b)."), dict(h_outside=True)),
 ]
 
 
@@ -87,7 +89,7 @@ def check_rnn_step(rnn_step, hidden=False):
     got = _array("rnn_step", result, expected.shape)
     mistakes = [(m, lambda kw=kw: _rnn_step_variant(x[:, 0], h, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
     _diagnose("rnn_step", got, expected, mistakes, locate=lambda: _locate_rnn_step(rnn_step, x[:, 0], h, params))
-    _ok("rnn_step", f"output shape {got.shape}")
+    _ok("rnn_step", gettext("output shape {shape}").format(shape=got.shape))
 
 
 def _locate_rnn_step(fn, x_t, h, params):
@@ -98,19 +100,19 @@ def _locate_rnn_step(fn, x_t, h, params):
         return _probe(fn, _rnn_step_variant(x_, h_, p_), x_, h_, p_)
     no_h, no_x = right(x_t, 0 * h, params), right(0 * x_t, h, params)
     if no_h and not no_x:
-        return ("with h_prev = 0 it is right, so the recurrent part is wrong: h_prev @ recurrent_kernel, added "
-                "inside the tanh.")
+        return (gettext("with h_prev = 0 it is right, so the recurrent part is wrong: h_prev @ recurrent_kernel, added "
+                "inside the tanh."))
     if no_x and not no_h:
-        return "with x_t = 0 it is right, so the input part is wrong: x_t @ kernel, added inside the tanh."
+        return gettext("with x_t = 0 it is right, so the input part is wrong: x_t @ kernel, added inside the tanh.")
     if no_x and no_h:
-        return ("right with x_t = 0 and right with h_prev = 0, wrong with both: the two products are added inside "
-                "one tanh, tanh(x·W + h·U + b).")
+        return (gettext("right with x_t = 0 and right with h_prev = 0, wrong with both: the two products are added inside "
+                "one tanh, tanh(x·W + h·U + b)."))
     if right(x_t, h, zero_b):
-        return "with b = 0 it is right, so the bias is wrong: add bias once, inside the tanh."
+        return gettext("with b = 0 it is right, so the bias is wrong: add bias once, inside the tanh.")
     if right(0 * x_t, 0 * h, params):
-        return ("with x_t = 0 and h_prev = 0 it is right (tanh(b)), so both products enter wrongly: "
-                "a = x_t @ kernel + h_prev @ recurrent_kernel + bias.")
-    return "even with x_t = 0 and h_prev = 0, where h_t = tanh(b), it is wrong: look at the bias and the tanh."
+        return (gettext("with x_t = 0 and h_prev = 0 it is right (tanh(b)), so both products enter wrongly: "
+                "a = x_t @ kernel + h_prev @ recurrent_kernel + bias."))
+    return gettext("even with x_t = 0 and h_prev = 0, where h_t = tanh(b), it is wrong: look at the bias and the tanh.")
 
 
 def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, backwards=None, flip=False, **step_kw):
@@ -128,11 +130,11 @@ def _rnn_forward_variant(x, h0, p, carry=True, from_zeros=False, shift=False, ba
 def _backwards_mistakes(forward):
     """The direction of time: read from the last step to the first, or stored in reverse order."""
     return [
-        ("the sequence is read backwards (t = T−1 down to 0); read it forwards, t = 0, 1, …, T−1, starting from h0.",
+        (N_("the sequence is read backwards (t = T−1 down to 0); read it forwards, t = 0, 1, …, T−1, starting from h0."),
          lambda: forward(backwards="aligned")),
-        ("the sequence is read backwards (t = T−1 down to 0), and the states stored in that order; read it "
-         "forwards, t = 0, 1, …, T−1.", lambda: forward(backwards="appended")),
-        ("hs is in reverse time order: hs[:, t] must be the state after reading x[:, t] (do not reverse the list).",
+        (N_("the sequence is read backwards (t = T−1 down to 0), and the states stored in that order; read it "
+         "forwards, t = 0, 1, …, T−1."), lambda: forward(backwards="appended")),
+        (N_("hs is in reverse time order: hs[:, t] must be the state after reading x[:, t] (do not reverse the list)."),
          lambda: forward(flip=True)),
     ]
 
@@ -141,9 +143,8 @@ def _locate_step(hs, expected, first):
     """The first wrong time step of a forward pass (the step function itself is the correct one here)."""
     t = _first_wrong_step(hs, expected)
     if t == 0:
-        return f"hs[:, 0] is already wrong: it is {first}, the first step read from the initial state."
-    return (f"hs[:, 0] to hs[:, {t - 1}] are right and hs[:, {t}] is the first wrong state: look at what step {t} "
-            f"receives (x[:, {t}], and the state after step {t - 1}) and where it is stored.")
+        return gettext("hs[:, 0] is already wrong: it is {first}, the first step read from the initial state.").format(first=first)
+    return (gettext("hs[:, 0] to hs[:, {previous}] are right and hs[:, {t}] is the first wrong state: look at what step {t} receives (x[:, {t}], and the state after step {previous}) and where it is stored.").format(previous=t - 1, t=t))
 
 
 def check_rnn_forward(rnn_forward, hidden=False):
@@ -154,21 +155,20 @@ def check_rnn_forward(rnn_forward, hidden=False):
     hs, _ = _unpack("rnn_forward", result, 2, ["hs", "cache"])
     expected = _rnn_forward_variant(x, h0, params)
     if isinstance(hs, np.ndarray) and hs.shape == expected.shape[:1] + expected.shape[2:]:
-        raise AssertionError(f"rnn_forward: hs has shape {hs.shape}, only the last state; return every step's "
-                             f"state, shape {expected.shape} (np.stack(hs, axis=1)).")
+        raise AssertionError(gettext("rnn_forward: hs has shape {hs_shape}, only the last state; return every step's state, shape {expected_shape} (np.stack(hs, axis=1)).").format(hs_shape=hs.shape, expected_shape=expected.shape))
     hs = _array("rnn_forward", hs, expected.shape, "hs")
     mistakes = [
-        ("the state is not carried: every step starts from h0 instead of the previous h.",
+        (N_("the state is not carried: every step starts from h0 instead of the previous h."),
          lambda: _rnn_forward_variant(x, h0, params, carry=False)),
-        ("h0 is ignored: the first step must start from h0, not from zeros.",
+        (N_("h0 is ignored: the first step must start from h0, not from zeros."),
          lambda: _rnn_forward_variant(x, h0, params, from_zeros=True)),
-        ("every step starts from zeros: the state must be carried, h0 first, then the previous step's h.",
+        (N_("every step starts from zeros: the state must be carried, h0 first, then the previous step's h."),
          lambda: _rnn_forward_variant(x, h0, params, carry=False, from_zeros=True)),
-        ("off by one step: hs[:, t] must be the state AFTER reading x[:, t] (hs[:, 0] is not h0).",
+        (N_("off by one step: hs[:, t] must be the state AFTER reading x[:, t] (hs[:, 0] is not h0)."),
          lambda: _rnn_forward_variant(x, h0, params, shift=True)),
-    ] + _backwards_mistakes(lambda **kw: _rnn_forward_variant(x, h0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
+    ] + _backwards_mistakes(lambda **kw: _rnn_forward_variant(x, h0, params, **kw)) + [(gettext("(in the step) {message}").format(message=_message(m)), lambda kw=kw: _rnn_forward_variant(x, h0, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
     _diagnose("rnn_forward", hs, expected, mistakes, "hs", locate=lambda: _locate_step(hs, expected, "rnn_step(x[:, 0], h0, params)"))
-    _ok("rnn_forward", f"hs shape {hs.shape}")
+    _ok("rnn_forward", gettext("hs shape {shape}").format(shape=hs.shape))
 
 
 def _rnn_backward_variant(dhs, x, h0, hs, p, deriv="h_t", through_time=True, dU_with="h_prev", batch_mean=False,
@@ -203,35 +203,35 @@ def _rnn_backward_variant(dhs, x, h0, hs, p, deriv="h_t", through_time=True, dU_
 
 
 _RNN_BACKWARD_MISTAKES = {
-    "the tanh derivative (1 − h_t²) is missing.": dict(deriv="none"),
-    "the tanh derivative uses h_{t-1}; it must use h_t, the output of that tanh: (1 − h_t²).": dict(deriv="h_prev"),
-    "the gradient does not flow back through time: add the gradient coming from step t+1 (δ·Uᵀ) to dhs[:, t].":
+    N_("the tanh derivative (1 − h_t²) is missing."): dict(deriv="none"),
+    N_("the tanh derivative uses h_{t-1}; it must use h_t, the output of that tanh: (1 − h_t²)."): dict(deriv="h_prev"),
+    N_("the gradient does not flow back through time: add the gradient coming from step t+1 (δ·Uᵀ) to dhs[:, t]."):
         dict(through_time=False),
-    "dL/dU uses h_t; the recurrent kernel multiplies h_{t-1}, so use h_{t-1}ᵀ·δ.": dict(dU_with="h_t"),
-    "the gradients are divided by the batch size; the loss is a sum, so sum over the batch.": dict(batch_mean=True),
-    "the gradient sent back to h_{t-1} uses U; it must use its transpose: δ_t·Uᵀ (δ @ U.T), the way x·W "
-    "sends back δ·Wᵀ.": dict(transpose_U=True),
-    "dL/dU is transposed: it is h_{t-1}ᵀ·δ (units of h_{t-1} along the rows, like U), not δᵀ·h_{t-1}.":
+    N_("dL/dU uses h_t; the recurrent kernel multiplies h_{t-1}, so use h_{t-1}ᵀ·δ."): dict(dU_with="h_t"),
+    N_("the gradients are divided by the batch size; the loss is a sum, so sum over the batch."): dict(batch_mean=True),
+    N_("the gradient sent back to h_{t-1} uses U; it must use its transpose: δ_t·Uᵀ (δ @ U.T), the way x·W "
+    "sends back δ·Wᵀ."): dict(transpose_U=True),
+    N_("dL/dU is transposed: it is h_{t-1}ᵀ·δ (units of h_{t-1} along the rows, like U), not δᵀ·h_{t-1}."):
         dict(transpose_dU=True),
-    "dh0 includes dhs[:, 0], the gradient at h_1; dh0 is only what reaches h0 through U: δ_1·Uᵀ.":
+    N_("dh0 includes dhs[:, 0], the gradient at h_1; dh0 is only what reaches h0 through U: δ_1·Uᵀ."):
         dict(dh0_is_g0=True),
-    "dh_next is accumulated across steps (dh_next += δ·Uᵀ); it is replaced at every step: dh_next = δ_t·Uᵀ, "
-    "the gradient that step t sends to h_{t-1} only.": dict(accumulate_next=True),
-    "the BPTT loop runs forward in time; the gradient flows from the last step back: "
-    "for t in reversed(range(T)).": dict(forward_in_time=True),
-    "the parameter gradients are overwritten at every step (= instead of +=); they are sums over time.":
+    N_("dh_next is accumulated across steps (dh_next += δ·Uᵀ); it is replaced at every step: dh_next = δ_t·Uᵀ, "
+    "the gradient that step t sends to h_{t-1} only."): dict(accumulate_next=True),
+    N_("the BPTT loop runs forward in time; the gradient flows from the last step back: "
+    "for t in reversed(range(T))."): dict(forward_in_time=True),
+    N_("the parameter gradients are overwritten at every step (= instead of +=); they are sums over time."):
         dict(overwrite_params=True),
-    "dh0 is δ_1 itself; what reaches h0 goes through U: dh0 = δ_1·Uᵀ.": dict(dh0_is_delta=True),
-    "the tanh derivative is 1 − tanh(h_t)²; h_t is already tanh of something: use 1 − h_t².":
+    N_("dh0 is δ_1 itself; what reaches h0 goes through U: dh0 = δ_1·Uᵀ."): dict(dh0_is_delta=True),
+    N_("the tanh derivative is 1 − tanh(h_t)²; h_t is already tanh of something: use 1 − h_t²."):
         dict(deriv="tanh(h_t)"),
-    "grads['bias'] averages over the batch; the loss is a sum, so sum δ over the batch: δ.sum(axis=0).":
+    N_("grads['bias'] averages over the batch; the loss is a sum, so sum δ over the batch: δ.sum(axis=0)."):
         dict(bias_mean=True),
-    "dx skips the tanh derivative: dx_t = δ_t·Wᵀ with δ_t = dh ⊙ (1 − h_t²), not dh·Wᵀ.": dict(dx_from_dh=True),
-    "the gradient sent to h_{t-1} skips the tanh derivative: dh_next = δ_t·Uᵀ with δ_t = dh ⊙ (1 − h_t²), "
-    "not dh·Uᵀ.": dict(next_from_dh=True),
-    "at t = 0, h_{t-1} is h0, not hs[:, -1] (index −1 wraps around to the last step): "
-    "h_prev = hs[:, t-1] if t > 0 else h0.": dict(wrap_h0=True),
-    "only the last step's dhs is used; every step's output receives a gradient: dh = dhs[:, t] + dh_next.":
+    N_("dx skips the tanh derivative: dx_t = δ_t·Wᵀ with δ_t = dh ⊙ (1 − h_t²), not dh·Wᵀ."): dict(dx_from_dh=True),
+    N_("the gradient sent to h_{t-1} skips the tanh derivative: dh_next = δ_t·Uᵀ with δ_t = dh ⊙ (1 − h_t²), "
+    "not dh·Uᵀ."): dict(next_from_dh=True),
+    N_("at t = 0, h_{t-1} is h0, not hs[:, -1] (index −1 wraps around to the last step): "
+    "h_prev = hs[:, t-1] if t > 0 else h0."): dict(wrap_h0=True),
+    N_("only the last step's dhs is used; every step's output receives a gradient: dh = dhs[:, t] + dh_next."):
         dict(only_last_dhs=True),
 }
 
@@ -252,18 +252,18 @@ def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
                 allowed=(_given.rnn_forward,))
     fhs, cache = _unpack("rnn_forward", fwd, 2, ["hs", "cache"])
     if not _close(_array("rnn_forward", fhs, hs.shape, "hs"), hs):
-        raise AssertionError("rnn_backward cannot be checked: the rnn_forward given to the check is wrong. Use "
-                             "the lab's rnn_forward (from lstmcourse.reference).")
+        raise AssertionError(gettext("rnn_backward cannot be checked: the rnn_forward given to the check is wrong. Use "
+                             "the lab's rnn_forward (from lstmcourse.reference)."))
     cache_copy = {k: _snapshot(v) if isinstance(v, np.ndarray) else v for k, v in cache.items()} \
         if isinstance(cache, dict) else cache
     result = _call("rnn_backward", rnn_backward, dhs.copy(), cache_copy, arg_names=("dhs", "cache"),
                    allowed=(_given.rnn_forward,))
     dx, dh0, grads = _unpack("rnn_backward", result, 3, ["dx", "dh0", "grads"])
     if not isinstance(grads, dict):
-        raise AssertionError(f"rnn_backward: grads must be a dict with keys {sorted(params)}; got {type(grads).__name__}.")
+        raise AssertionError(gettext("rnn_backward: grads must be a dict with keys {sorted_params}; got {type_grads_name}.").format(sorted_params=sorted(params), type_grads_name=type(grads).__name__))
     missing = sorted(set(params) - set(grads))
     if missing:
-        raise AssertionError(f"rnn_backward: grads has no {missing}; it needs one gradient per parameter: {sorted(params)}.")
+        raise AssertionError(gettext("rnn_backward: grads has no {missing}; it needs one gradient per parameter: {sorted_params}.").format(missing=missing, sorted_params=sorted(params)))
     exp_dx, exp_dh0, exp_g = _rnn_backward_variant(dhs, x, h0, hs, params)
     outputs = [("dx", dx, exp_dx, 0), ("dh0", dh0, exp_dh0, 1)] + [
         (f"grads[{k!r}]", grads[k], exp_g[k], k) for k in ("kernel", "recurrent_kernel", "bias")]
@@ -279,7 +279,7 @@ def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
                     for m, kw in _RNN_BACKWARD_MISTAKES.items()]
         _diagnose("rnn_backward", got, expected, mistakes, what,
                   locate=lambda: _locate_rnn_backward(rnn_forward, rnn_backward, x, h0, dhs, params))
-    _ok("rnn_backward", "dx, dh0 and every parameter gradient")
+    _ok("rnn_backward", gettext("dx, dh0 and every parameter gradient"))
 
 
 def _locate_rnn_backward(rnn_forward, rnn_backward, x, h0, dhs, params):
@@ -291,10 +291,10 @@ def _locate_rnn_backward(rnn_forward, rnn_backward, x, h0, dhs, params):
     right = all(_close(np.asarray(o, np.float64), e) for o, e in zip(out[:2], exp[:2])) and all(
         _close(np.asarray(out[2][k], np.float64), exp[2][k]) for k in exp[2])
     if right:
-        return ("with one time step every gradient is right; with more it is wrong: the gradient through time is "
-                "wrong: dh = dhs[:, t] + dh_next, δ_t = dh ⊙ (1 − h_t²), then dh_next = δ_t·Uᵀ for step t−1.")
-    return ("with one time step it is already wrong: the gradient of one step is δ = dh ⊙ (1 − h_t²), then "
-            "x_tᵀ·δ, h_{t-1}ᵀ·δ, Σ_batch δ, δ·Wᵀ and δ·Uᵀ.")
+        return (gettext("with one time step every gradient is right; with more it is wrong: the gradient through time is "
+                "wrong: dh = dhs[:, t] + dh_next, δ_t = dh ⊙ (1 − h_t²), then dh_next = δ_t·Uᵀ for step t−1."))
+    return (gettext("with one time step it is already wrong: the gradient of one step is δ = dh ⊙ (1 − h_t²), then "
+            "x_tᵀ·δ, h_{t-1}ᵀ·δ, Σ_batch δ, δ·Wᵀ and δ·Uᵀ."))
 
 
 # -- finite differences -------------------------------------------------------------------
@@ -317,20 +317,19 @@ def check_numerical_gradient(numerical_gradient, hidden=False):
 
     result = _call("numerical_gradient", numerical_gradient, f, x, check_inputs=False, allowed=(f,))
     if not np.array_equal(x, original):
-        raise AssertionError("numerical_gradient: x is not restored after the call. Put each entry back after "
-                             "evaluating f at x+eps and x-eps.")
-    got = _array("numerical_gradient", result, x.shape, "the gradient")
+        raise AssertionError(gettext("numerical_gradient: x is not restored after the call. Put each entry back after "
+                             "evaluating f at x+eps and x-eps."))
+    got = _array("numerical_gradient", result, x.shape, N_("the gradient"))
     expected = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
     if _close(got, expected, 1e-6, 1e-7):
         if len(calls) < 2 * x.size:
-            raise AssertionError(f"numerical_gradient called f only {len(calls)} times for {x.size} entries; "
-                                 "central differences need two calls per entry.")
-        _ok("numerical_gradient", "central differences, x restored")
+            raise AssertionError(gettext("numerical_gradient called f only {len_calls} times for {x_size} entries; central differences need two calls per entry.").format(len_calls=len(calls), x_size=x.size))
+        _ok("numerical_gradient", gettext("central differences, x restored"))
         return
     if np.allclose(got, 0.0, atol=1e-12):
-        raise AssertionError("numerical_gradient: the gradient is zero everywhere: f() never saw your nudges. "
+        raise AssertionError(gettext("numerical_gradient: the gradient is zero everywhere: f() never saw your nudges. "
                              "Change the entries of x itself (x[index] = ...), not of a copy (x.copy(), np.array(x), "
-                             "x + eps builds a new array that f does not read).")
+                             "x + eps builds a new array that f does not read)."))
     err = got - expected
     for eps in (1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 0.5, 1.0):
         for scheme, estimate in (("one-sided", (_g(x + eps) - _g(x)) / eps),
@@ -341,30 +340,28 @@ def check_numerical_gradient(numerical_gradient, hidden=False):
             pred = estimate - expected
             if np.max(np.abs(err - pred)) <= 0.05 * np.max(np.abs(pred)) + 1e-7:
                 if scheme in ("one-sided", "backward"):
-                    raise AssertionError(f"numerical_gradient: this is a one-sided difference (eps ≈ {eps:g}): "
-                                         "(f(x+eps) − f(x)) / eps. Use the central difference (f(x+eps) − f(x−eps)) "
-                                         "/ (2·eps): its error is eps² instead of eps.")
+                    raise AssertionError(gettext("numerical_gradient: this is a one-sided difference (eps ≈ {eps:g}): (f(x+eps) − f(x)) / eps. Use the central difference (f(x+eps) − f(x−eps)) / (2·eps): its error is eps² instead of eps.").format(eps=eps))
                 if scheme == "/ 2 * eps":
-                    raise AssertionError("numerical_gradient: the difference is multiplied by eps instead of divided: "
-                                         "`/ 2 * eps` is (… / 2) * eps in Python; write / (2 * eps).")
+                    raise AssertionError(gettext("numerical_gradient: the difference is multiplied by eps instead of divided: "
+                                         "`/ 2 * eps` is (… / 2) * eps in Python; write / (2 * eps)."))
                 if scheme == "central without the 2":
-                    raise AssertionError("numerical_gradient: off by a factor of 2: divide the central difference "
-                                         "f(x+eps) − f(x−eps) by 2·eps, the distance between the two points.")
-                raise AssertionError(f"numerical_gradient: central differences, but eps ≈ {eps:g} is too large: the "
-                                     "error grows like eps². Keep the default eps=1e-6.")
+                    raise AssertionError(gettext("numerical_gradient: off by a factor of 2: divide the central difference "
+                                         "f(x+eps) − f(x−eps) by 2·eps, the distance between the two points."))
+                raise AssertionError(gettext("numerical_gradient: central differences, but eps ≈ {eps:g} is too large: the error grows like eps². Keep the default eps=1e-6.").format(eps=eps))
     scale = float(np.sqrt(np.mean(expected ** 2)))
     noise = float(np.sqrt(np.mean(err ** 2)))
     if 1e-6 < noise < 0.05 * scale and _constant_ratio(got, expected) is None:
         # close, but off by an irregular amount no eps above catches: f(x+eps) − f(x−eps) lost its digits
         implied = np.finfo(float).eps * max(abs(float(np.sum(_g(x)))), 1.0) / noise
-        raise AssertionError(f"numerical_gradient: close to the gradient but off by irregular amounts (up to "
-                             f"{np.max(np.abs(err)):.2g}): round-off. f(x+eps) − f(x−eps) keeps few digits when eps is "
-                             f"tiny (these errors fit eps ≈ {implied:.0e}); use the default eps=1e-6.")
+        raise AssertionError(gettext(
+            "numerical_gradient: close to the gradient but off by irregular amounts (up to {worst:.2g}): round-off. "
+            "f(x+eps) − f(x−eps) keeps few digits when eps is tiny (these errors fit eps ≈ {implied:.0e}); use the "
+            "default eps=1e-6.").format(worst=float(np.max(np.abs(err))), implied=implied))
     per_row = np.broadcast_to(expected.reshape(len(x), -1).sum(axis=1).reshape((len(x),) + (1,) * (x.ndim - 1)),
                               x.shape)
     _diagnose("numerical_gradient", got, expected, [
-        ("it nudges a whole slice x[i] at once, so each entry gets the sum of its slice's gradient; nudge one entry "
-         "at a time: for index in np.ndindex(x.shape).", lambda: per_row)], "the gradient", rtol=1e-6, atol=1e-7)
+        (N_("it nudges a whole slice x[i] at once, so each entry gets the sum of its slice's gradient; nudge one entry "
+         "at a time: for index in np.ndindex(x.shape)."), lambda: per_row)], N_("the gradient"), rtol=1e-6, atol=1e-7)
 
 
 def _state_gradients(x, p, dhs):
@@ -389,41 +386,40 @@ def check_gradient_norms(gradient_norms, hidden=False):
     last[:, -1] = 1.0
     g = _state_gradients(x, params, last)
     expected = np.mean(np.linalg.norm(g, axis=-1), axis=0)
-    got = _array("gradient_norms", result, expected.shape, "the norms")
+    got = _array("gradient_norms", result, expected.shape, N_("the norms"))
     if not _close(got, expected, 1e-5, 1e-8):
         if _close(got[:-1], expected[:-1], 1e-5, 1e-8):
-            raise AssertionError(f"gradient_norms: every entry is right except the last, {got[-1]:.4g}: at h_T the "
-                                 f"gradient of Σh_T is (1, …, 1), of norm √units = {expected[-1]:.4g}.")
+            raise AssertionError(gettext("gradient_norms: every entry is right except the last, {got_1:.4g}: at h_T the gradient of Σh_T is (1, …, 1), of norm √units = {expected_1:.4g}.").format(got_1=got[-1], expected_1=expected[-1]))
         if _close(got[1:], expected[:-1], 1e-5, 1e-8) or _close(got[:-1], expected[1:], 1e-5, 1e-8):
-            raise AssertionError("gradient_norms: off by one step: entry t must be the gradient at h_t, the state "
-                                 "after reading x[:, t] (start the rest of the sequence at x[:, t+1] from h_t).")
+            raise AssertionError(gettext("gradient_norms: off by one step: entry t must be the gradient at h_t, the state "
+                                 "after reading x[:, t] (start the rest of the sequence at x[:, t+1] from h_t)."))
     mistakes = [
-        ("it is reversed: entry t must be the norm at time step t (the last entry is at h_T).",
+        (N_("it is reversed: entry t must be the norm at time step t (the last entry is at h_T)."),
          lambda: expected[::-1]),
-        ("it sums over the batch; take the mean over the batch of each sequence's norm.",
+        (N_("it sums over the batch; take the mean over the batch of each sequence's norm."),
          lambda: np.sum(np.linalg.norm(g, axis=-1), axis=0)),
-        ("it takes one norm over the whole (batch, units) gradient; take each sequence's norm over units, then "
-         "the mean over the batch.", lambda: np.linalg.norm(g, axis=(0, 2))),
-        ("these are squared norms: take np.linalg.norm (the square root of the sum of squares).",
+        (N_("it takes one norm over the whole (batch, units) gradient; take each sequence's norm over units, then "
+         "the mean over the batch."), lambda: np.linalg.norm(g, axis=(0, 2))),
+        (N_("these are squared norms: take np.linalg.norm (the square root of the sum of squares)."),
          lambda: np.mean(np.sum(g ** 2, axis=-1), axis=0)),
-        ("it averages over units (or takes mean |g|); the norm is over units: np.linalg.norm(dh, axis=-1).",
+        (N_("it averages over units (or takes mean |g|); the norm is over units: np.linalg.norm(dh, axis=-1)."),
          lambda: np.mean(np.abs(g), axis=(0, 2))),
-        ("it averages the gradient over the batch before taking the norm; take each sequence's norm first.",
+        (N_("it averages the gradient over the batch before taking the norm; take each sequence's norm first."),
          lambda: np.linalg.norm(np.mean(g, axis=0), axis=-1)),
-        ("these are the norms of the states h_t, not of the gradients ∂L/∂h_t.",
+        (N_("these are the norms of the states h_t, not of the gradients ∂L/∂h_t."),
          lambda: np.mean(np.linalg.norm(_rnn_forward_variant(x, np.zeros_like(g[:, 0]), params), axis=-1), axis=0)),
-        ("the norm is taken over the batch axis; take it over units (axis=-1), then the mean over the batch.",
+        (N_("the norm is taken over the batch axis; take it over units (axis=-1), then the mean over the batch."),
          lambda: np.mean(np.linalg.norm(g, axis=0), axis=-1)),
-        ("the loss is the sum of every h_t (dhs = 1 everywhere); here L = Σ h_T: dhs is 1 at the last step only.",
+        (N_("the loss is the sum of every h_t (dhs = 1 everywhere); here L = Σ h_T: dhs is 1 at the last step only."),
          lambda: np.mean(np.linalg.norm(_state_gradients(x, params, np.ones_like(last)), axis=-1), axis=0)),
     ]
-    _diagnose("gradient_norms", got, expected, mistakes, "the norms", rtol=1e-5, atol=1e-8)
-    _ok("gradient_norms", f"{len(got)} time steps")
+    _diagnose("gradient_norms", got, expected, mistakes, N_("the norms"), rtol=1e-5, atol=1e-8)
+    _ok("gradient_norms", gettext("{n} time steps").format(n=len(got)))
 
 
 # -- LSTM -----------------------------------------------------------------------------------
 _LSTM_ORDER = "ifco"
-_GATE_WORDS = {"i": "input", "f": "forget", "c": "candidate", "o": "output"}
+_GATE_WORDS = {"i": N_("input"), "f": N_("forget"), "c": N_("candidate"), "o": N_("output")}
 
 
 def _lstm_step_variant(x_t, h_prev, c_prev, p, order="ifco", acts=None, bias=True, out_tanh=True,
@@ -456,40 +452,39 @@ def _lstm_mistakes():
         if order == _LSTM_ORDER:
             continue
         if order == "fico":
-            msg = "the forget and input gates are swapped; Keras's gate order is i, f, c, o."
+            msg = gettext("the forget and input gates are swapped; Keras's gate order is i, f, c, o.")
         elif order == "cfio":
-            msg = ("the input gate and the candidate are swapped: either their blocks (gate order c, f, i, o "
+            msg = (gettext("the input gate and the candidate are swapped: either their blocks (gate order c, f, i, o "
                    "instead of i, f, c, o) or their activations (tanh on the input gate, a sigmoid on the "
-                   "candidate); i ⊙ c̃ comes out the same either way. i = σ(z[:, 0:u]), c̃ = tanh(z[:, 2u:3u]).")
+                   "candidate); i ⊙ c̃ comes out the same either way. i = σ(z[:, 0:u]), c̃ = tanh(z[:, 2u:3u])."))
         else:
-            msg = f"the gates are in the order {', '.join(order)}; Keras's order is i, f, c, o " \
-                  "(columns 0:u input, u:2u forget, 2u:3u candidate, 3u:4u output)."
+            msg = gettext("the gates are in the order {order}; Keras's order is i, f, c, o (columns 0:u input, u:2u forget, 2u:3u candidate, 3u:4u output).").format(order=', '.join(order))
         out.append((msg, dict(order=order)))
     for gate in "ifo":
-        out.append((f"your {_GATE_WORDS[gate]} gate uses tanh; it should be a sigmoid (a gate is in (0, 1)).",
+        out.append((gettext("your {gate} gate uses tanh; it should be a sigmoid (a gate is in (0, 1)).").format(gate=gettext(_GATE_WORDS[gate])),
                     dict(acts={gate: "tanh"})))
     out += [
-        ("the candidate uses a sigmoid; it should be tanh (new content in (−1, 1)).", dict(acts={"c": "sigmoid"})),
-        ("tanh is missing on the cell output: h = o ⊙ tanh(c), not o ⊙ c.", dict(out_tanh=False)),
-        ("the bias is missing: z = x·W + h·U + b.", dict(bias=False)),
-        ("the input gate is not applied: c = f ⊙ c_prev + i ⊙ c̃.", dict(input_gate=False)),
-        ("c_prev is dropped: the new cell state must keep f ⊙ c_prev.", dict(keep_prev=False)),
-        ("h uses the previous cell state; use the new one: h = o ⊙ tanh(c_t).", dict(h_from_prev_c=True)),
-        ("the bias is added twice: z = x·W + h·U + b has one b.", dict(bias_times=2)),
-        ("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, "
-         "stack the kernel on top: np.concatenate([W, U]).", dict(stack_swapped=True)),
-        ("1 is added to the forget gate's pre-activation. Keras's unit_forget_bias puts that 1 in the bias when "
-         "it initializes it; the step itself is f = σ(z_f).", dict(forget_plus_one=True)),
-        ("the output gate is inside the tanh: h = o ⊙ tanh(c), not tanh(o ⊙ c).", dict(o_inside=True)),
-        ("the new cell state is squashed with tanh; c = f ⊙ c_prev + i ⊙ c̃ stays unsquashed (tanh only in h).",
+        (N_("the candidate uses a sigmoid; it should be tanh (new content in (−1, 1))."), dict(acts={"c": "sigmoid"})),
+        (N_("tanh is missing on the cell output: h = o ⊙ tanh(c), not o ⊙ c."), dict(out_tanh=False)),
+        (N_("the bias is missing: z = x·W + h·U + b."), dict(bias=False)),
+        (N_("the input gate is not applied: c = f ⊙ c_prev + i ⊙ c̃."), dict(input_gate=False)),
+        (N_("c_prev is dropped: the new cell state must keep f ⊙ c_prev."), dict(keep_prev=False)),
+        (N_("h uses the previous cell state; use the new one: h = o ⊙ tanh(c_t)."), dict(h_from_prev_c=True)),
+        (N_("the bias is added twice: z = x·W + h·U + b has one b."), dict(bias_times=2)),
+        (N_("[x_t, h_prev] is multiplied by the stacked [U; W]: the stack is swapped. With [x_t, h_prev] first, "
+         "stack the kernel on top: np.concatenate([W, U])."), dict(stack_swapped=True)),
+        (N_("1 is added to the forget gate's pre-activation. Keras's unit_forget_bias puts that 1 in the bias when "
+         "it initializes it; the step itself is f = σ(z_f)."), dict(forget_plus_one=True)),
+        (N_("the output gate is inside the tanh: h = o ⊙ tanh(c), not tanh(o ⊙ c)."), dict(o_inside=True)),
+        (N_("the new cell state is squashed with tanh; c = f ⊙ c_prev + i ⊙ c̃ stays unsquashed (tanh only in h)."),
          dict(squash_c=True)),
-        ("the input gate is replaced by 1 − f (coupled gates); this LSTM has its own input gate: "
-         "c = f ⊙ c_prev + i ⊙ c̃.", dict(coupled=True)),
-        ("the forget gate multiplies h_prev (is h passed as c_prev?); it keeps the old cell state: "
-         "c = f ⊙ c_prev + i ⊙ c̃.",
+        (N_("the input gate is replaced by 1 − f (coupled gates); this LSTM has its own input gate: "
+         "c = f ⊙ c_prev + i ⊙ c̃."), dict(coupled=True)),
+        (N_("the forget gate multiplies h_prev (is h passed as c_prev?); it keeps the old cell state: "
+         "c = f ⊙ c_prev + i ⊙ c̃."),
          dict(c_from_h=True)),
-        ("the recurrent term h_prev·U is missing: z = x·W + h_prev·U + b.", dict(use_h=False)),
-        ("the cell output uses a sigmoid; it is tanh: h = o ⊙ tanh(c).", dict(out_act="sigmoid")),
+        (N_("the recurrent term h_prev·U is missing: z = x·W + h_prev·U + b."), dict(use_h=False)),
+        (N_("the cell output uses a sigmoid; it is tanh: h = o ⊙ tanh(c)."), dict(out_act="sigmoid")),
     ]
     return out
 
@@ -509,13 +504,13 @@ def check_lstm_step(lstm_step, hidden=False):
     got_h = _array("lstm_step", got_h, exp_h.shape, "h_t")
     got_c = _array("lstm_step", got_c, exp_c.shape, "c_t")
     if _close(got_h, exp_c) and _close(got_c, exp_h):
-        raise AssertionError("lstm_step: it returns (c_t, h_t); return them in the order (h_t, c_t).")
+        raise AssertionError(gettext("lstm_step: it returns (c_t, h_t); return them in the order (h_t, c_t)."))
     mistakes = _lstm_mistakes()
     def locate_c():
         if _probe(lambda *a: lstm_step(*a)[1], _lstm_step_variant(x[:, 0], h, 0 * c, params)[1], x[:, 0], h, 0 * c, params):
-            return "with c_prev = 0 it is right, so the forget part is wrong: f ⊙ c_prev, f = σ(z[:, u:2u])."
-        return ("even with c_prev = 0 it is wrong, so the new content is wrong: i ⊙ c̃ = σ(z[:, 0:u]) ⊙ "
-                "tanh(z[:, 2u:3u]).")
+            return gettext("with c_prev = 0 it is right, so the forget part is wrong: f ⊙ c_prev, f = σ(z[:, u:2u]).")
+        return (gettext("even with c_prev = 0 it is wrong, so the new content is wrong: i ⊙ c̃ = σ(z[:, 0:u]) ⊙ "
+                "tanh(z[:, 2u:3u])."))
 
     _diagnose("lstm_step", got_c, exp_c,
               [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[1]) for m, kw in mistakes], "c_t",
@@ -523,7 +518,7 @@ def check_lstm_step(lstm_step, hidden=False):
     _diagnose("lstm_step", got_h, exp_h,
               [(m, lambda kw=kw: _lstm_step_variant(x[:, 0], h, c, params, **kw)[0]) for m, kw in mistakes], "h_t",
               locate=lambda: "c_t is right, so the output is wrong: h_t = o ⊙ tanh(c_t), o = σ(z[:, 3u:4u]).")
-    _ok("lstm_step", f"h_t and c_t of shape {got_h.shape}")
+    _ok("lstm_step", gettext("h_t and c_t of shape {shape}").format(shape=got_h.shape))
 
 
 def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=False, backwards=None, flip=False,
@@ -546,11 +541,11 @@ def _lstm_forward_variant(x, h0, c0, p, carry_h=True, carry_c=True, return_c=Fal
 def _lstm_state_mistakes():
     """Mistakes in how the states travel from step to step (the loop, or a cell's states list)."""
     return [
-        ("h is passed as both states: the step takes (h_prev, c_prev), two different states; carry c separately "
-         "(c_prev is the cell state of the previous step).", dict(c_is_h=True)),
-        ("h and c are swapped between steps: the step returns (h_t, c_t) in that order (h, c = lstm_step(...); a "
-         "cell returns h, [h, c]).", dict(swap_unpack=True)),
-        ("the states go on in the order [c, h]; the next step reads them as (h_prev, c_prev): return h, [h, c].",
+        (N_("h is passed as both states: the step takes (h_prev, c_prev), two different states; carry c separately "
+         "(c_prev is the cell state of the previous step)."), dict(c_is_h=True)),
+        (N_("h and c are swapped between steps: the step returns (h_t, c_t) in that order (h, c = lstm_step(...); a "
+         "cell returns h, [h, c])."), dict(swap_unpack=True)),
+        (N_("the states go on in the order [c, h]; the next step reads them as (h_prev, c_prev): return h, [h, c]."),
          dict(swap_carry=True)),
     ]
 
@@ -564,17 +559,17 @@ def check_lstm_forward(lstm_forward, hidden=False):
     expected = _lstm_forward_variant(x, h0, c0, params)
     hs = _array("lstm_forward", hs, expected.shape, "hs")
     mistakes = [
-        ("the cell state is not carried: each step must start from the previous step's c, not c0.",
+        (N_("the cell state is not carried: each step must start from the previous step's c, not c0."),
          lambda: _lstm_forward_variant(x, h0, c0, params, carry_c=False)),
-        ("the hidden state is not carried: each step must start from the previous step's h, not h0.",
+        (N_("the hidden state is not carried: each step must start from the previous step's h, not h0."),
          lambda: _lstm_forward_variant(x, h0, c0, params, carry_h=False)),
-        ("hs holds the cell states; it must hold the hidden states h_t.",
+        (N_("hs holds the cell states; it must hold the hidden states h_t."),
          lambda: _lstm_forward_variant(x, h0, c0, params, return_c=True)),
     ] + [(m, lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_state_mistakes()] \
-      + _backwards_mistakes(lambda **kw: _lstm_forward_variant(x, h0, c0, params, **kw)) + [(f"(in the step) {m}", lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
+      + _backwards_mistakes(lambda **kw: _lstm_forward_variant(x, h0, c0, params, **kw)) + [(gettext("(in the step) {message}").format(message=_message(m)), lambda kw=kw: _lstm_forward_variant(x, h0, c0, params, **kw)) for m, kw in _lstm_mistakes()]
     _diagnose("lstm_forward", hs, expected, mistakes, "hs",
               locate=lambda: _locate_step(hs, expected, "lstm_step(x[:, 0], h0, c0, params)[0]"))
-    _ok("lstm_forward", f"hs shape {hs.shape}")
+    _ok("lstm_forward", gettext("hs shape {shape}").format(shape=hs.shape))
 
 
 # -- GRU (Keras's reset_after=True form) -------------------------------------------------------
@@ -615,25 +610,25 @@ def _gru_step_variant(x_t, h_prev, p, order="zrh", reset="after", swap_z=False, 
 
 
 _GRU_STEP_MISTAKES = [
-    ("the reset gate is applied before the matrix product (Cho et al.'s form). This lab uses Keras's "
-     "reset_after=True: h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="before")),
-    ("the reset gate is missing from the candidate: h̃ = tanh(x_h + r ⊙ m_h).", dict(reset="none")),
-    ("z and 1 − z are swapped: in Keras h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.", dict(swap_z=True)),
-    ("the recurrent bias (bias[1]) is missing: it is added to h_prev·U before the gates.", dict(rec_bias=False)),
-    ("the two bias rows are swapped: bias[0] goes with the input x·W, bias[1] with h_prev·U.", dict(swap_bias_rows=True)),
-    ("the candidate uses a sigmoid; it should be tanh.", dict(cand_act="sigmoid")),
-    ("the gates z and r use tanh; gates use a sigmoid.", dict(gate_act="tanh")),
-    ("the reset gate is applied to the input side (r ⊙ x·W_h); it acts on the recurrent side only: "
-     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="input")),
-    ("the reset gate is applied to both sides; only the recurrent part is reset: "
-     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h)).", dict(reset="both")),
-    ("the update mixes with r instead of z: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃ (r only resets the candidate).",
+    (N_("the reset gate is applied before the matrix product (Cho et al.'s form). This lab uses Keras's "
+     "reset_after=True: h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h))."), dict(reset="before")),
+    (N_("the reset gate is missing from the candidate: h̃ = tanh(x_h + r ⊙ m_h)."), dict(reset="none")),
+    (N_("z and 1 − z are swapped: in Keras h_t = z ⊙ h_prev + (1 − z) ⊙ h̃."), dict(swap_z=True)),
+    (N_("the recurrent bias (bias[1]) is missing: it is added to h_prev·U before the gates."), dict(rec_bias=False)),
+    (N_("the two bias rows are swapped: bias[0] goes with the input x·W, bias[1] with h_prev·U."), dict(swap_bias_rows=True)),
+    (N_("the candidate uses a sigmoid; it should be tanh."), dict(cand_act="sigmoid")),
+    (N_("the gates z and r use tanh; gates use a sigmoid."), dict(gate_act="tanh")),
+    (N_("the reset gate is applied to the input side (r ⊙ x·W_h); it acts on the recurrent side only: "
+     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h))."), dict(reset="input")),
+    (N_("the reset gate is applied to both sides; only the recurrent part is reset: "
+     "h̃ = tanh(x·W_h + b_h + r ⊙ (h_prev·U_h + b'_h))."), dict(reset="both")),
+    (N_("the update mixes with r instead of z: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃ (r only resets the candidate)."),
      dict(mix="r")),
-    ("(1 − z) is missing on the candidate: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.", dict(mix="no 1-z")),
-    ("the recurrent bias b'_h is added outside the reset; in Keras's reset_after form it is inside: "
-     "r ⊙ (h_prev·U_h + b'_h).", dict(rec_bias_outside=True)),
-    ("bias[0] is used for both products; h_prev·U takes the second row, bias[1].", dict(same_bias_row=True)),
-] + [(f"the gates are in the order {', '.join(o)}; Keras's order is z, r, h.", dict(order="".join(o)))
+    (N_("(1 − z) is missing on the candidate: h_t = z ⊙ h_prev + (1 − z) ⊙ h̃."), dict(mix="no 1-z")),
+    (N_("the recurrent bias b'_h is added outside the reset; in Keras's reset_after form it is inside: "
+     "r ⊙ (h_prev·U_h + b'_h)."), dict(rec_bias_outside=True)),
+    (N_("bias[0] is used for both products; h_prev·U takes the second row, bias[1]."), dict(same_bias_row=True)),
+] + [((N_("the gates are in the order {order}; Keras's order is z, r, h."), dict(order=', '.join(o))), dict(order="".join(o)))
      for o in itertools.permutations("zrh") if "".join(o) != "zrh"]
 
 
@@ -648,18 +643,18 @@ def _locate_gru_step(fn, x_t, h, params):
         return _probe(fn, _gru_step_variant(x_t, h, p), x_t, h, p)
     no_x, no_h = without("x"), without("h")
     if no_h and not no_x:
-        return ("without the recurrent input (U = 0, bias[1] = 0) it is right, so the recurrent part is wrong: "
-                "h_prev·U + bias[1], split into z, r, h̃, with r ⊙ (…) on the candidate's part.")
+        return (gettext("without the recurrent input (U = 0, bias[1] = 0) it is right, so the recurrent part is wrong: "
+                "h_prev·U + bias[1], split into z, r, h̃, with r ⊙ (…) on the candidate's part."))
     if no_x and not no_h:
-        return ("without the input (W = 0, bias[0] = 0) it is right, so the input part is wrong: x·W + bias[0], "
-                "split into z, r, h̃ (order z, r, h), each added to its gate.")
+        return (gettext("without the input (W = 0, bias[0] = 0) it is right, so the input part is wrong: x·W + bias[0], "
+                "split into z, r, h̃ (order z, r, h), each added to its gate."))
     if no_x and no_h:
-        return "right without the input and right without the recurrent input: look at how the two combine in each gate."
+        return gettext("right without the input and right without the recurrent input: look at how the two combine in each gate.")
     if without("both"):
-        return ("with W = U = 0 and no bias (z = r = 0.5, h̃ = 0) it is right, so the mixing h_t = z ⊙ h_prev + "
-                "(1 − z) ⊙ h̃ is right: the gates or the candidate are wrong.")
-    return ("even with W = U = 0 and no bias, where z = 0.5, h̃ = 0 and h_t = h_prev / 2, it is wrong: look at "
-            "h_t = z ⊙ h_prev + (1 − z) ⊙ h̃.")
+        return (gettext("with W = U = 0 and no bias (z = r = 0.5, h̃ = 0) it is right, so the mixing h_t = z ⊙ h_prev + "
+                "(1 − z) ⊙ h̃ is right: the gates or the candidate are wrong."))
+    return (gettext("even with W = U = 0 and no bias, where z = 0.5, h̃ = 0 and h_t = h_prev / 2, it is wrong: look at "
+            "h_t = z ⊙ h_prev + (1 − z) ⊙ h̃."))
 
 
 def check_gru_step(gru_step, hidden=False):
@@ -671,4 +666,4 @@ def check_gru_step(gru_step, hidden=False):
     got = _array("gru_step", result, expected.shape, "h_t")
     mistakes = [(m, lambda kw=kw: _gru_step_variant(x[:, 0], h, params, **kw)) for m, kw in _GRU_STEP_MISTAKES]
     _diagnose("gru_step", got, expected, mistakes, "h_t", locate=lambda: _locate_gru_step(gru_step, x[:, 0], h, params))
-    _ok("gru_step", f"output shape {got.shape}")
+    _ok("gru_step", gettext("output shape {shape}").format(shape=got.shape))

@@ -13,18 +13,19 @@ from lstmcourse.grading.keras_checks import (  # noqa: F401
     _build,
     _is_model,
 )
+from lstmcourse.i18n import N_, gettext  # noqa: F401
 
 def check_accuracy(name, accuracy, target):
     """Check a reported accuracy against a target (ungraded practice cells)."""
     try:
         accuracy = float(np.asarray(accuracy))
     except (TypeError, ValueError):
-        raise AssertionError(f"{name}: the accuracy must be a number, got {accuracy!r}.") from None
+        raise AssertionError(gettext("{name}: the accuracy must be a number, got {accuracy!r}.").format(name=name, accuracy=accuracy)) from None
     if not np.isfinite(accuracy) or not 0.0 <= accuracy <= 1.0:
-        raise AssertionError(f"{name}: an accuracy is between 0 and 1, got {accuracy}.")
+        raise AssertionError(gettext("{name}: an accuracy is between 0 and 1, got {accuracy}.").format(name=name, accuracy=accuracy))
     if accuracy < target:
-        raise AssertionError(f"{name}: accuracy {accuracy:.3f} is below the target {target}.")
-    _ok(name, f"accuracy ≥ {target}")
+        raise AssertionError(gettext("{name}: accuracy {accuracy:.3f} is below the target {target}.").format(name=name, accuracy=accuracy, target=target))
+    _ok(name, gettext("accuracy ≥ {target}").format(target=target))
 
 
 #: The layers a Teddy model may be built from: Keras's own, so the check can rebuild the model
@@ -42,23 +43,20 @@ _INITIALIZERS = {"GlorotUniform", "GlorotNormal", "Orthogonal", "Zeros", "Ones",
 def _teddy_recipe(name, recipe):
     """The recipe as (epochs, batch_size, learning_rate, optimizer class name, from_logits), or a message."""
     if not isinstance(recipe, dict):
-        raise AssertionError(f"{name}: the recipe must be a dict such as {{'epochs': 8, 'batch_size': 64, "
-                             f"'learning_rate': 0.01}}; got {type(recipe).__name__}.")
+        raise AssertionError(gettext("{name}: the recipe must be a dict such as {{'epochs': 8, 'batch_size': 64, 'learning_rate': 0.01}}; got {type_recipe_name}.").format(name=name, type_recipe_name=type(recipe).__name__))
     unknown = sorted(set(recipe) - _TEDDY_RECIPE_KEYS)
     if unknown:
-        raise AssertionError(f"{name}: the recipe has keys {unknown} the check does not know; it takes "
-                             f"{sorted(_TEDDY_RECIPE_KEYS)}.")
+        raise AssertionError(gettext("{name}: the recipe has keys {unknown} the check does not know; it takes {sorted_teddy_recipe_keys}.").format(name=name, unknown=unknown, sorted_teddy_recipe_keys=sorted(_TEDDY_RECIPE_KEYS)))
     out = []
     for key, kind in (("epochs", int), ("batch_size", int), ("learning_rate", float)):
         value = recipe.get(key)
         ok = isinstance(value, (int, np.integer)) if kind is int else isinstance(value, (int, float, np.floating))
         if not ok or isinstance(value, bool) or not value > 0:
-            raise AssertionError(f"{name}: recipe[{key!r}] must be a positive {kind.__name__}; got {value!r}.")
+            raise AssertionError(gettext("{name}: recipe[{key!r}] must be a positive {kind_name}; got {value!r}.").format(name=name, key=key, kind_name=kind.__name__, value=value))
         out.append(kind(value))
     optimizer = recipe.get("optimizer", "adam")
     if not isinstance(optimizer, str) or optimizer.lower() not in _TEDDY_OPTIMIZERS:
-        raise AssertionError(f"{name}: recipe['optimizer'] must be one of {sorted(_TEDDY_OPTIMIZERS)}; got "
-                             f"{optimizer!r}.")
+        raise AssertionError(gettext("{name}: recipe['optimizer'] must be one of {sorted_teddy_optimizers}; got {optimizer!r}.").format(name=name, sorted_teddy_optimizers=sorted(_TEDDY_OPTIMIZERS), optimizer=optimizer))
     return (*out, _TEDDY_OPTIMIZERS[optimizer.lower()], bool(recipe.get("from_logits", False)))
 
 
@@ -73,13 +71,10 @@ def _teddy_layers(name, model):
     for layer in seen:
         kind = type(layer)
         if kind.__name__ not in _TEDDY_LAYERS or getattr(keras.layers, kind.__name__, None) is not kind:
-            raise AssertionError(f"{name}: layer {layer.name!r} is a {kind.__name__}; build the model from Keras's "
-                                 f"own layers ({', '.join(_TEDDY_LAYERS[1:11])}, ...): the check rebuilds it with "
-                                 "new weights from its config and trains it itself.")
+            raise AssertionError(gettext("{name}: layer {layer_name!r} is a {kind_name}; build the model from Keras's own layers ({join_teddy_layers_1_11}, ...): the check rebuilds it with new weights from its config and trains it itself.").format(name=name, layer_name=layer.name, kind_name=kind.__name__, join_teddy_layers_1_11=', '.join(_TEDDY_LAYERS[1:11])))
         for key, value in layer.get_config().items():
             if key.endswith("initializer") and isinstance(value, dict) and value.get("class_name") not in _INITIALIZERS:
-                raise AssertionError(f"{name}: layer {layer.name!r} has {key}={value.get('class_name')}; keep "
-                                     "Keras's standard initializers (the check trains the model from scratch).")
+                raise AssertionError(gettext("{name}: layer {layer_name!r} has {key}={value_get_class_name}; keep Keras's standard initializers (the check trains the model from scratch).").format(name=name, layer_name=layer.name, key=key, value_get_class_name=value.get('class_name')))
 
 
 def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0, name="Teddy tagger"):
@@ -95,29 +90,26 @@ def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0,
     per_epoch = -(-_TEDDY_TRAIN[0] // batch_size)
     steps = epochs * per_epoch
     if steps > max_updates:
-        raise AssertionError(f"{name}: the recipe takes {epochs} epochs × {per_epoch} batches = {steps} optimizer "
-                             f"steps; the budget is {max_updates}. Use fewer epochs or a larger batch.")
+        raise AssertionError(gettext("{name}: the recipe takes {epochs} epochs × {per_epoch} batches = {steps} optimizer steps; the budget is {max_updates}. Use fewer epochs or a larger batch.").format(name=name, epochs=epochs, per_epoch=per_epoch, steps=steps, max_updates=max_updates))
     keras.utils.set_random_seed(seed)
     model = _build(name, build_teddy)
     _teddy_layers(name, model)
     try:
         model = keras.models.clone_model(model)   # new weights: nothing trained before the check counts
     except Exception as err:
-        raise AssertionError(f"{name}: the model cannot be rebuilt from its config: {_error_line(err)}") from None
+        raise AssertionError(gettext("{name}: the model cannot be rebuilt from its config: {error_line_err}").format(name=name, error_line_err=_error_line(err))) from None
     params = model.count_params()
     if params > max_params:
-        raise AssertionError(f"{name}: {params} parameters; the budget is {max_params}. Use fewer units.")
+        raise AssertionError(gettext("{name}: {params} parameters; the budget is {max_params}. Use fewer units.").format(name=name, params=params, max_params=max_params))
     x, y, _ = tasks.teddy(_TEDDY_TRAIN[0], seed=_TEDDY_TRAIN[1])
     optimizer = getattr(keras.optimizers, optimizer_name)(learning_rate)
     model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))
     try:
         model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     except Exception as err:
-        raise AssertionError(f"{name}: training failed on token ids of shape {x.shape} and tags of shape {y.shape}: "
-                             f"{_error_line(err)}") from None
+        raise AssertionError(gettext("{name}: training failed on token ids of shape {x_shape} and tags of shape {y_shape}: {error_line_err}").format(name=name, x_shape=x.shape, y_shape=y.shape, error_line_err=_error_line(err))) from None
     if int(keras.ops.convert_to_numpy(optimizer.iterations)) != steps:
-        raise AssertionError(f"{name}: training took {int(keras.ops.convert_to_numpy(optimizer.iterations))} "
-                             f"steps where the recipe says {steps}.")
+        raise AssertionError(gettext("{name}: training took {int_keras_ops_convert_to} steps where the recipe says {steps}.").format(name=name, int_keras_ops_convert_to=int(keras.ops.convert_to_numpy(optimizer.iterations)), steps=steps))
     return model, steps
 
 
@@ -131,30 +123,27 @@ def check_teddy_tagger(build_teddy, recipe, target=0.95, max_updates=600, max_pa
     """
     name = "Teddy tagger"
     if build_teddy is None or recipe is None:
-        raise NotImplementedError(f"{name}: write build_teddy() and TEDDY_RECIPE in the cell above first.")
+        raise NotImplementedError(gettext("{name}: write build_teddy() and TEDDY_RECIPE in the cell above first.").format(name=name))
     model, steps = train_teddy(build_teddy, recipe, max_updates, max_params, seed=1 if hidden else 0, name=name)
     x, y, pos = tasks.teddy(1000, seed=7001 if hidden else 7000)
     try:
         probs = np.asarray(model.predict(x, verbose=0, batch_size=256))
     except Exception as err:
-        raise AssertionError(f"{name}: the model failed on token ids of shape {x.shape}: {_error_line(err)}") from None
+        raise AssertionError(gettext("{name}: the model failed on token ids of shape {x_shape}: {error_line_err}").format(name=name, x_shape=x.shape, error_line_err=_error_line(err))) from None
     if probs.shape[:2] != x.shape or probs.ndim != 3:
-        raise AssertionError(f"{name}: the model outputs {probs.shape} for {x.shape} token ids; a tagger outputs "
-                             f"one tag distribution per token: (batch, time, {len(tasks.TEDDY_TAGS)}).")
+        raise AssertionError(gettext("{name}: the model outputs {probs_shape} for {x_shape} token ids; a tagger outputs one tag distribution per token: (batch, time, {len_tasks_teddy_tags}).").format(name=name, probs_shape=probs.shape, x_shape=x.shape, len_tasks_teddy_tags=len(tasks.TEDDY_TAGS)))
     rows = np.arange(len(x))
     accuracy = float(np.mean(probs.argmax(-1)[rows, pos] == y[rows, pos]))
     if accuracy < target:
-        raise AssertionError(f"{name}: accuracy at \"teddy\" on new sentences is {accuracy:.3f}, below {target}. "
-                             "Near 0.5 means the model cannot see the words after 'teddy' (lesson 06).")
-    _ok(name, f"accuracy at \"teddy\" on 1000 new sentences {accuracy:.3f} ≥ {target}, {steps} optimizer steps, "
-              f"{model.count_params()} parameters")
+        raise AssertionError(gettext("{name}: accuracy at \"teddy\" on new sentences is {accuracy:.3f}, below {target}. Near 0.5 means the model cannot see the words after 'teddy' (lesson 06).").format(name=name, accuracy=accuracy, target=target))
+    _ok(name, gettext('accuracy at "teddy" on 1000 new sentences {accuracy:.3f} ≥ {target}, {steps} optimizer steps, {model_count_params} parameters').format(accuracy=accuracy, target=target, steps=steps, model_count_params=model.count_params()))
 
 
 def check_adding_comparison(results, baseline=1 / 6):
     """Check a dict {"rnn": best val MSE, "gru": ..., "lstm": ...} from the lab-04 race."""
     if not isinstance(results, dict) or set(results) != {"rnn", "gru", "lstm"}:
         got = sorted(results) if isinstance(results, dict) else type(results).__name__
-        raise AssertionError(f"results must be a dict with keys 'rnn', 'gru', 'lstm' (best validation MSE of each); got {got}.")
+        raise AssertionError(gettext("results must be a dict with keys 'rnn', 'gru', 'lstm' (best validation MSE of each); got {got}.").format(got=got))
     clean = {}
     for name, mse in results.items():
         try:
@@ -164,13 +153,11 @@ def check_adding_comparison(results, baseline=1 / 6):
         except (TypeError, ValueError):
             value = np.asarray(np.nan)
         if value.size != 1 or not np.isfinite(value).all() or float(value.reshape(())) < 0:
-            raise AssertionError(f"results[{name!r}] must be a non-negative number (an MSE), got {mse!r}.")
+            raise AssertionError(gettext("results[{name!r}] must be a non-negative number (an MSE), got {mse!r}.").format(name=name, mse=mse))
         clean[name] = float(value.reshape(()))
     for name in ("gru", "lstm"):
         if clean[name] >= 0.1 * baseline:
-            raise AssertionError(f"the {name.upper()} reached MSE {clean[name]:.4f}, above 10% of chance "
-                                 f"({0.1 * baseline:.4f}). Check its cell and the optimizer (Adam(0.01, clipnorm=1.0)).")
+            raise AssertionError(gettext("the {name_upper} reached MSE {clean_name:.4f}, above 10% of chance ({v_0_1_baseline:.4f}). Check its cell and the optimizer (Adam(0.01, clipnorm=1.0)).").format(name_upper=name.upper(), clean_name=clean[name], v_0_1_baseline=0.1 * baseline))
     if clean["rnn"] < 0.5 * baseline:
-        raise AssertionError(f"the SimpleRNN reached MSE {clean['rnn']:.4f}: suspiciously good at T = 50. Is it "
-                             "really a SimpleRNN, trained on the same data?")
-    _ok("adding comparison", "both gated cells solve T = 50, the SimpleRNN does not")
+        raise AssertionError(gettext("the SimpleRNN reached MSE {clean_rnn:.4f}: suspiciously good at T = 50. Is it really a SimpleRNN, trained on the same data?").format(clean_rnn=clean['rnn']))
+    _ok("adding comparison", gettext("both gated cells solve T = 50, the SimpleRNN does not"))

@@ -179,6 +179,17 @@ class _ThisFolder(importlib.abc.MetaPathFinder):
         return importlib.machinery.PathFinder.find_spec(name, path)
 
 
+def _same_language(notebook_i18n, fresh_i18n):
+    """The fresh copy speaks the notebook's language (a Chinese lab's setup asked for zh_CN): only the
+    words of the messages follow it, never what is compared; anything odd there means English."""
+    if notebook_i18n is None or fresh_i18n is None:
+        return
+    try:
+        fresh_i18n.set_language(notebook_i18n.language())
+    except Exception:  # a notebook that broke its own i18n module gets the English messages
+        fresh_i18n.set_language("en")
+
+
 def load(lab=None):
     """The grading package and the modules of ``lab`` (see ``LAB_MODULES``, read from the fresh
     copy), and everything they import from ``lstmcourse``, executed again from disk; the
@@ -195,6 +206,7 @@ def load(lab=None):
             raise ValueError(f"`lab` must be None (labs 01-05) or one of {known}. Received: lab={lab!r}")
         modules = tuple(package.LAB_MODULES[None]) + (tuple(package.LAB_MODULES[lab]) if lab else ())
         loaded = {m: importlib.import_module(f"lstmcourse.grading.{m}") for m in modules}
+        _same_language(saved.get("lstmcourse.i18n"), sys.modules.get("lstmcourse.i18n"))
     finally:
         sys.meta_path.remove(finder)
         for name in [name for name in sys.modules if _ours(name)]:
