@@ -229,11 +229,112 @@ def test_the_doctor_rebound_for_lab06(monkeypatch):
                        lambda: hidden().fresh("lab06").check_grams(unscaled, hidden=True)) == 0
 
 
+# -- labs 07 and 08: their checks, the variants and the shared harness are in the package too ----------
+def bigram_ok(x, y, V, a):
+    c = np.full((V, V), float(a))
+    r = y != 0
+    np.add.at(c, (x[r], y[r]), 1.0)
+    return np.log2(c / c.sum(1, keepdims=True))
+
+
+def bigram_transposed(x, y, V, a):  # a wrong answer: the table transposed
+    return bigram_ok(x, y, V, a).T
+
+
+def bigram_cell(attack, answer, points=3):
+    from lstmcourse import lab07_checks
+    return graded_cell(attack, points, lambda: lab07_checks.check_bigram(answer),
+                       lambda: hidden().fresh("lab07").check_bigram(answer, hidden=True))
+
+
+def test_lab07_variant_rebound_to_the_one_copied(monkeypatch):
+    from lstmcourse import lab07_checks, variants
+    from lstmcourse.grading import variants as grading_variants
+    d = lab07_checks.lab_data(5)
+    copied = bigram_ok(d.x_train, d.y_train, d.n_tokens, d.alpha)   # variant 5's table, from a classmate
+
+    def hard_coded(x, y, V, a):
+        return copied
+    for module in (variants, grading_variants):
+        monkeypatch.setattr(module, "current", lambda: 5)
+    assert bigram_cell("lab07 bigram: variants.current rebound to the variant the answer was copied from",
+                       hard_coded) == 0
+
+
+def test_lab07_checks_helpers_edited(monkeypatch):
+    from lstmcourse import lab07_checks
+    from lstmcourse.grading import lab07_checks as real, variant_harness
+    monkeypatch.setattr(variant_harness, "_EXPECTED", {})  # what the edited checks remember stays in this test
+    for module in (lab07_checks, real, variant_harness):
+        monkeypatch.setitem(module.__dict__, "_close", lambda *a, **k: True)
+        monkeypatch.setitem(module.__dict__, "_diagnose", lambda *a, **k: None)
+    monkeypatch.setitem(real.__dict__, "_bigram", bigram_transposed)   # the reference made to agree
+    assert bigram_cell("lab07 bigram: _close, _diagnose and the reference _bigram rebound", bigram_transposed) == 0
+
+
+def test_lab07_numpy_log2_patched(monkeypatch):
+    from lstmcourse.grading import variant_harness
+
+    def probabilities(x, y, V, a):  # forgets the log2; with np.log2 = identity the reference agrees
+        return 2.0 ** bigram_ok(x, y, V, a)
+    # the visible check remembers the other variants' answers computed with the patched log2: a cache of
+    # this process only (the hidden check's fresh copy has its own); set aside so later tests see a clean one
+    monkeypatch.setattr(variant_harness, "_EXPECTED", {})
+    monkeypatch.setattr(np, "log2", np.positive)
+    assert bigram_cell("lab07 bigram: np.log2 = np.positive, answer without log2", probabilities) == 0
+
+
+def masked_softmax_ok(s, m):
+    top = np.max(np.where(m, s, -1e300), -1, keepdims=True)
+    e = np.where(m, np.exp(np.where(m, s - top, 0.0)), 0.0)
+    t = e.sum(-1, keepdims=True)
+    return e / np.where(t > 0, t, 1.0)
+
+
+def unmasked(s, m):  # a wrong answer: the mask is ignored
+    return masked_softmax_ok(s, np.ones_like(m))
+
+
+def softmax_cell(attack, answer, points=3):
+    from lstmcourse import lab08_checks
+    return graded_cell(attack, points, lambda: lab08_checks.check_masked_softmax(answer),
+                       lambda: hidden().fresh("lab08").check_masked_softmax(answer, hidden=True))
+
+
+def test_lab08_reference_rebound(monkeypatch):
+    from lstmcourse import lab08_checks
+    from lstmcourse.grading import lab08_checks as real
+    for module in (lab08_checks, real):
+        monkeypatch.setitem(module.__dict__, "_masked_softmax", unmasked)
+    assert softmax_cell("lab08 masked_softmax: the reference _masked_softmax rebound to the answer", unmasked) == 0
+
+
+def test_lab08_modules_replaced_in_sys_modules(monkeypatch):
+    fake = types.ModuleType("lstmcourse.lab08_checks")
+    fake.check_masked_softmax = lambda *a, **k: None
+    for name in ("lstmcourse.lab08_checks", "lstmcourse.grading.lab08_checks", "lstmcourse.grading.variant_harness",
+                 "lstmcourse.grading.variants"):
+        monkeypatch.setitem(sys.modules, name, fake)
+    assert graded_cell("lab08 masked_softmax: lab08_checks, variant_harness, variants replaced in sys.modules", 3,
+                       lambda: fake.check_masked_softmax(unmasked),
+                       lambda: hidden().fresh("lab08").check_masked_softmax(unmasked, hidden=True)) == 0
+
+
+def test_lab08_answer_key_reached_through_the_shared_harness(monkeypatch):
+    from lstmcourse import lab08_checks
+    monkeypatch.setattr(sys, "setprofile", lambda fn: None)   # the answer-key guard switched off
+    key = lab08_checks._masked_softmax                         # the checks' own reference, called by the answer
+    assert softmax_cell("lab08 masked_softmax: sys.setprofile disabled, answer = the checks' own reference",
+                        lambda s, m: key(s, m)) == 0
+
+
 def test_the_correct_answers_still_earn_their_points():
     """The guards do not cost an honest notebook anything (no false alarm from the integrity check)."""
     def rnn_step(x_t, h_prev, params):
         return np.tanh(x_t @ params[W_] + h_prev @ params[U_] + params[B_])
     assert step_cell("lab01 rnn_step: the correct answer, nothing patched", rnn_step) == 3
+    assert bigram_cell("lab07 bigram: the correct answer, nothing patched", bigram_ok) == 3
+    assert softmax_cell("lab08 masked_softmax: the correct answer, nothing patched", masked_softmax_ok) == 3
     recipe = {"epochs": 8, "batch_size": 64, "learning_rate": 0.01}
     assert graded_cell("lab05 Teddy: the solution (bidirectional, 376 steps)", 4,
                        lambda: checks.check_teddy_tagger(bidirectional, recipe),

@@ -366,5 +366,5 @@ def test_hidden_grade_ignores_rebound_modules(monkeypatch):
 
 def test_fresh_refuses_patched_numpy(monkeypatch):
     monkeypatch.setattr(np, "abs", lambda a, *args, **kwargs: np.zeros(np.shape(a)))
-    with pytest.raises(RuntimeError, match="self-test failed"):
+    with pytest.raises(RuntimeError, match="integrity check failed"):
         _grading.fresh("lab07")

@@ -244,7 +244,8 @@ def _expect_layer(name, layer, kind, **want):
     """One layer of a built model: its class (or an equivalent form) and the settings the lab asks for."""
     get, _ = _equivalent(name, layer, kind)
     if kind in _CELL_OF:  # the standard cell: what the task's layer computes by default
-        want = {"activation": "tanh", **({} if kind == "SimpleRNN" else {"recurrent_activation": "sigmoid"}), **want}
+        want = {"activation": "tanh", **({} if kind == "SimpleRNN" else {"recurrent_activation": "sigmoid"}),
+                "go_backwards": False, **want}
     for attr, value in want.items():
         if attr in ("activation", "recurrent_activation"):
             got = getattr(get(attr), "__name__", None)
@@ -264,6 +265,9 @@ def _expect_layer(name, layer, kind, **want):
                 else gettext("keras.layers.{kind} computes with tanh; keep the default activation.").format(kind=kind),
                 "recurrent_activation": gettext("the gates are sigmoids; keep the default recurrent_activation."),
                 "merge_mode": gettext("the default \"concat\" keeps both directions side by side (2·units features)."),
+                "go_backwards": gettext("the layer reads the sequence backwards, and returns its outputs in reverse "
+                                        "time order; the task's layer reads it forwards (only Bidirectional adds a "
+                                        "backward copy, itself)."),
                 "input_dim": gettext("the token ids go up to {value}−1: input_dim must be at least the vocabulary "
                                      "size, {value}.").format(value=value),
             }.get(attr, "")

@@ -16,6 +16,7 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _call,
     _case,
     _close,
+    _constant_ratio,
     _copy,
     _diagnose,
     _first_wrong_step,
@@ -347,6 +348,15 @@ def check_numerical_gradient(numerical_gradient, hidden=False):
                     raise AssertionError(gettext("numerical_gradient: off by a factor of 2: divide the central difference "
                                          "f(x+eps) − f(x−eps) by 2·eps, the distance between the two points."))
                 raise AssertionError(gettext("numerical_gradient: central differences, but eps ≈ {eps:g} is too large: the error grows like eps². Keep the default eps=1e-6.").format(eps=eps))
+    scale = float(np.sqrt(np.mean(expected ** 2)))
+    noise = float(np.sqrt(np.mean(err ** 2)))
+    if 1e-6 < noise < 0.05 * scale and _constant_ratio(got, expected) is None:
+        # close, but off by an irregular amount no eps above catches: f(x+eps) − f(x−eps) lost its digits
+        implied = np.finfo(float).eps * max(abs(float(np.sum(_g(x)))), 1.0) / noise
+        raise AssertionError(gettext(
+            "numerical_gradient: close to the gradient but off by irregular amounts (up to {worst:.2g}): round-off. "
+            "f(x+eps) − f(x−eps) keeps few digits when eps is tiny (these errors fit eps ≈ {implied:.0e}); use the "
+            "default eps=1e-6.").format(worst=float(np.max(np.abs(err))), implied=implied))
     per_row = np.broadcast_to(expected.reshape(len(x), -1).sum(axis=1).reshape((len(x),) + (1,) * (x.ndim - 1)),
                               x.shape)
     _diagnose("numerical_gradient", got, expected, [

@@ -74,7 +74,8 @@ _KERAS_CLASSES = ("Model", "Sequential", "Input", "layers.Layer", "layers.RNN", 
                   "optimizers.RMSprop", "optimizers.SGD", "optimizers.Nadam", "losses.SparseCategoricalCrossentropy",
                   "callbacks.Callback", "ops.convert_to_numpy", "utils.set_random_seed")
 #: Public NumPy names bound to an object of another name in NumPy itself.
-_ALIASES = {("abs", "absolute"), ("max", "amax"), ("min", "amin"), ("round", "around"), ("conj", "conjugate")}
+_ALIASES = {("abs", "absolute"), ("max", "amax"), ("min", "amin"), ("round", "around"), ("conj", "conjugate"),
+            ("mod", "remainder")}
 
 
 def _resolve(module, dotted):
@@ -106,6 +107,11 @@ def _stranger(obj, name, root, library):
                         or any(_under(fn.__code__.co_filename, r) for r in _FRIENDS)):
                     return f"{library}.{name}: {klass.__name__}.{key} is defined in {fn.__code__.co_filename}"
         return None
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, np.ufunc) and "." in name:  # a ufunc's method, e.g. np.add.at: the ufunc must be NumPy's
+        parent = name.rsplit(".", 1)[0]
+        return _stranger(owner, parent, root, library) if getattr(obj, "__name__", None) == short else \
+            f"{library}.{name} is {getattr(obj, '__name__', type(obj).__name__)}"
     if isinstance(obj, float):
         want = {"nan": np.isnan, "inf": np.isposinf}.get(short)
         return None if want is None or want(obj) else f"{library}.{name} is {obj!r}"
@@ -268,8 +274,61 @@ def _self_test_lab06(module):
                            "Something in this notebook changed Keras, NumPy or the doctor; grade a clean copy.")
 
 
+_VARIANT_SELF_TEST_SOURCE = """
+def good_probabilities(logits, temperature):
+    if temperature == 0:
+        return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
+    z = logits / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def bad_probabilities(logits, temperature):
+    return good_probabilities(logits, 1.0 if temperature else 0)
+
+
+def good_masked_softmax(scores, mask):
+    top = np.max(np.where(mask, scores, -1e300), axis=-1, keepdims=True)
+    e = np.where(mask, np.exp(np.where(mask, scores - top, 0.0)), 0.0)
+    total = e.sum(axis=-1, keepdims=True)
+    return e / np.where(total > 0, total, 1.0)
+
+
+def bad_masked_softmax(scores, mask):
+    return good_masked_softmax(scores, np.ones_like(mask))
+"""
+_variant_answers = {"np": np}
+exec(compile(_VARIANT_SELF_TEST_SOURCE, "<grader self-test>", "exec"), _variant_answers)
+
+
+def _self_test_answers(check, good, bad):
+    """``check`` (hidden case, variant 0) passes ``good`` and fails ``bad``, or RuntimeError."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            check(good, hidden=True, variant=0)
+        except AssertionError as err:
+            raise RuntimeError(f"The grader's self-test failed: a correct answer was rejected ({err}). Something "
+                               "in this notebook changed NumPy or the checks; grade a clean copy.") from None
+        try:
+            check(bad, hidden=True, variant=0)
+        except AssertionError:
+            return
+    raise RuntimeError("The grader's self-test failed: a wrong answer was accepted. Something in this notebook "
+                       "changed NumPy or the checks; grade a clean copy.")
+
+
+def _self_test_lab07(module):
+    _self_test_answers(module.check_temperature, _variant_answers["good_probabilities"],
+                       _variant_answers["bad_probabilities"])
+
+
+def _self_test_lab08(module):
+    _self_test_answers(module.check_masked_softmax, _variant_answers["good_masked_softmax"],
+                       _variant_answers["bad_masked_softmax"])
+
+
 #: Extra self-tests of a lab's own module (takes the fresh module, raises RuntimeError).
-_SELF_TESTS = {"lab06": _self_test_lab06}
+_SELF_TESTS = {"lab06": _self_test_lab06, "lab07": _self_test_lab07, "lab08": _self_test_lab08}
 
 
 def fresh(lab=None):
