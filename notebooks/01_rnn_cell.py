@@ -416,8 +416,9 @@ plt.show()
 # %% [markdown]
 # ### One run is an anecdote: try other seeds
 #
-# The weights started from random numbers drawn with one seed. Would another seed
-# have learned the echo too? `lstmcourse.experiments.train_seeds` trains the same
+# The weights started from random numbers drawn with one seed, and in the run stored
+# here that seed learned the echo (the accuracy printed above). Would another seed
+# have learned it too? `lstmcourse.experiments.train_seeds` trains the same
 # recipe under five seeds (the notebook's seed and the four after it; the cell
 # prints them) and returns every run's learning curves; `runs.model(i)` is the
 # trained model of seed number `i`. (It trains the five together as one wide model in
@@ -440,8 +441,9 @@ print("validation accuracy:", experiments.spread(accuracies, digits=3))
 print(f"took {runs.seconds:.1f} s")
 
 # %%
-assert np.min(accuracies) > 0.95, "every seed should learn to echo the input three steps back"
-assert val_accuracy > 0.95, "and so should the model trained above"
+assert np.median(accuracies) > 0.95, "the median seed should learn to echo the input three steps back"
+# (No assert on the single model above: a check on one run fails as often as one seed
+# does, which the study in `studies/` cannot bound below 1 in 1000; the median of five it can.)
 
 # %% alt="Validation mean squared error per epoch on a log scale for the same recipe trained under five seeds: a thin line per seed and a thick line for their median. Every curve falls from the first epoch on, but after 15 epochs the seeds' curves still lie apart."
 ax = experiments.plot_curves(runs, "val_loss", label=tr("validation MSE"), log=True)
@@ -450,8 +452,10 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# Every seed learns the echo (accuracy above 0.95 on all five, as the cell above
-# asserts; the thin lines are the seeds, the thick one their median). The curves all
+# In this run every one of the five seeds learned the echo (the accuracies printed
+# above; the cell above asserts that the median seed is above 0.95, which
+# `studies/flip_risk.py` in the repository checks over many more seeds; the thin lines
+# are the seeds, the thick one their median). The curves all
 # fall from the first epoch on, but not to the same place: after 15 epochs the
 # seeds' validation losses still lie apart, and one seed is not the recipe. That is
 # worth remembering: throughout the course, a claim about training is checked over

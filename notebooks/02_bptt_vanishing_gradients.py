@@ -474,21 +474,23 @@ plt.show()
 
 # %%
 orthogonal, glorot, irnn = (relative_mse(runs) for runs in remedies.values())
-assert np.sum(irnn < 0.5) >= 4 and np.median(irnn) < 0.2, "the IRNN should learn T = 30 on (almost) every seed"
-assert np.median(orthogonal) > 0.5 and np.median(glorot) > 0.5, "neither tanh RNN should learn T = 30 in the median"
+assert np.median(irnn) < 0.5, "the IRNN should learn T = 30 (below half of chance) on the median seed"
+assert np.median(orthogonal) > 0.4 and np.median(glorot) > 0.5, "neither tanh RNN should learn T = 30 in the median"
 
 # %% [markdown]
 # Over the 5 seeds, and it is not the picture you may have expected:
 #
 # - **neither tanh RNN learns the task**, orthogonal or Glorot: in the median both
-#   stay above half of chance (the cell above asserts it), and in the run stored here
+#   stay near chance (the cell above asserts above 0.4 of chance for the orthogonal one,
+#   above half for Glorot's, margins that another notebook seed almost surely keeps), and in the run stored here
 #   no seed of either got below half (0/5 each). In this run the two are close:
 #   medians 0.93 (orthogonal) and 0.92 (Glorot) of chance; the orthogonal one's best
 #   seed reaches 0.78, while Glorot's seeds all lie between 0.87 and 0.94. Whether
 #   either initialisation is really better, 5 seeds cannot settle (exercise 3 asks how
 #   many would); what they do show is that a careful initialisation alone does not
 #   make $T = 30$ learnable within this budget.
-# - the **IRNN learns the task on every seed** (5/5), to 2–7 % of chance.
+# - the **IRNN learns the task**: in this run on all five seeds (5/5), to 2–7 % of
+#   chance; the cell above asserts it on the median seed (below half of chance).
 #
 # An orthogonal $U$ keeps the *linear* part of each Jacobian at norm 1, but the tanh
 # still multiplies by $1 - h^2 < 1$ at every step, so the gradient fades anyway. The
@@ -516,8 +518,8 @@ print(f"took {time.perf_counter() - start:.1f} s")
 
 # %%
 learned = {length: int(np.sum(relative_mse(runs) < 0.5)) for length, runs in sweep.items()}
-assert learned[10] >= 4, "T = 10 should be learned on (almost) every seed"
-assert learned[30] <= 1 and learned[40] <= 1, "T = 30 and 40 should be learned on (almost) no seed"
+assert learned[10] >= 3, "T = 10 should be learned on most seeds (the median seed)"
+assert learned[40] <= 2, "T = 40 should be learned on few seeds (not the median seed)"   # T = 30: asserted in section 6
 
 # %% alt="Scatter and line chart of the best validation MSE as a fraction of chance against the sequence length T = 10, 20, 30, 40 for the tanh SimpleRNN (32 units, 8 epochs): one dot per seed and a line through the medians, with a dotted line at chance (1.0) and a dashed 'learned' threshold at 0.5. At T = 10 the seeds sit low, below the threshold; at T = 30 and 40 they sit near chance; at T = 20 the seeds are spread out between the two."
 fig, ax = plt.subplots()
@@ -535,9 +537,11 @@ ax.legend(fontsize=10)
 plt.show()
 
 # %% [markdown]
-# With this budget (2,000 sequences, 8 epochs) the tanh RNN learns $T = 10$ on
-# (almost) every seed and $T = 30$ or $40$ on (almost) none, as the cell above
-# asserts: in the run stored here, 5/5 seeds at $T = 10$, 0/5 at $T = 30$ and at
+# With this budget (2,000 sequences, 8 epochs) the tanh RNN learns $T = 10$ on most
+# seeds and $T = 30$ or $40$ on few or none (the cell above asserts at least 3 of the 5
+# seeds at $T = 10$ and at most 2 at $T = 40$, and section 6 the median at $T = 30$,
+# margins that another notebook seed almost surely keeps): in the run stored here, 5/5
+# seeds at $T = 10$, 0/5 at $T = 30$ and at
 # $T = 40$, where it stays near chance (medians 0.93 and 0.98). $T = 20$ is the edge,
 # where the result depends on the seed: 3/5 seeds learned it in this run, and the
 # five ended anywhere between 0.27 and 0.89 of chance. Another notebook seed (other
@@ -545,7 +549,7 @@ plt.show()
 # assert one.
 # So "the RNN breaks at $T = 20$" and "it breaks at $T = 30$" are both anecdotes; what
 # this run shows is a *band* of lengths in which success becomes a matter of luck, and
-# beyond which it did not happen on any seed.
+# beyond which, in this run, it did not happen on any seed.
 
 # %% [markdown]
 # ## What you should take away

@@ -182,9 +182,9 @@ print(f"took {sum(res['seconds_per_epoch'] for res in results.values()) * EPOCHS
 
 # %%
 solved = {name: res["solved"] for name, res in results.items()}
-assert solved["3 x 8"] >= 8 - 2, "three layers solve it on nearly every seed"
-assert solved["2 x 8"] + solved["1 x 14 (wide)"] >= 8, \
-    "at ~230 parameters, deep and wide together solve it on at least half of their runs"
+assert solved["3 x 8"] >= 5, "three layers solve it on at least 5 of their 8 seeds"
+assert solved["2 x 8"] + solved["1 x 14 (wide)"] >= 6, \
+    "at ~230 parameters, deep and wide together solve it on at least 6 of their 16 runs"
 assert 1 <= solved["1 x 8"] <= 16 - 1, "one layer of 8 units solves it on some seeds and fails on others"
 print(", ".join(f"{name}: {k}/{results[name]['seeds']}" for name, k in solved.items()), "seeds solved")
 
@@ -212,9 +212,11 @@ plt.show()
 #   to train, gets twice the seeds of the others: the more seeds, the less likely a run
 #   in which they all happen to land on the same side.
 # - **More parameters help, as depth or as width, but not every model becomes
-#   reliable.** Three layers solve it on all but at most two of their 8 seeds, and the
-#   deep 2 × 8 stack and the parameter-matched wide 1 × 14 layer, together, on at least
-#   half of their runs (both checked above; the table prints this run's counts). At the
+#   reliable.** In this run three layers solved it on 8/8 seeds, the deep 2 × 8 stack
+#   on 6/8 and the parameter-matched wide 1 × 14 layer on 5/8. The checks above ask for
+#   less, with a margin that another notebook seed almost surely keeps (`studies/` in
+#   the repository trains these models for many more seeds): at least 5 of 8 for three
+#   layers, and at least 6 of the 16 runs of deep and wide together. At the
 #   same budget the deep and the wide model solve it on a similar share of their seeds,
 #   and 8 seeds each cannot tell apart a difference of a seed or two: this run does not
 #   show depth beating width. (Which is better is an empirical question per task; the
@@ -324,8 +326,8 @@ assert gru_on_top.count_params() == gru_by_hand
 #   (batch, time, units) → (batch, time, units) → (batch, units).
 # - `RNN([cell1, cell2])` is the same computation as two stacked `RNN` layers.
 # - Depth adds non-linear processing at every step. On delayed XOR, one 8-unit layer
-#   solves it on only some seeds; three layers on nearly all; two layers, or one wider
-#   layer with as many parameters, on a good share of them but not reliably. At the
+#   solves it on only some seeds; three layers on all 8 in this run; two layers, or one
+#   wider layer with as many parameters, on a good share of them but not reliably. At the
 #   same budget, this run does not tell depth and width apart.
 # - Regularise stacks with per-sequence dropout between layers (`SpatialDropout1D`, or
 #   `Dropout` with `noise_shape=(None, 1, units)`) and the cells' per-sequence

@@ -25,8 +25,9 @@ def clopper_pearson_upper(failures, n, level=0.95):
 def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None, seeds=5):
     """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<').
 
-    ``seeds``: how many seeds the lesson trains (5 unless it says otherwise; lesson 07 trains 3,
-    where the median is "2 of 3").
+    `seeds`: how many seeds the lesson draws for this claim (5 unless it trains another
+    number, e.g. 8 or 16; 1 for a claim on one run or one random draw): the kind reads
+    "k of seeds" and the risk is P(Binomial(seeds, q) > seeds - k).
     """
     values = np.asarray(values, dtype=float)
     ok = passes(values)

@@ -23,7 +23,7 @@ def load_study():
 
 def test_results_exist_for_the_lessons_that_flipped():
     lessons = {json.loads(p.read_text())["lesson"] for p in RESULTS}
-    assert {"03", "04", "06", "08", "09", "12"} <= lessons, lessons
+    assert {"01", "02", "03", "04", "05", "06", "08", "09", "12"} <= lessons, lessons
 
 
 @pytest.mark.parametrize("path", RESULTS, ids=lambda p: p.stem)
@@ -35,7 +35,7 @@ def test_every_claim_is_below_the_bound(path):
         if row["kind"] == "resampled":
             recomputed = study.clopper_pearson_upper(row["failures_in_draws"], row["draws"])
         else:
-            k, _, seeds = row["kind"].split()                      # "k of 5": at least k of the 5 seeds
+            k, _, seeds = row["kind"].split()   # "k of seeds": at least k of the lesson's seeds pass
             recomputed = study.binomial_risk(study.clopper_pearson_upper(row["failures"], row["n"]), int(k), int(seeds))
         assert abs(recomputed - row["risk_upper"]) <= 1e-9 * max(1.0, recomputed), row
         if not study.verdict(row).startswith("holds") and row.get("in_lesson", True):
@@ -50,6 +50,8 @@ def test_binomial_risk_matches_hand_computation():
     assert study.binomial_risk(q, 3) == pytest.approx(10 * q**3 * 0.9**2 + 5 * q**4 * 0.9 + q**5)
     assert study.clopper_pearson_upper(0, 100) == pytest.approx(1 - 0.05 ** (1 / 100))
     assert study.binomial_risk(q, 2, seeds=3) == pytest.approx(3 * q**2 * 0.9 + q**3)   # the median of 3 seeds
+    assert study.binomial_risk(q, 1, seeds=1) == pytest.approx(q)          # one run: it fails with q
+    assert study.binomial_risk(q, 1, seeds=16) == pytest.approx(q**16)     # "at least 1 of 16": all 16 fail
 
 
 def test_readme_table_is_the_results():
