@@ -290,12 +290,12 @@ regularised = keras.Sequential([
     keras.layers.RNN(SimpleRNNCell(8), return_sequences=True),
     keras.layers.Dense(1, activation="sigmoid"),
 ])
-sample = x_val[:2]
+sample = x_val[:16]          # 16 sequences: 256 mask entries per dropout, so some unit is dropped
 inference_change = float(np.max(np.abs(regularised(sample, training=False) - regularised(sample, training=False))))
 training_change = float(np.max(np.abs(regularised(sample, training=True) - regularised(sample, training=False))))
 print(f"two inference passes differ by {inference_change:.1f}; a training pass differs from inference "
       f"by up to {training_change:.2f}")
-assert inference_change == 0.0 and training_change > 1e-3
+assert inference_change == 0.0 and training_change > 0.0
 
 # %% [markdown]
 # ## 5. Reading a stacked model's summary
