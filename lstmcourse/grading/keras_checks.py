@@ -32,6 +32,7 @@ _NUMPY_IN_CALL = ("symbolic", "KerasTensor", "__array__", "numpy", "Cannot conve
 
 
 def _cell_failure(name, stage, err):
+    stage = gettext(stage)   # marked N_() where it is written
     line = _error_line(err)
     if any(s.lower() in str(err).lower() for s in _NUMPY_IN_CALL):
         return AssertionError(gettext("{name}: {stage} failed: {line} — this is what NumPy (np.*, .numpy(), float(...)) inside call() does: in a model, Keras runs call() on symbolic tensors that have no values yet. Use keras.ops (ops.matmul, ops.tanh, ops.sigmoid, ops.split).").format(name=name, stage=stage, line=line))
@@ -67,7 +68,7 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
         raise NotImplementedError(gettext("{name}: the cell is not written yet (NotImplementedError).").format(name=name)) from None
     except Exception as err:
         guard.verdict(name)
-        raise _cell_failure(name, "keras.layers.RNN(your cell) inside a model", err) from None
+        raise _cell_failure(name, N_("keras.layers.RNN(your cell) inside a model"), err) from None
     guard.verdict(name)
     if tuple(outputs.shape[1:]) != (time, units):
         extra = ""
@@ -85,7 +86,7 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
     try:
         got = np.asarray(model.predict(x32, verbose=0, batch_size=batch), dtype=np.float64)
     except Exception as err:
-        raise _cell_failure(name, "running the model", err) from None
+        raise _cell_failure(name, N_("running the model"), err) from None
     h0 = np.zeros((batch, units))
     expected = numpy_forward(x, h0, params)
     _diagnose(name, got, expected,
@@ -105,7 +106,7 @@ def _check_cell_layer(name, cell_cls, builtin_name, gates, state_sizes, numpy_fo
             warnings.simplefilter("ignore")
             model.fit(x32, np.ones_like(got, dtype="float32"), epochs=1, batch_size=batch, verbose=0)
     except Exception as err:
-        raise _cell_failure(name, "one training step (model.fit)", err) from None
+        raise _cell_failure(name, N_("one training step (model.fit)"), err) from None
     for w, old, new in zip(("kernel", "recurrent_kernel", "bias"), before, model.get_weights()):
         if np.array_equal(old, new):
             raise AssertionError(gettext("{name}: training does not change `{w}`: no gradient reaches it. Compute with keras.ops on the weights themselves (no NumPy copies, no stop_gradient).").format(name=name, w=w))
