@@ -22,8 +22,12 @@ def clopper_pearson_upper(failures, n, level=0.95):
     return float(stats.beta.ppf(level, failures + 1, n - failures))
 
 
-def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None):
-    """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<')."""
+def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construction=None, seeds=5):
+    """A claim "at least k of the 5 seeds have `values` `side` `threshold`" (side: '>' or '<').
+
+    `seeds`: how many seeds the notebook draws, where a lesson trains fewer or more than 5
+    (lesson 11 trains 3; a statistic of the data split alone is one draw, seeds=1).
+    """
     values = np.asarray(values, dtype=float)
     ok = passes(values)
     failures = int(np.sum(~ok))
@@ -38,10 +42,10 @@ def k_of_5(name, values, passes, k, threshold, side, in_lesson=True, by_construc
     q_upper = clopper_pearson_upper(failures, len(values))
     return {"claim": name, "in_lesson": in_lesson, "by_construction": by_construction,
             "values": [round(float(v), 4) for v in values],
-            "kind": f"{k} of 5", "n": len(values), "failures": failures,
+            "kind": f"{k} of {seeds}", "n": len(values), "failures": failures,
             "mean": round(mu, 4), "sd": round(sd, 4), "threshold": threshold,
-            "q_upper": q_upper, "risk_upper": binomial_risk(q_upper, k),
-            "q_normal": q_normal, "risk_normal": binomial_risk(q_normal, k)}
+            "q_upper": q_upper, "risk_upper": binomial_risk(q_upper, k, seeds),
+            "q_normal": q_normal, "risk_normal": binomial_risk(q_normal, k, seeds)}
 
 
 def resampled(name, statistic_sets, claim, seeds=5, draws=N_DRAWS, rng=0, in_lesson=True):
@@ -76,11 +80,11 @@ def verdict(row):
     return "holds" if row["risk_upper"] < LIMIT else "at risk"
 
 
-def with_k(row, k, name, in_lesson=True):
-    """The same per-seed test and counts, as the claim "at least k of 5 seeds pass"."""
+def with_k(row, k, name, in_lesson=True, seeds=5):
+    """The same per-seed test and counts, as the claim "at least k of `seeds` seeds pass"."""
     q = clopper_pearson_upper(row["failures"], row["n"])
-    return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of 5", "risk_upper": binomial_risk(q, k),
-            "risk_normal": binomial_risk(row["q_normal"], k)}
+    return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of {seeds}",
+            "risk_upper": binomial_risk(q, k, seeds), "risk_normal": binomial_risk(row["q_normal"], k, seeds)}
 
 
 def setup():

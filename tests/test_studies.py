@@ -35,8 +35,9 @@ def test_every_claim_is_below_the_bound(path):
         if row["kind"] == "resampled":
             recomputed = study.clopper_pearson_upper(row["failures_in_draws"], row["draws"])
         else:
-            k = int(row["kind"].split()[0])
-            recomputed = study.binomial_risk(study.clopper_pearson_upper(row["failures"], row["n"]), k)
+            k, _, seeds = row["kind"].split()          # "k of seeds"
+            recomputed = study.binomial_risk(study.clopper_pearson_upper(row["failures"], row["n"]), int(k),
+                                             int(seeds))
         assert abs(recomputed - row["risk_upper"]) <= 1e-9 * max(1.0, recomputed), row
         if not study.verdict(row).startswith("holds") and row.get("in_lesson", True):
             at_risk.append(row["claim"])
