@@ -278,9 +278,9 @@ assert np.median(lstm_bits) < baselines["bigram"] - 0.3, "the median seed's LSTM
 # In this run the LSTM beats the bigram by a wide margin on all five seeds: they lie
 # between 3.07 and 3.15 bits per character against the bigram's 3.76, a median saving
 # of 0.65 bits. The assert asks for a saving of at least 0.3 bits on the median seed:
-# the asserts of this lesson check the median of the 5 seeds, which
-# `studies/flip_risk.py` shows a notebook seed nobody chose almost never flips, while
-# "on every seed" cannot be guaranteed that way. The LSTM sees
+# the asserts of this lesson check the median of the 5 seeds, because that is what a
+# study over many seeds (`studies/flip_risk.py`) can certify for a notebook seed nobody
+# chose; "on every seed" it cannot. The LSTM sees
 # all the characters so far, and the language at every step; the bigram sees one
 # character, and the language only at the first step. So part of the LSTM's lead may be
 # the language alone; this comparison cannot say how much (section 5 bounds it).

@@ -399,8 +399,9 @@ assert np.median(attention_overall) > 0.75, "attention should get most dates exa
 # in any length group of any seed, at every length. On the **longest** inputs, and
 # overall, every attention seed of this run beats every plain seed by far; the asserts
 # ask for 30 points between the medians of the 3 seeds, and for more than 75 % of the
-# dates right on the median attention seed (what a seed nobody chose almost never
-# flips, `studies/flip_risk.py`; "every seed beats every seed" cannot be guaranteed).
+# dates right on the median attention seed (the median is what a study over many seeds,
+# `studies/flip_risk.py`, can certify for a seed nobody chose; "every seed beats every
+# seed" it cannot).
 #
 # Is that the length bottleneck? Read the plain model's row across the lengths: it shows
 # no trend (medians between 5 % and 9 % in every group). On inputs this short (at most
