@@ -67,15 +67,16 @@ def _baselines(x_train, y_train, x_val, y_val, x_test, y_test, n_tokens, n_langu
             "bigram": bits_per_char(bigram[x_test, y_test], y_test)}, bigram
 
 
-def lesson_10(replicas=27, data_seeds=(42, 1000, 2000), chunk=9, cache=None):
+def lesson_10(chunks=(9, 9, 6), data_seeds=(42, 1000, 2000), cache=None):
     """Lesson 10 §3, §5, §6: the language model as the lesson trains it (Embedding 16 → LSTMCell(48) →
-    Dense, Adam 0.02, 5 epochs, batch 256), ``replicas`` seeds per data split.
+    Dense, Adam 0.02, 5 epochs, batch 256), ``sum(chunks)`` seeds per data split (24: the
+    median of 5 with no failure among 72 replicas is below 1e-3).
 
     The split follows the notebook's seed, so it is drawn for every data seed; the replica
     seeds are data_seed, data_seed + 1, … (the lesson's are SEED … SEED + 4, so with
-    data seed 42 the first 5 replicas are the stored run). They are trained ``chunk`` at a
-    time (``train_seeds`` replicas; the shuffling order follows a chunk's first seed, as
-    in the lesson), round by round over the data seeds, and each replica's statistics are
+    data seed 42 the first 5 replicas are the stored run). They are trained in rounds of
+    ``chunks[i]`` seeds (``train_seeds`` replicas; the shuffling order follows a chunk's
+    first seed, as in the lesson), each round over all data seeds, and each replica's statistics are
     appended to ``cache`` (JSON lines), so an interrupted run resumes where it stopped.
     The lesson's ``per_epoch`` validation bits are computed here once, after the last epoch
     (the same value; it does not change the training). The wrong language tokens follow
@@ -100,9 +101,11 @@ def lesson_10(replicas=27, data_seeds=(42, 1000, 2000), chunk=9, cache=None):
     UNITS = 48
     temperatures = (0.5, 1.0, 1.5)
     splits = {}
-    for start in range(0, replicas, chunk):
+    replicas = sum(chunks)
+    starts = np.cumsum([0, *chunks[:-1]])
+    for start, chunk in zip(starts, chunks):
         for seed in data_seeds:
-            seeds = list(range(seed + start, seed + min(start + chunk, replicas)))
+            seeds = list(range(seed + start, seed + start + chunk))
             if all((seed, r) in done for r in seeds):
                 continue
             if seed not in splits:
@@ -197,7 +200,7 @@ def lesson_10(replicas=27, data_seeds=(42, 1000, 2000), chunk=9, cache=None):
     s = {k: [done[key][k] for key in keys] for k in ("keras_vs_bits", "saving_vs_bigram", "wrong_cost",
                                                       "wrong_minus_bigram", "copies_05", "copies_10", "copies_15",
                                                       "distinct_10", "bigram_distinct")}
-    seconds = round(sum(done[(d, d + r)]["chunk_seconds"] for d in data_seeds for r in range(0, replicas, chunk)))
+    seconds = round(sum(done[(d, d + r)]["chunk_seconds"] for d in data_seeds for r in starts))
     s = {k: np.array(v) for k, v in s.items()}
     claims = [
         k_of_5("§3 Keras's loss / ln 2 within 0.02 of the bits per character on every seed", s["keras_vs_bits"],
@@ -224,7 +227,7 @@ def lesson_10(replicas=27, data_seeds=(42, 1000, 2000), chunk=9, cache=None):
                   lambda d: np.median(d["lstm"]) > np.median(d["bigram"])),
     ]
     return {"claims": claims, "data_seeds": list(data_seeds), "replicas_per_data_seed": replicas,
-            "chunk": chunk, "training_seconds": seconds,
+            "chunks": list(chunks), "training_seconds": seconds,
             "statistics": {k: {"median": round(float(np.median(v)), 4), "min": round(float(v.min()), 4),
                                "max": round(float(v.max()), 4)} for k, v in s.items()}}
 
