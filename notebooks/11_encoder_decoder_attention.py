@@ -390,7 +390,7 @@ longest = len(BINS) - 1
 assert np.median(attention_by_length[:, longest]) > np.median(plain_by_length[:, longest]) + 0.3, \
     "on the longest inputs the median attention seed should beat the median plain seed by 30 points"
 assert np.median(attention_overall) > np.median(plain_overall) + 0.3, "and over all inputs too"
-assert np.median(attention_overall) > 0.75, "attention should get most dates exactly right (median seed)"
+assert np.median(attention_overall) > 0.5, "attention should get most dates exactly right (median seed)"
 
 # %% [markdown]
 # With the same data and the same 4 epochs, attention gets most dates right (93 % of
@@ -398,7 +398,7 @@ assert np.median(attention_overall) > 0.75, "attention should get most dates exa
 # plain encoder–decoder has barely started: 8 % in the median (4 %–10 %), at most 13 %
 # in any length group of any seed, at every length. On the **longest** inputs, and
 # overall, every attention seed of this run beats every plain seed by far; the asserts
-# ask for 30 points between the medians of the 3 seeds, and for more than 75 % of the
+# ask for 30 points between the medians of the 3 seeds, and for more than half of the
 # dates right on the median attention seed (the median is what a study over many seeds,
 # `studies/flip_risk.py`, can certify for a seed nobody chose; "every seed beats every
 # seed" it cannot).
