@@ -248,12 +248,12 @@ print(f"5 seeds x 5 epochs took {runs.seconds:.1f} s")
 nats_as_bits = runs.final("val_loss") / np.log(2)                         # (seeds,)
 print("validation, last epoch: Keras's loss / ln 2 =", np.round(nats_as_bits, 3))
 print("                         bits per character  =", np.round(runs.final("val_bits"), 3))
-assert np.allclose(nats_as_bits, runs.final("val_bits"), atol=0.02), "Keras's loss in bits should be the bits per character"
+assert np.median(np.abs(nats_as_bits - runs.final("val_bits"))) < 0.02, "Keras's loss in bits should be the bits per character"
 
 # %% [markdown]
-# They agree to a thousandth of a bit on every seed (the assert allows 0.02; Keras
-# averages batch by batch, we average over all characters at once). Now every seed's
-# model on the test names:
+# In this run they agree to a thousandth of a bit on all five seeds (the assert checks
+# the median seed and allows 0.02; Keras averages batch by batch, we average over all
+# characters at once). Now every seed's model on the test names:
 
 # %%
 models = [runs.model(i) for i in range(len(runs))]
@@ -277,12 +277,15 @@ ax2.legend(fontsize=9)
 plt.show()
 
 # %%
-assert lstm_bits.max() < baselines["bigram"] - 0.3, "every seed's LSTM must beat the bigram by 0.3 bits"
+assert np.median(lstm_bits) < baselines["bigram"] - 0.3, "the median seed's LSTM must beat the bigram by 0.3 bits"
 
 # %% [markdown]
-# On every seed the LSTM beats the bigram by a wide margin (the assert asks for at
-# least 0.3 bits per character on each of the 5 seeds; in this run the seeds lie between
-# 3.07 and 3.15 against the bigram's 3.76, a median saving of 0.65 bits). The LSTM sees
+# In this run the LSTM beats the bigram by a wide margin on all five seeds: they lie
+# between 3.07 and 3.15 bits per character against the bigram's 3.76, a median saving
+# of 0.65 bits. The assert asks for a saving of at least 0.3 bits on the median seed:
+# the asserts of this lesson check the median of the 5 seeds, because that is what a
+# study over many seeds (`studies/flip_risk.py`) can certify for a notebook seed nobody
+# chose; "on every seed" it cannot. The LSTM sees
 # all the characters so far, and the language at every step; the bigram sees one
 # character, and the language only at the first step. So part of the LSTM's lead may be
 # the language alone; this comparison cannot say how much (section 5 bounds it).
@@ -402,16 +405,17 @@ print("wrong language:", experiments.spread(wrong_bits, digits=2), "bits per cha
 print("cost of the wrong condition:", experiments.spread(wrong_bits - lstm_bits, digits=2), "bits per character")
 
 # %%
-assert (wrong_bits - lstm_bits).min() > 0.5, "on every seed the right language must save > 0.5 bits per character"
-assert wrong_bits.min() > baselines["bigram"] + 0.1, "on every seed a wrong language token should be worse than the bigram"
+assert np.median(wrong_bits - lstm_bits) > 0.5, "on the median seed the right language must save > 0.5 bits per character"
+assert np.median(wrong_bits) > baselines["bigram"] + 0.1, "on the median seed a wrong language token should be worse than the bigram"
 
 # %% [markdown]
-# Told the wrong language, every seed's model pays more: 1.24 bits per character in
-# the median, 0.98 to 1.27 over the seeds (the assert asks for more than 0.5 on each
-# seed). With a wrong token the model is even worse than the counted bigram of
-# section 2, which is told the right language (the second assert checks this on every
-# seed). So the model has learned spellings that differ by language, and switches
-# between them with one token.
+# Told the wrong language, the model pays more on all five seeds of this run: 1.24 bits
+# per character in the median, 0.98 to 1.27 over the seeds (the assert asks for more
+# than 0.5 on the median seed). With a wrong token the model is even worse than the
+# counted bigram of section 2, which is told the right language: in this run on all five
+# seeds (4.13 to 4.35 bits per character); the second assert checks the median seed. So
+# the model has learned spellings that differ by language, and switches between them
+# with one token.
 #
 # What this measures is the right token against a deliberately *wrong* one, not what
 # knowing the language is worth against not knowing it: a wrong token misleads the
@@ -480,8 +484,9 @@ assert copies[:, 0].sum() > copies[:, 2].sum(), "colder sampling should copy mor
 assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigram should repeat itself more"
 
 # %% [markdown]
-# What holds over the 5 seeds of this run (the asserts above check the first three
-# directions with a margin):
+# What holds over the 5 seeds of this run (the asserts above check the first, the
+# second and the last point: copies below 10 %† at $T=1$ on the median seed, the counts
+# pooled over the seeds, and the medians of the distinct shares):
 #
 # - the model rarely copies: at $T=1$ at most a couple of percent of the samples are
 #   training names (1 %–2 % per seed), and almost all samples are distinct;
@@ -502,7 +507,8 @@ assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigr
 #
 # - A language model predicts $p(x_{t+1} \mid x_{\le t})$ at every step; its targets
 #   are its inputs shifted by one. Judge it in **bits per character on held-out data**
-#   against counted baselines: here the LSTM beat the bigram on every seed.
+#   against counted baselines: in this run the LSTM beat the bigram on all five seeds
+#   (the assert checks the median seed).
 # - Generation is the RNN loop run by hand: one call of the cell per step, the states
 #   $[h, c]$ carried along, the sampled token fed back as the next input.
 # - **Temperature** trades safety for variety; $T\to0$ is greedy decoding.

@@ -387,18 +387,21 @@ plt.show()
 
 # %%
 longest = len(BINS) - 1
-assert attention_by_length[:, longest].min() > plain_by_length[:, longest].max() + 0.3, \
-    "on the longest inputs every attention seed should beat every plain seed by 30 points"
-assert attention_overall.min() > plain_overall.max() + 0.3, "and over all inputs too"
-assert np.median(attention_overall) > 0.75, "attention should get most dates exactly right"
+assert np.median(attention_by_length[:, longest]) > np.median(plain_by_length[:, longest]) + 0.3, \
+    "on the longest inputs the median attention seed should beat the median plain seed by 30 points"
+assert np.median(attention_overall) > np.median(plain_overall) + 0.3, "and over all inputs too"
+assert np.median(attention_overall) > 0.5, "attention should get most dates exactly right (median seed)"
 
 # %% [markdown]
 # With the same data and the same 4 epochs, attention gets most dates right (93 % of
 # the test dates in the median over the 3 seeds; its weakest seed 78 %), while the
 # plain encoder–decoder has barely started: 8 % in the median (4 %–10 %), at most 13 %
 # in any length group of any seed, at every length. On the **longest** inputs, and
-# overall, every attention seed beats every plain seed by far (the asserts ask for 30
-# points).
+# overall, every attention seed of this run beats every plain seed by far; the asserts
+# ask for 30 points between the medians of the 3 seeds, and for more than half of the
+# dates right on the median attention seed (the median is what a study over many seeds,
+# `studies/flip_risk.py`, can certify for a seed nobody chose; "every seed beats every
+# seed" it cannot).
 #
 # Is that the length bottleneck? Read the plain model's row across the lengths: it shows
 # no trend (medians between 5 % and 9 % in every group). On inputs this short (at most
@@ -501,9 +504,10 @@ assert np.median(on_year) > 0.7, "the year digits should attend to the year"
 # - Judge it by exact match on held-out data, broken down by input length.
 # - Additive attention scores every input position with $w^\top\tanh(W_q q + W_v v_j)$,
 #   normalises with a softmax, and averages; masks give padding zero weight.
-# - Here, with the same small budget, attention got most dates right on every seed and
-#   the plain model almost none, at every input length; the attention weights align
-#   output digits with the input characters they come from.
+# - Here, with the same small budget, attention got most dates right on all three seeds
+#   of this run (the assert checks the median seed) and the plain model almost none, at
+#   every input length; the attention weights align output digits with the input
+#   characters they come from.
 #
 # ## What to try next
 #

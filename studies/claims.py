@@ -81,9 +81,10 @@ def verdict(row):
     return "holds" if row["risk_upper"] < LIMIT else "at risk"
 
 
-def with_k(row, k, name, in_lesson=True):
-    """The same per-seed test and counts, as the claim "at least k of the seeds pass" (as many seeds as `row`)."""
-    seeds = int(row["kind"].split()[-1])
+def with_k(row, k, name, in_lesson=True, seeds=None):
+    """The same per-seed test and counts, as the claim "at least k of `seeds` seeds pass"
+    (`seeds`: as many as `row`'s claim unless given)."""
+    seeds = seeds or int(row["kind"].split()[-1])
     q = clopper_pearson_upper(row["failures"], row["n"])
     return {**row, "claim": name, "in_lesson": in_lesson, "kind": f"{k} of {seeds}",
             "risk_upper": binomial_risk(q, k, seeds), "risk_normal": binomial_risk(row["q_normal"], k, seeds)}
