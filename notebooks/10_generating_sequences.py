@@ -421,10 +421,22 @@ assert np.median(wrong_bits) > baselines["bigram"] + 0.1, "on the median seed a 
 # knowing the language is worth against not knowing it: a wrong token misleads the
 # model, which costs more than ignorance would. Knowing the language can save at most
 # the information the token carries: at most $\log_2$ of the number of languages in
-# bits *per name* (less, since the languages are not equally common), shared among all
-# the name's characters and its end marker, so on average a fraction of a bit per
-# character. The same bound limits how much of the LSTM's lead over the bigram
-# (section 3) the language alone can explain.
+# bits *per name* (less, since the languages are not equally common: the entropy of
+# their shares), shared among all the name's characters and its end marker. The next
+# cell computes that bound for the test names. The same bound limits how much of the
+# LSTM's lead over the bigram (section 3) the language alone can explain.
+
+# %%
+share = np.bincount(lang_test, minlength=len(languages)) / len(lang_test)      # (languages,)
+language_bits = float(-np.sum(share[share > 0] * np.log2(share[share > 0])))    # H(language), bits per name
+symbols_per_name = float(np.mean(np.sum(y_test != PAD, axis=1)))               # characters + the end marker
+saving_bound = language_bits / symbols_per_name
+print(f"H(language) = {language_bits:.2f} bits per name (log2 of {len(languages)} languages = "
+      f"{np.log2(len(languages)):.0f}), {symbols_per_name:.1f} symbols per name: knowing the language "
+      f"saves at most {saving_bound:.2f} bits per character on average")
+assert saving_bound < np.median(wrong_bits - lstm_bits), "a wrong token costs more than knowing the language saves"
+
+# %% [markdown]
 #
 # ## 6. New names, or copies? The memorisation rate
 #
@@ -513,7 +525,8 @@ assert np.median(lstm_rates[:, 1, 1]) > np.median(bigram_rates[:, 1]), "the bigr
 #   $[h, c]$ carried along, the sampled token fed back as the next input.
 # - **Temperature** trades safety for variety; $T\to0$ is greedy decoding.
 # - A **start token per class** conditions the model; a wrong token costs bits (1.24
-#   per character in the median here), more than knowing the language can save.
+#   per character in the median here), more than knowing the language can save (at most
+#   the bound printed in section 5).
 # - Check what a generator copies: the memorisation rate, next to a quality measure.
 #
 # ## What to try next
