@@ -83,6 +83,16 @@ def test_exercise_hides_solutions_and_points_badge_at_itself(lab):
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
 
 
+STUB_LINES = {"# YOUR CODE HERE（在这里写你的代码）": "# YOUR CODE HERE",       # Chinese stub line -> English
+              'raise NotImplementedError("在这里写你的代码，然后删掉这一行")': "raise NotImplementedError()"}
+
+
+def english_stubs(code):
+    for zh, en in STUB_LINES.items():
+        code = code.replace(zh, en)
+    return code
+
+
 @pytest.mark.parametrize("lab", TRANSLATED)
 def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
     """exercises/zh-CN/labNN is nbgrader's student version of solutions/zh-CN/labNN (tools/i18n.py builds
@@ -100,13 +110,22 @@ def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
     for z, e in zip(zh["cells"], en["cells"]):
         z_code, e_code = "".join(z["source"]), "".join(e["source"])
         asks_chinese = e["cell_type"] == "code" and z_code.replace(', language="zh_CN"', "") == e_code != z_code
-        if asks_chinese:   # the setup cell asks for Chinese messages (tools/i18n.py), so nbgrader's checksum differs
+        # the stubs are nbgrader's English words followed by Chinese (tools/nbgrader_zh/nbgrader_config.py)
+        stub_in_chinese = (z_code != e_code and (english_stubs(z_code) == e_code if e["cell_type"] == "code"
+                                                 else (z_code, e_code) == ("YOUR ANSWER HERE（在这里写你的答案）",
+                                                                           "YOUR ANSWER HERE")))
+        if stub_in_chinese:
+            z = {**z, "source": e["source"]}
+        if asks_chinese or stub_in_chinese:   # the text differs, so nbgrader's checksum differs
             z, e = json.loads(json.dumps(z)), json.loads(json.dumps(e))
             for cell in (z, e):
                 cell["metadata"].get("nbgrader", {}).pop("checksum", None)
         assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
         if e["cell_type"] == "code" and not asks_chinese:
             assert z["source"] == e["source"]
+    n_stubs = "".join("".join(c["source"]) for c in en["cells"] if c["cell_type"] == "code").count("# YOUR CODE HERE\n")
+    assert "".join("".join(c["source"]) for c in zh["cells"]).count("# YOUR CODE HERE（在这里写你的代码）") == n_stubs, \
+        "every stub of the English exercise is the Chinese stub in the Chinese one"
     assert re.search("[\u4e00-\u9fff]", "".join(zh["cells"][0]["source"])), "the text is Chinese"
 
 

@@ -193,8 +193,9 @@ MISTAKES_SCORE = {
     ("lab07", "check_generate"): 2,              # lab07: the answer key and copied numbers earn 0, and so does
                                                  # sampling, whose sample_tokens calls that answer key
     ("lab08", "check_scores"): 2, ("lab08", "check_context"): 1,
-    ("lab08", "check_decoder_step"): 2,          # lab08: the unmasked softmax earns 0, and so does the layer
-                                                 # that uses it
+    ("lab08", "check_layer"): 3,                 # lab08: the unmasked softmax earns 0; the layer, which does its
+    ("lab08", "check_decoder_step"): 2,          # own masking, is right, and the checks' own reference can no
+                                                 # longer be rebound to the wrong softmax (grading package)
 }
 
 
@@ -298,7 +299,7 @@ def test_known_mistakes_and_cheats_score_exactly_the_expected_points(course):
     got = scores(course, "mistakes")
     expected = {k: MISTAKES_SCORE.get(k, 0) for k in got if k not in MANUAL}
     assert {k: v[0] for k, v in got.items() if k not in MANUAL} == expected
-    assert sum(expected.values()) == 29
+    assert sum(expected.values()) == 32
 
 
 def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
@@ -332,7 +333,7 @@ def test_export_gives_one_row_per_student_and_lab(course):
         total[row["student_id"]] = total.get(row["student_id"], 0) + float(row["score"])
         assert float(row["max_score"]) == POINTS[row["assignment"]]
     assert len(rows) == 2 * len(LABS)
-    assert total == {"complete": 85.0, "mistakes": 29.0}
+    assert total == {"complete": 85.0, "mistakes": 32.0}
 
 
 def test_locked_cells_are_restored_when_autograded(course):
