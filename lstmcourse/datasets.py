@@ -119,6 +119,19 @@ def surnames(languages=None, seed=0, max_len=16, val_fraction=0.15, test_fractio
     unknown = sorted(set(languages) - set(SURNAME_SOURCES))
     if unknown:
         raise ValueError(f"Unknown language(s) {unknown}. Choose from {sorted(SURNAME_SOURCES)}.")
+    shuffled = _split_surnames(_unique_surnames(languages), languages, seed, val_fraction, test_fraction)
+    vocabulary = sorted({ch for name in shuffled["train"][0] for ch in name})
+    data = SurnameData(*(None,) * 6, languages=languages, vocabulary=vocabulary, max_len=max_len,
+                       names_train=shuffled["train"][0], names_val=shuffled["val"][0], names_test=shuffled["test"][0])
+    for split in ("train", "val", "test"):
+        setattr(data, f"x_{split}", data.encode(shuffled[split][0]))
+        setattr(data, f"y_{split}", shuffled[split][1])
+    return data
+
+
+def _unique_surnames(languages):
+    """{language: sorted lower-cased surnames found in that language only} (names shared by
+    languages cannot be classified)."""
     by_language = {}
     for language in languages:
         locale, attributes = SURNAME_SOURCES[language]
@@ -131,10 +144,16 @@ def surnames(languages=None, seed=0, max_len=16, val_fraction=0.15, test_fractio
     for names in by_language.values():
         for name in names:
             counts[name] = counts.get(name, 0) + 1
+    return {language: sorted(n for n in by_language[language] if counts[n] == 1) for language in languages}
+
+
+def _split_surnames(unique, languages, seed, val_fraction, test_fraction):
+    """Each language split separately (stratified) with ``seed``: {"train"|"val"|"test": (names, labels)},
+    each split shuffled."""
     rng = np.random.default_rng(seed)
     splits = {"train": ([], []), "val": ([], []), "test": ([], [])}
     for label, language in enumerate(languages):
-        names = sorted(n for n in by_language[language] if counts[n] == 1)
+        names = unique[language]
         order = rng.permutation(len(names))
         n_val, n_test = round(len(names) * val_fraction), round(len(names) * test_fraction)
         parts = {"val": order[:n_val], "test": order[n_val:n_val + n_test], "train": order[n_val + n_test:]}
@@ -145,13 +164,7 @@ def surnames(languages=None, seed=0, max_len=16, val_fraction=0.15, test_fractio
     for split, (names, labels) in splits.items():
         perm = rng.permutation(len(names))
         shuffled[split] = ([names[i] for i in perm], np.asarray(labels, dtype="int32")[perm])
-    vocabulary = sorted({ch for name in shuffled["train"][0] for ch in name})
-    data = SurnameData(*(None,) * 6, languages=languages, vocabulary=vocabulary, max_len=max_len,
-                       names_train=shuffled["train"][0], names_val=shuffled["val"][0], names_test=shuffled["test"][0])
-    for split in ("train", "val", "test"):
-        setattr(data, f"x_{split}", data.encode(shuffled[split][0]))
-        setattr(data, f"y_{split}", shuffled[split][1])
-    return data
+    return shuffled
 
 
 def co2(frequency="MS"):

@@ -236,51 +236,26 @@ def lesson_10_splits(splits=3100, first_seed=0):
     """Lesson 10 §2: ``bigram < unigram < uniform`` over `splits` train/validation/test splits.
 
     The counted baselines involve no training, so the only thing the seed changes is the
-    split (``datasets.surnames(seed=SEED)``). The split is redrawn here exactly as
-    ``datasets.surnames`` draws it (checked against it for the first seeds), from names
+    split (``datasets.surnames(seed=SEED)``). The split is redrawn here with the helper
+    ``datasets.surnames`` draws it with (checked against it for the first seeds), from names
     read once, because building the dataset 3,100 times would take most of an hour.
     A deterministic function of the seed is one draw per notebook (seeds=1): 3,000 clean
     splits bound its failure chance below 1e-3.
     """
     setup()
-    from importlib import import_module
-
     from lstmcourse import datasets
     languages = sorted(datasets.SURNAME_SOURCES)
-    by_language = {}
-    for language in languages:
-        locale, attributes = datasets.SURNAME_SOURCES[language]
-        provider = import_module(f"faker.providers.person.{locale}").Provider
-        names = set()
-        for attribute in attributes:
-            names.update(n.strip().lower() for n in getattr(provider, attribute) if n.strip())
-        by_language[language] = names
-    counts = {}
-    for names in by_language.values():
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-    unique = {lang: sorted(n for n in by_language[lang] if counts[n] == 1) for lang in languages}
+    unique = datasets._unique_surnames(languages)          # read once; the split below is datasets.surnames's
 
     class Split:
         pass
 
     def split(seed):
-        rng = np.random.default_rng(seed)
-        parts = {"train": ([], []), "val": ([], []), "test": ([], [])}
-        for label, language in enumerate(languages):
-            names = unique[language]
-            order = rng.permutation(len(names))
-            n_val, n_test = round(len(names) * 0.15), round(len(names) * 0.15)
-            for part, idx in {"val": order[:n_val], "test": order[n_val:n_val + n_test],
-                              "train": order[n_val + n_test:]}.items():
-                parts[part][0].extend(names[i] for i in idx)
-                parts[part][1].extend([label] * len(idx))
         d = Split()
         d.languages = languages
-        for part, (names, labels) in parts.items():
-            perm = rng.permutation(len(names))
-            setattr(d, f"names_{part}", [names[i] for i in perm])
-            setattr(d, f"y_{part}", np.asarray(labels, dtype="int32")[perm])
+        for part, (names, labels) in datasets._split_surnames(unique, languages, seed, 0.15, 0.15).items():
+            setattr(d, f"names_{part}", names)
+            setattr(d, f"y_{part}", labels)
         d.vocabulary = sorted({ch for name in d.names_train for ch in name})
         return d
 
