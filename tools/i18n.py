@@ -574,6 +574,28 @@ def chinese_twin(file: Path, root: Path = ROOT) -> Path | None:
     return None
 
 
+def _relink_to_twins(text: str, english_dir: Path, zh_dir: Path, twin) -> str:
+    """Relative links of a file in `english_dir`, for its copy in `zh_dir`: a link to an existing
+    file goes to `twin(file)` when that returns a path, else to the same file; absolute links,
+    anchors and links to missing files are unchanged."""
+    import os.path
+    import posixpath
+
+    def relink(match):
+        target = match.group(2)
+        path, _, anchor = target.partition("#")
+        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
+            return match.group(0)
+        file = Path(os.path.normpath(english_dir / path))
+        if not file.exists():
+            return match.group(0)
+        file = twin(file) or file
+        new = posixpath.normpath(os.path.relpath(file, zh_dir).replace(os.sep, "/"))
+        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
+
+    return MD_LINK.sub(relink, text)
+
+
 def fix_page_links(text: str, english: Path, root: Path = ROOT) -> str:
     """A page's relative links, for its Chinese twin in notebooks/zh-CN/: to the Chinese twin of the
     target when it has one (`chinese_twin`), else to the same file (`../`); other links unchanged.
@@ -588,24 +610,8 @@ def fix_page_links(text: str, english: Path, root: Path = ROOT) -> str:
     ...                "[w](https://x.org/a.md) [t](#top)", root / "notebooks" / "where_next.md", root)
     '[a](01_a.ipynb#s) [n](notation.md) [g](../glossary.md) [l](../../exercises/zh-CN/lab06/lab06.ipynb) [w](https://x.org/a.md) [t](#top)'
     """
-    import os.path
-    import posixpath
-
-    english_dir, zh_dir = Path(english).parent, root / "notebooks" / LANG_DIR
-
-    def relink(match):
-        target = match.group(2)
-        path, _, anchor = target.partition("#")
-        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
-            return match.group(0)
-        file = Path(os.path.normpath(english_dir / path))
-        if not file.exists():
-            return match.group(0)
-        file = chinese_twin(file, root) or file
-        new = posixpath.normpath(os.path.relpath(file, zh_dir).replace(os.sep, "/"))
-        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
-
-    return MD_LINK.sub(relink, text)
+    return _relink_to_twins(text, Path(english).parent, root / "notebooks" / LANG_DIR,
+                            lambda file: chinese_twin(file, root))
 
 
 LAB_BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/)solutions/"
@@ -616,27 +622,15 @@ def fix_lab_links(text: str, english: Path, root: Path = ROOT) -> str:
     """A lab's badge -> the Chinese solution (nbgrader turns it into the Chinese exercise's); a relative
     link to an existing file -> the same file seen from solutions/zh-CN/labNN/, or to the Chinese twin
     of a lesson when there is one."""
-    import os.path
-    import posixpath
-
     text = LAB_BADGE.sub(rf"\1solutions/{LANG_DIR}/\2", text)
-    english_dir, zh_dir = Path(english).parent, zh_path(english, root).parent
 
-    def relink(match):
-        target = match.group(2)
-        path, _, anchor = target.partition("#")
-        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
-            return match.group(0)
-        file = Path(os.path.normpath(english_dir / path))
-        if not file.exists():
-            return match.group(0)
+    def lesson_twin(file):
         twin = file.parent / LANG_DIR / file.name
         if file.parent == root / "notebooks" and re.fullmatch(r"\d\d_[\w.-]+\.ipynb", file.name) and twin.exists():
-            file = twin
-        new = posixpath.normpath(os.path.relpath(file, zh_dir).replace(os.sep, "/"))
-        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
+            return twin
+        return None
 
-    return MD_LINK.sub(relink, text)
+    return _relink_to_twins(text, Path(english).parent, zh_path(english, root).parent, lesson_twin)
 
 
 @dataclass
