@@ -67,11 +67,12 @@ def test_notebook_imdb_section_runs_on_mock_data(tfds, offline, monkeypatch):
 
     import lstmcourse
     from lstmcourse import experiments
+    from lstmcourse.i18n import N_, tr
 
     monkeypatch.setattr(lstmcourse, "notebook_seed", lambda: 0)   # as after setup_notebook(seed=0), no global state
 
     namespace = {"lstmcourse": lstmcourse, "keras": keras, "np": np, "datasets": datasets,
-                 "experiments": experiments, "vocab_size": 100}
+                 "experiments": experiments, "vocab_size": 100, "N_": N_, "tr": tr}
     for source in notebook_cells("def rnn_classifier", "def accuracy_on", "def imdb_experiment"):
         exec(compile(source, str(NOTEBOOK), "exec"), namespace)
     assert namespace["RUN_IMDB"] is False, "the IMDB section must be off by default (offline lesson)"
