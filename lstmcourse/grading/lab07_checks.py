@@ -177,7 +177,8 @@ def _logits_case(variant, hidden):
 def _temperature_mistakes(z, T):
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     return [
-        (N_("the logits are multiplied by the temperature; divide them: softmax(logits / T)."), lambda: _softmax(z * T)),
+        (N_("the logits are multiplied by the temperature; divide them: softmax(logits / T)."),
+         lambda: _softmax(z * T)),
         (N_("the temperature is ignored: these are softmax(logits), the T = 1 probabilities."), lambda: _softmax(z)),
         (N_("the softmax is taken over the batch (axis 0); each row is one distribution: use axis=-1."),
          lambda: _softmax(z / T, axis=0)),
@@ -276,7 +277,8 @@ def check_sampling(fn, hidden=False, variant=None, draws=8000):
         candidates = [
             (N_("the temperature is ignored: the draws follow softmax(logits), T = 1."), _probabilities(rows[i], 1.0)),
             (N_("the temperature is inverted: the draws follow softmax(logits · T)."), _softmax(rows[i] * T)),
-            (N_("every draw is the argmax: that is greedy decoding (T = 0), not sampling."), _probabilities(rows[i], 0)),
+            (N_("every draw is the argmax: that is greedy decoding (T = 0), not sampling."),
+             _probabilities(rows[i], 0)),
             (N_("the draws are uniform over the vocabulary: pass the probabilities to the draw (p=...)."),
              np.full(vocab, 1 / vocab)),
             (N_("the token ids are shifted by one (an off-by-one after cumsum/searchsorted)."),
@@ -399,7 +401,8 @@ def _bigram_mistakes(x, y, V, a):
     swapped = (y[real], x[real])
     uni = _unigram(y, V, a)
     return [
-        (N_("the table is transposed: row = the previous token x, column = the next token y."), lambda: _bigram(x, y, V, a).T),
+        (N_("the table is transposed: row = the previous token x, column = the next token y."),
+         lambda: _bigram(x, y, V, a).T),
         (N_("each column is normalised; each row (one previous token) must sum to 1."),
          lambda: np.log2(c / c.sum(0, keepdims=True))),
         (N_("these are probabilities; the task asks for log2 probabilities."), lambda: c / c.sum(1, keepdims=True)),
@@ -466,7 +469,8 @@ def check_baselines(unigram_bits, bigram_bits, variant=None):
                   d["y_train"])
     mistakes = [
         (N_("the two numbers are swapped."), lambda: [bi, uni]),
-        (N_("these are in nats: multiply by 1 / ln 2 (or compute with log2)."), lambda: [uni * np.log(2), bi * np.log(2)]),
+        (N_("these are in nats: multiply by 1 / ln 2 (or compute with log2)."),
+         lambda: [uni * np.log(2), bi * np.log(2)]),
         (N_("these are measured on the training names; measure on the test names (x_test, y_test)."),
          lambda: [tr_uni, tr_bi]),
         (N_("the unigram is measured on the training names; measure it on the test names."), lambda: [tr_uni, bi]),

@@ -223,7 +223,8 @@ def _context_mistakes(a, v):
         (N_("the weighted values are averaged over the positions; sum them (the weights already sum to 1)."),
          lambda: (a[..., None] * v).mean(1)),
         (N_("every sample uses the first sample's weights."), lambda: np.einsum("t,btd->bd", a[0], v)),
-        (N_("the weighted values are summed over value_dim, not over the positions."), lambda: (a[..., None] * v).sum(2)),
+        (N_("the weighted values are summed over value_dim, not over the positions."),
+         lambda: (a[..., None] * v).sum(2)),
         (N_("every sample uses the first sample's values."), lambda: a @ v[0]),
         (N_("the values are summed without the weights."), lambda: v.sum(1)),
     ]
@@ -323,7 +324,8 @@ def check_layer(cls, hidden=False, variant=None):
     tol = 2e-5
     if weights.shape != expected_w.shape or not _common._close(weights, expected_w, tol):
         s = _scores(c.query, c.values, c.params)
-        catalogue = [((N_("the scores: {message}"), {"message": gettext(m)}), (lambda f=f: _masked_softmax(f(), c.mask)))
+        catalogue = [((N_("the scores: {message}"), {"message": gettext(m)}),
+                      (lambda f=f: _masked_softmax(f(), c.mask)))
                      for m, f in _score_mistakes(c.query, c.values, c.params)]
         catalogue += [((N_("the masked softmax: {message}"), {"message": gettext(m)}), f)
                       for m, f in _softmax_mistakes(s, c.mask)]
