@@ -25,8 +25,8 @@ Marking text for translation:
   remembers which pattern made each English string so a figure can be redrawn in Chinese.
 
 How the checks use it: a check builds its message with
-``gettext("... Received: {name}={value!r}").format(...)`` (``lstmcourse/grading/``, labs 01–06;
-labs 07/08 not yet); the Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so
+``gettext("... Received: {name}={value!r}").format(...)`` (``lstmcourse/grading/``, labs 01–08,
+the variants and the crash reader); the Chinese labs' first cell calls ``setup_notebook(language="zh_CN")``, so
 the same check answers in Chinese there and in English in the English labs (the grader's fresh
 copy follows, see ``grading/sandbox.py``). Grading must not depend on the language: only the
 message text changes, never what is compared.

@@ -167,3 +167,119 @@ def test_the_graders_fresh_copy_speaks_the_notebooks_language():
             fresh.check_rnn_step(_step_without_bias, hidden=True)
     with pytest.raises(AssertionError, match="the bias b is missing"):
         sandbox.fresh().check_rnn_step(_step_without_bias, hidden=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Labs 07/08 (the variant labs) and the crash reader answer in the learner's language too
+# ---------------------------------------------------------------------------------------
+
+def _softmax_rows(z):
+    import numpy as np
+
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def _logits_times_t(logits, temperature):  # lab 07, task 1: multiplies by T instead of dividing
+    import numpy as np
+
+    if temperature == 0:
+        return np.eye(logits.shape[-1])[np.argmax(logits, -1)]
+    return _softmax_rows(logits * temperature)
+
+
+def _scores_without_tanh(q, v, p):  # lab 08, task 1: the additive score without its tanh
+    return ((q @ p["query_kernel"])[:, None, :] + v @ p["value_kernel"] + p["bias"]) @ p["score_kernel"]
+
+
+def _concatenate_on_axis_0(model, symbol, states, values, mask):  # lab 08, task 5: crashes in np.concatenate
+    import numpy as np
+
+    out, (h, c) = model.cell(model.embed(symbol), states)
+    ctx, a = model.attention(out, values, mask)
+    return model.head(np.concatenate([out, ctx], 0)), [h, c], a
+
+
+def _step_with_column_bias(x_t, h_prev, params):  # labs 01-05's crash reader: b[:, None] does not broadcast
+    import numpy as np
+
+    return np.tanh(x_t @ params["kernel"] + h_prev @ params["recurrent_kernel"] + params["bias"][:, None])
+
+
+def _messages(check, *args, **kwargs):
+    """The failure message of ``check(*args, **kwargs)`` in English and in Chinese."""
+    out = []
+    for language in ("en", "zh_CN"):
+        with i18n.using(language), pytest.raises(AssertionError) as err:
+            check(*args, **kwargs)
+        out.append(str(err.value))
+    return out
+
+
+def test_lab07_and_lab08_checks_answer_in_the_labs_language(capsys):
+    from lstmcourse import lab07_checks, lab08_checks
+
+    english, chinese = _messages(lab07_checks.check_temperature, _logits_times_t, variant=0)
+    assert english == ("temperature_probabilities: the logits are multiplied by the temperature; divide them: "
+                       "softmax(logits / T).")
+    assert chinese == "temperature_probabilities：logits 乘上了温度；应当除以温度：softmax(logits / T)。"
+    english, chinese = _messages(lab08_checks.check_scores, _scores_without_tanh, variant=0)
+    assert english == "additive_scores: tanh is missing: e_j = w·tanh(W_q q + W_v v_j + b)."
+    assert chinese == "additive_scores：缺少 tanh：e_j = w·tanh(W_q q + W_v v_j + b)。"
+    # an answer copied from another variant is named as such, in both languages
+    copied = lab07_checks._baselines(7)
+    english, chinese = _messages(lab07_checks.check_baselines, *copied, variant=0)
+    assert english.startswith("unigram_bits, bigram_bits: this answer is variant 7's, not yours (variant 0)")
+    assert chinese.startswith("unigram_bits, bigram_bits：这个答案属于变体 7，不是你的（变体 0）")
+    # a right answer passes in both languages, with its ✔ line in each
+    right = lab07_checks._baselines(0)
+    lab07_checks.check_baselines(*right, variant=0)
+    with i18n.using("zh_CN"):
+        lab07_checks.check_baselines(*right, variant=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"✔ unigram_bits, bigram_bits: correct (unigram {right[0]:.3f}, bigram {right[1]:.3f} bits per " \
+                       "character on the test names)."
+    assert lines[1] == (f"✔ unigram_bits, bigram_bits：正确（在测试姓名上，一元语法为每字符 {right[0]:.3f} 比特，"
+                        f"二元语法为每字符 {right[1]:.3f} 比特）。")
+
+
+def test_the_crash_reader_speaks_the_labs_language():
+    """A crash is read in the learner's language (labs 01-05 through harness._call, labs 07/08 through
+    variant_harness._call); the code in the sentence is the same in both."""
+    from lstmcourse import checks, lab08_checks
+
+    english, chinese = _messages(checks.check_rnn_step, _step_with_column_bias)
+    assert ("and `params['bias'][:, None]` (shape (4, 1)) do not broadcast together. Likely mistake: "
+            "`params['bias'][:, None]` has an extra axis of size 1; as a 1-D array of shape (4,) it would") in english
+    assert ("与 `params['bias'][:, None]`（形状 (4, 1)）无法一起广播。可能的错误："
+            "`params['bias'][:, None]` 多了一个大小为 1 的轴；去掉它、成为形状为 (4,) 的 1 维数组，就能广播") in chinese
+    assert "In `(x_t @ params['kernel'] + h_prev @ params['recurrent_kernel']) + params['bias'][:, None]`" in english
+    assert "在 `(x_t @ params['kernel'] + h_prev @ params['recurrent_kernel']) + params['bias'][:, None]` 中" in chinese
+    english, chinese = _messages(lab08_checks.check_decoder_step, _concatenate_on_axis_0, variant=0)
+    assert english.startswith("decoder_step: your function raised ValueError: ")
+    assert "np.concatenate on axis 0 of `out` (4, 5), `ctx` (4, 7). Likely mistake: they agree on every axis" in english
+    assert chinese.startswith("decoder_step：你的函数抛出了 ValueError: ")
+    assert "沿轴 0 对 `out` (4, 5), `ctx` (4, 7) 调用 np.concatenate。可能的错误：它们除最后一个轴以外各轴都一致" in chinese
+
+
+def test_the_labs_07_08_graders_fresh_copy_speaks_the_notebooks_language():
+    from lstmcourse.grading import sandbox
+
+    with i18n.using("zh_CN"):
+        with pytest.raises(AssertionError, match="logits 乘上了温度"):
+            sandbox.fresh("lab07").check_temperature(_logits_times_t, hidden=True, variant=0)
+    with pytest.raises(AssertionError, match="the logits are multiplied by the temperature"):
+        sandbox.fresh("lab07").check_temperature(_logits_times_t, hidden=True, variant=0)
+
+
+def test_every_likely_mistake_pattern_says_it_in_chinese_too():
+    """harness._call adds the generic hint unless the crash reader's sentence contains gettext("Likely
+    mistake:"): every translated pattern with a guess must contain that phrase's translation."""
+    from babel.messages.pofile import read_po
+
+    with open(i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "lstmcourse.po", "rb") as f:
+        catalogue = read_po(f)
+    marker = i18n.gettext("Likely mistake:", "zh_CN")
+    assert marker != "Likely mistake:"
+    patterns = [m for m in catalogue if m.id and "Likely mistake:" in m.id and m.id != "Likely mistake:"]
+    assert len(patterns) >= 3 and all(marker in m.string for m in patterns)

@@ -329,8 +329,9 @@ def _reduced_elsewhere(node, frame, other):
         reduced = getattr(base, node.func.attr)(axis)
         if reduced.shape == tuple(other) or (reduced.ndim == len(other) and _broadcasts(reduced.shape, other)
                                              and reduced.shape[-1] == other[-1]):
-            return (f"`{ast.unparse(node.func.value)}.{node.func.attr}({axis})` would fit: {node.func.attr} over "
-                    f"axis {axis}{' (the batch)' if axis == 0 else ''}.")
+            pattern = (gettext("`{base}.{fn}({axis})` would fit: {fn} over axis {axis} (the batch).") if axis == 0
+                       else gettext("`{base}.{fn}({axis})` would fit: {fn} over axis {axis}."))
+            return pattern.format(base=ast.unparse(node.func.value), fn=node.func.attr, axis=axis)
     return None
 
 
@@ -346,36 +347,42 @@ def _explain_binop(node, frame, known, op=None, left_node=None, right_node=None)
 
     def named(text, value):
         who = _known_name(value, known)
-        return f"`{text}` ({who}, shape {_shape_of(value)})" if who and who != text else \
-            f"`{text}` (shape {_shape_of(value)})"
-    where = (f"in `{L} {_SYMBOL[op]} {R}`" if op in _SYMBOL else f"in `{ast.unparse(node)}`") + \
-        f", {named(L, left)} and {named(R, right)}"
+        return gettext("`{code}` ({who}, shape {shape})").format(code=text, who=who, shape=_shape_of(value)) \
+            if who and who != text else gettext("`{code}` (shape {shape})").format(code=text, shape=_shape_of(value))
+    where = dict(expr=f"{L} {_SYMBOL[op]} {R}" if op in _SYMBOL else ast.unparse(node),
+                 left=named(L, left), right=named(R, right))
     if op is ast.MatMult:
         if len(a) < 1 or len(b) < 1 or a[-1] == (b[-2] if len(b) > 1 else b[0]):
             return None
         guess = ""
         if R.endswith(".T") and len(a) == 2 and len(b) == 2 and b[0] == a[0]:
-            guess = (f"`{R[:-2]} @ {L}` would fit: the batch is the first axis, so an input multiplies its weight "
-                     f"from the left (x @ W), not W @ xᵀ.")
+            guess = gettext("`{code}` would fit: the batch is the first axis, so an input multiplies its weight from "
+                            "the left (x @ W), not W @ xᵀ.").format(code=f"{R[:-2]} @ {L}")
         elif len(a) == 1 and len(b) >= 2 and b[-1] == a[0]:
-            guess = f"`{R} @ {L}` would fit: put the vector last, so it contracts the last axis of `{R}`."
+            guess = gettext("`{code}` would fit: put the vector last, so it contracts the last axis of "
+                            "`{matrix}`.").format(code=f"{R} @ {L}", matrix=R)
         elif len(b) == 2 and a[-1] == b[1]:
-            guess = (f"`{R[:-2]}` without .T would fit: it is transposed once too often." if R.endswith(".T") else
-                     f"`{R}.T` would fit: the transpose of `{R}` is meant here.")
+            guess = (gettext("`{code}` without .T would fit: it is transposed once too often.").format(code=R[:-2])
+                     if R.endswith(".T") else
+                     gettext("`{code}.T` would fit: the transpose of `{code}` is meant here.").format(code=R))
         elif len(a) >= 2 and a[-2] == b[0]:
-            guess = (f"`{L[:-2]} @ {R}` would fit: drop the .T (the rows of `{L[:-2]}` are the batch)."
+            guess = (gettext("`{left} @ {right}` would fit: drop the .T (the rows of `{left}` are the "
+                             "batch).").format(left=L[:-2], right=R)
                      if L.endswith(".T") else
-                     f"`{L}.T @ {R}` would fit (as in a weight's gradient, inputᵀ·δ, which sums over the "
-                     "batch).")
+                     gettext("`{left}.T @ {right}` would fit (as in a weight's gradient, inputᵀ·δ, which sums over "
+                             "the batch).").format(left=L, right=R))
         if not guess:
             fits = [label for label, arr in known.items() if isinstance(arr, np.ndarray) and arr.ndim == 2
                     and arr.shape[0] == a[-1] and not np.array_equal(arr, right)]
             if fits:
-                guess = (f"{fits[0]} (shape {np.shape(known[fits[0]])}) would fit where `{R}` is: are two "
-                         "weights swapped?")
-        return (f"{where}: the inner sizes {a[-1]} and {b[-2] if len(b) > 1 else b[0]} differ. "
-                + (f"Likely mistake: {guess}" if guess else
-                   "The columns of the left must equal the rows of the right."))
+                guess = gettext("{weight} (shape {shape}) would fit where `{code}` is: are two weights "
+                                "swapped?").format(weight=fits[0], shape=np.shape(known[fits[0]]), code=R)
+        sizes = dict(m=a[-1], n=b[-2] if len(b) > 1 else b[0])
+        if guess:
+            return gettext("in `{expr}`, {left} and {right}: the inner sizes {m} and {n} differ. Likely mistake: "
+                           "{guess}").format(**where, **sizes, guess=guess)
+        return gettext("in `{expr}`, {left} and {right}: the inner sizes {m} and {n} differ. The columns of the "
+                       "left must equal the rows of the right.").format(**where, **sizes)
     if _broadcasts(a, b):
         return None
     guess = ""
@@ -383,28 +390,34 @@ def _explain_binop(node, frame, known, op=None, left_node=None, right_node=None)
         if 1 in shape:
             squeezed = tuple(n for n in shape if n != 1)
             if _broadcasts(squeezed, other):
-                guess = (f"`{text}` has an extra axis of size 1; as a {len(squeezed)}-D array of shape {squeezed} it "
-                         "would broadcast (a bias of shape (units,) is added to (batch, units) as it is, "
-                         "no [:, None]).")
+                guess = gettext("`{code}` has an extra axis of size 1; as a {ndim}-D array of shape {shape} it would "
+                                "broadcast (a bias of shape (units,) is added to (batch, units) as it is, no "
+                                "[:, None]).").format(code=text, ndim=len(squeezed), shape=squeezed)
                 break
     if not guess:
         for text, shape, other in ((L, a, b), (R, b, a)):
             if len(shape) + 1 == len(other):
                 fits = [axis for axis in range(len(shape) + 1) if _broadcasts(shape[:axis] + (1,) + shape[axis:], other)]
                 if len(fits) == 1:
-                    guess = (f"`{text}` needs an axis for the other's size {other[fits[0]]}: "
-                             f"`{text}{_index_for(shape, fits[0])}` broadcasts over it.")
+                    guess = gettext("`{code}` needs an axis for the other's size {size}: `{code}{index}` broadcasts "
+                                    "over it.").format(code=text, size=other[fits[0]],
+                                                       index=_index_for(shape, fits[0]))
                 elif fits:
-                    guess = (f"`{text}` needs a new axis where it has none of the other's: "
-                             + " or ".join(f"`{text}{_index_for(shape, ax)}`" for ax in fits)
-                             + " (which one depends on what its axes mean).")
+                    options = [f"`{text}{_index_for(shape, ax)}`" for ax in fits]
+                    while len(options) > 1:  # "`a` or `b` or `c`", one pattern at a time
+                        options[:2] = [gettext("{first} or {second}").format(first=options[0], second=options[1])]
+                    guess = gettext("`{code}` needs a new axis where it has none of the other's: {options} (which one "
+                                    "depends on what its axes mean).").format(code=text, options=options[0])
             if guess:
                 break
     if not guess:
         guess = _reduced_elsewhere(left_node, frame, b) or _reduced_elsewhere(right_node, frame, a) or ""
     if not guess and sorted(a) == sorted(b) and a != b:
-        guess = "The same sizes in another order: one of them is transposed."
-    return f"{where} do not broadcast together." + (f" Likely mistake: {guess}" if guess else "")
+        guess = gettext("The same sizes in another order: one of them is transposed.")
+    if guess:
+        return gettext("in `{expr}`, {left} and {right} do not broadcast together. Likely mistake: "
+                       "{guess}").format(**where, guess=guess)
+    return gettext("in `{expr}`, {left} and {right} do not broadcast together.").format(**where)
 
 
 def _explain_call(node, frame, known):
@@ -419,11 +432,11 @@ def _explain_call(node, frame, known):
                 _value(node.args[1], frame) if len(node.args) > 1 else {"hstack": 1, "vstack": 0}.get(name, 0))
     shapes = [_shape_of(np.asarray(x)) for x in arrays]
     parts = ", ".join(f"`{ast.unparse(e)}` {sh}" for e, sh in zip(getattr(node.args[0], "elts", []), shapes))
-    guess = ""
     if name == "concatenate" and len({sh[:-1] for sh in shapes}) == 1 and axis not in (-1, len(shapes[0]) - 1):
-        guess = (f" Likely mistake: they agree on every axis but the last: join them on the last axis (axis=-1), "
-                 f"side by side, not on axis {axis}.")
-    return f"np.{name} on axis {axis} of {parts or shapes}.{guess}"
+        return gettext("np.{name} on axis {axis} of {arrays}. Likely mistake: they agree on every axis but the last: "
+                       "join them on the last axis (axis=-1), side by side, not on axis {axis}.").format(
+                           name=name, axis=axis, arrays=parts or shapes)
+    return gettext("np.{name} on axis {axis} of {arrays}.").format(name=name, axis=axis, arrays=parts or shapes)
 
 
 def _explain_crash(err, known=None):
@@ -455,7 +468,7 @@ def _inputs_by_name(args, arg_names):
     """{name: array} of the arguments an answer was given, a dict's entries under their keys."""
     known = {}
     for i, arg in enumerate(args):
-        label = arg_names[i] if i < len(arg_names) else f"argument {i + 1}"
+        label = arg_names[i] if i < len(arg_names) else gettext("argument {n}").format(n=i + 1)
         if isinstance(arg, np.ndarray):
             known[label] = arg
         elif isinstance(arg, dict):
@@ -478,15 +491,15 @@ def _call(name, fn, *args, arg_names=(), allowed=(), swap=None, check_inputs=Tru
     except Exception as err:  # the student's code crashed: say where, in their terms
         guard.verdict(name)
         hint = gettext("Check the shapes of the matrices you multiply; print them with .shape.")
-        read = _explain_crash(err, _inputs_by_name(before, arg_names))  # English only so far (not in the catalogue)
-        if read and "Likely mistake:" in read:
+        read = _explain_crash(err, _inputs_by_name(before, arg_names))
+        if read and gettext("Likely mistake:") in read:  # every pattern with a guess says it, in either language
             raise AssertionError(gettext("{name} raised {error}: {detail}. {hint}").format(
                 name=name, error=type(err).__name__, detail=_error_line(err), hint=_sentence(read))) from None
         if name.endswith("_forward") and isinstance(err, (IndexError, ValueError)):
-            hint = ("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of the "
-                    "batch). " + hint)
+            hint = gettext("x is (batch, time, features): the input of step t is x[:, t], not x[t] (a sequence of "
+                           "the batch). {hint}").format(hint=hint)
         if read:
-            hint = f"{_sentence(read)} {hint}"
+            hint = gettext("{reading} {hint}").format(reading=_sentence(read), hint=hint)
         raise AssertionError(gettext("{name} raised {error}: {detail}. {hint}").format(name=name, error=type(err).__name__, detail=_error_line(err), hint=hint)) from None
     guard.verdict(name)
     if check_inputs:

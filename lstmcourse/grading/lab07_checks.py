@@ -34,6 +34,7 @@ from lstmcourse.grading.variant_harness import (  # noqa: F401
     _variant,
 )
 from lstmcourse.grading import variant_harness as _harness
+from lstmcourse.i18n import N_, gettext
 
 LAB = "lab07"
 PAD, END, START = 0, 1, 2
@@ -176,25 +177,26 @@ def _logits_case(variant, hidden):
 def _temperature_mistakes(z, T):
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     return [
-        ("the logits are multiplied by the temperature; divide them: softmax(logits / T).", lambda: _softmax(z * T)),
-        ("the temperature is ignored: these are softmax(logits), the T = 1 probabilities.", lambda: _softmax(z)),
-        ("the softmax is taken over the batch (axis 0); each row is one distribution: use axis=-1.",
+        (N_("the logits are multiplied by the temperature; divide them: softmax(logits / T)."),
+         lambda: _softmax(z * T)),
+        (N_("the temperature is ignored: these are softmax(logits), the T = 1 probabilities."), lambda: _softmax(z)),
+        (N_("the softmax is taken over the batch (axis 0); each row is one distribution: use axis=-1."),
          lambda: _softmax(z / T, axis=0)),
-        ("the probabilities are divided by T after the softmax; divide the logits before it.",
+        (N_("the probabilities are divided by T after the softmax; divide the logits before it."),
          lambda: _softmax(z) / T),
-        ("softmax(logits) ** (1 / T) is not renormalised: divide each row by its sum.",
+        (N_("softmax(logits) ** (1 / T) is not renormalised: divide each row by its sum."),
          lambda: _softmax(z) ** (1 / T)),
-        ("these are exp(logits / T) without the division by their sum: rows must sum to 1.",
+        (N_("these are exp(logits / T) without the division by their sum: rows must sum to 1."),
          lambda: np.exp(z / T - np.max(z / T, axis=-1, keepdims=True))),
-        ("these are log-probabilities (log-softmax); return the probabilities themselves.",
+        (N_("these are log-probabilities (log-softmax); return the probabilities themselves."),
          lambda: np.log(_softmax(z / T))),
-        ("the whole batch is normalised at once; normalise each row over the vocabulary.",
+        (N_("the whole batch is normalised at once; normalise each row over the vocabulary."),
          lambda: np.exp(z / T - np.max(z / T)) / np.exp(z / T - np.max(z / T)).sum()),
-        ("a sigmoid per token is not a distribution over the vocabulary: use the softmax.", lambda: sig(z / T)),
-        ("2 ** (logits / T) is a softmax of logits·ln 2 / T: use exp, not a power of 2.",
+        (N_("a sigmoid per token is not a distribution over the vocabulary: use the softmax."), lambda: sig(z / T)),
+        (N_("2 ** (logits / T) is a softmax of logits·ln 2 / T: use exp, not a power of 2."),
          lambda: _softmax(z * np.log(2) / T)),
-        ("every row is one-hot at its argmax: that is T = 0 only.", lambda: np.eye(z.shape[-1])[np.argmax(z, -1)]),
-        ("the logits are divided by T twice.", lambda: _softmax(z / T / T)),
+        (N_("every row is one-hot at its argmax: that is T = 0 only."), lambda: np.eye(z.shape[-1])[np.argmax(z, -1)]),
+        (N_("the logits are divided by T twice."), lambda: _softmax(z / T / T)),
     ]
 
 
@@ -206,23 +208,28 @@ def check_temperature(fn, hidden=False, variant=None):
     given = z.copy()
     got = _as_array(name, _call(name, fn, given, T))
     if not np.array_equal(given, z):
-        raise AssertionError(f"{name}: your function changed `logits` in place; compute on a copy "
-                             "(z = logits / temperature, not logits /= temperature).")
+        raise AssertionError(gettext("{name}: your function changed `logits` in place; compute on a copy "
+                                     "(z = logits / temperature, not logits /= temperature).").format(name=name))
     expected = _probabilities(z, T)
     if got.shape == expected.shape and not np.all(np.isfinite(got[1])) and np.all(np.isfinite(np.delete(got, 1, 0))):
-        raise AssertionError(f"{name}: row 1 (logits near 800) gives {got[1][:3]}...: exp overflowed. Subtract each "
-                             "row's maximum from logits / T before exp (the softmax does not change).")
+        raise AssertionError(gettext("{name}: row 1 (logits near 800) gives {row}...: exp overflowed. Subtract each "
+                                     "row's maximum from logits / T before exp (the softmax does not change).").format(
+                                         name=name, row=got[1][:3]))
     if not _close(got, expected):
         _fail(name, got, expected, _temperature_mistakes(z, T), _memo("temperature", lambda v: _probabilities(*_logits_case(v, False))),
-              variant, "probabilities")
+              variant, N_("probabilities"))
     zero = _as_array(name, _call(name, fn, z.copy(), 0.0))
     if not _close(zero, _probabilities(z, 0.0)):
-        hint = ("it is NaN/inf: dividing by T = 0" if not np.all(np.isfinite(zero)) else
-                "it is uniform" if zero.shape == z.shape and _close(zero, np.full_like(z, 1 / z.shape[1])) else
-                "it is not one-hot")
-        raise AssertionError(f"{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and {hint}. "
-                             "Handle T == 0 on its own.")
-    _ok(name, f"{z.shape[0]} rows of {z.shape[1]} tokens at T = {T} and at T = 0, including logits near 800")
+        message = (N_("{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and it is NaN/inf: "
+                      "dividing by T = 0. Handle T == 0 on its own.") if not np.all(np.isfinite(zero)) else
+                   N_("{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and it is uniform. "
+                      "Handle T == 0 on its own.")
+                   if zero.shape == z.shape and _close(zero, np.full_like(z, 1 / z.shape[1])) else
+                   N_("{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and it is not "
+                      "one-hot. Handle T == 0 on its own."))
+        raise AssertionError(gettext(message).format(name=name))
+    _ok(name, gettext("{rows} rows of {tokens} tokens at T = {T} and at T = 0, including logits near 800").format(
+        rows=z.shape[0], tokens=z.shape[1], T=T))
 
 
 # -- Task 2: sampling -------------------------------------------------------------------------------
@@ -243,20 +250,24 @@ def check_sampling(fn, hidden=False, variant=None, draws=8000):
     tokens = _call(name, fn, batch.copy(), T, np.random.default_rng(seed))
     arr = np.asarray(tokens)
     if arr.ndim == 2 and arr.shape == batch.shape:
-        raise AssertionError(f"{name}: you returned an array of shape {arr.shape}, like the probabilities; return "
-                             f"one token id per row, shape ({len(batch)},).")
+        raise AssertionError(gettext("{name}: you returned an array of shape {shape}, like the probabilities; return "
+                                     "one token id per row, shape ({n},).").format(name=name, shape=arr.shape,
+                                                                                   n=len(batch)))
     if arr.shape != (len(batch),):
-        raise AssertionError(f"{name}: expected one token id per row, shape ({len(batch)},); got shape {arr.shape}.")
+        raise AssertionError(gettext("{name}: expected one token id per row, shape ({n},); got shape {shape}.").format(
+            name=name, n=len(batch), shape=arr.shape))
     if not np.issubdtype(arr.dtype, np.integer):
         if np.all(np.mod(arr, 1) == 0):
             arr = arr.astype("int64")
         else:
-            raise AssertionError(f"{name}: expected integer token ids, got {arr.dtype} values such as {arr[:3]}.")
+            raise AssertionError(gettext("{name}: expected integer token ids, got {dtype} values such as "
+                                         "{values}.").format(name=name, dtype=arr.dtype, values=arr[:3]))
     vocab = z.shape[1]
     if arr.min() < 0 or arr.max() >= vocab:
-        raise AssertionError(f"{name}: token ids must lie in 0 … {vocab - 1}; got {arr.min()} … {arr.max()}"
-                             + (" (one too high: an off-by-one after searchsorted/cumsum?)" if arr.max() == vocab
-                                else "."))
+        message = (N_("{name}: token ids must lie in 0 … {last}; got {low} … {high} (one too high: an off-by-one "
+                      "after searchsorted/cumsum?)") if arr.max() == vocab else
+                   N_("{name}: token ids must lie in 0 … {last}; got {low} … {high}."))
+        raise AssertionError(gettext(message).format(name=name, last=vocab - 1, low=arr.min(), high=arr.max()))
     freq = [np.bincount(arr[i * draws:(i + 1) * draws], minlength=vocab) / draws for i in range(2)]
     expected = [_probabilities(row, T) for row in rows]
     tolerance = 0.04
@@ -264,40 +275,47 @@ def check_sampling(fn, hidden=False, variant=None, draws=8000):
     if bad:
         i = bad[0]
         candidates = [
-            ("the temperature is ignored: the draws follow softmax(logits), T = 1.", _probabilities(rows[i], 1.0)),
-            ("the temperature is inverted: the draws follow softmax(logits · T).", _softmax(rows[i] * T)),
-            ("every draw is the argmax: that is greedy decoding (T = 0), not sampling.", _probabilities(rows[i], 0)),
-            ("the draws are uniform over the vocabulary: pass the probabilities to the draw (p=...).",
+            (N_("the temperature is ignored: the draws follow softmax(logits), T = 1."), _probabilities(rows[i], 1.0)),
+            (N_("the temperature is inverted: the draws follow softmax(logits · T)."), _softmax(rows[i] * T)),
+            (N_("every draw is the argmax: that is greedy decoding (T = 0), not sampling."),
+             _probabilities(rows[i], 0)),
+            (N_("the draws are uniform over the vocabulary: pass the probabilities to the draw (p=...)."),
              np.full(vocab, 1 / vocab)),
-            ("the token ids are shifted by one (an off-by-one after cumsum/searchsorted).",
+            (N_("the token ids are shifted by one (an off-by-one after cumsum/searchsorted)."),
              np.roll(expected[i], 1)),
-            ("the token ids are shifted by one (an off-by-one after cumsum/searchsorted).",
+            (N_("the token ids are shifted by one (an off-by-one after cumsum/searchsorted)."),
              np.roll(expected[i], -1)),
-            ("every row is drawn from the first row's distribution: draw each row from its own probabilities.",
+            (N_("every row is drawn from the first row's distribution: draw each row from its own probabilities."),
              expected[0]),
         ]
         for message, q in candidates:
             if _tv(freq[i], q) <= tolerance:
-                raise AssertionError(f"{name}: {message}")
-        raise AssertionError(f"{name}: over {draws} draws of row {i} the frequencies {np.round(freq[i], 3)} are "
-                             f"{_tv(freq[i], expected[i]):.3f} (total variation) away from softmax(logits / T) = "
-                             f"{np.round(expected[i], 3)}; this matches none of the usual mistakes.")
+                raise AssertionError(_harness._named(name, message))
+        raise AssertionError(gettext("{name}: over {draws} draws of row {i} the frequencies {freq} are {tv:.3f} "
+                                     "(total variation) away from softmax(logits / T) = {expected}; this matches none "
+                                     "of the usual mistakes.").format(name=name, draws=draws, i=i,
+                                                                      freq=np.round(freq[i], 3),
+                                                                      tv=_tv(freq[i], expected[i]),
+                                                                      expected=np.round(expected[i], 3)))
     # the seed test at T >= 1, where draws differ often (at T = 0.3 two unseeded runs can agree by chance)
     T_seed, probe = max(T, 1.0), np.repeat(rows, 200, axis=0)
     again = np.asarray(_call(name, fn, probe.copy(), T_seed, np.random.default_rng(seed)))
     twice = np.asarray(_call(name, fn, probe.copy(), T_seed, np.random.default_rng(seed)))
     if not np.array_equal(again, twice):
-        raise AssertionError(f"{name}: two generators with the same seed gave different tokens: draw with the `rng` "
-                             "you are given (rng.random, rng.choice), not np.random's global functions.")
+        raise AssertionError(gettext("{name}: two generators with the same seed gave different tokens: draw with the "
+                                     "`rng` you are given (rng.random, rng.choice), not np.random's global "
+                                     "functions.").format(name=name))
     other = np.asarray(_call(name, fn, probe.copy(), T_seed, np.random.default_rng(seed + 1)))
     if np.array_equal(again, other):
-        raise AssertionError(f"{name}: generators with different seeds gave the same tokens: use the `rng` you are "
-                             "given, not a generator of your own with a fixed seed.")
+        raise AssertionError(gettext("{name}: generators with different seeds gave the same tokens: use the `rng` you "
+                                     "are given, not a generator of your own with a fixed seed.").format(name=name))
     greedy = np.asarray(_call(name, fn, z.copy(), 0.0, np.random.default_rng(seed)))
     if greedy.shape != (len(z),) or not np.array_equal(greedy, np.argmax(z, axis=-1)):
-        raise AssertionError(f"{name}: at temperature 0 every row must give its argmax (greedy decoding); got "
-                             f"{greedy} for argmax {np.argmax(z, axis=-1)}.")
-    _ok(name, f"{draws} draws per row within {tolerance} of softmax(logits / {T}); seeded by rng; greedy at T = 0")
+        raise AssertionError(gettext("{name}: at temperature 0 every row must give its argmax (greedy decoding); got "
+                                     "{got} for argmax {argmax}.").format(name=name, got=greedy,
+                                                                          argmax=np.argmax(z, axis=-1)))
+    _ok(name, gettext("{draws} draws per row within {tolerance} of softmax(logits / {T}); seeded by rng; greedy at "
+                      "T = 0").format(draws=draws, tolerance=tolerance, T=T))
 
 
 # -- Task 3: bits per character -------------------------------------------------------------------
@@ -315,25 +333,25 @@ def _bits_mistakes(lp, y):
     real = y != PAD
     n = real.sum()
     return [
-        ("the log-probabilities are already in base 2; you converted them to nats (× ln 2).",
+        (N_("the log-probabilities are already in base 2; you converted them to nats (× ln 2)."),
          lambda: _bits(lp, y) * np.log(2)),
-        ("the log-probabilities are already in base 2; dividing by ln 2 converts them again.",
+        (N_("the log-probabilities are already in base 2; dividing by ln 2 converts them again."),
          lambda: _bits(lp, y) / np.log(2)),
-        ("the sign is missing: bits are −log2 p, a positive number.", lambda: -_bits(lp, y)),
-        ("the padding positions are counted: average over the targets that are not PAD.",
+        (N_("the sign is missing: bits are −log2 p, a positive number."), lambda: -_bits(lp, y)),
+        (N_("the padding positions are counted: average over the targets that are not PAD."),
          lambda: float(-lp.mean())),
-        ("the padding positions are in the denominator: divide by the number of real targets only.",
+        (N_("the padding positions are in the denominator: divide by the number of real targets only."),
          lambda: float(-np.sum(lp * real) / y.size)),
-        ("this is the total, not the mean: divide by the number of real targets.",
+        (N_("this is the total, not the mean: divide by the number of real targets."),
          lambda: float(-np.sum(lp * real))),
-        ("this is the mean of each name's mean: weigh every character equally, not every name.",
+        (N_("this is the mean of each name's mean: weigh every character equally, not every name."),
          lambda: float(np.mean(-np.sum(lp * real, 1) / real.sum(1)))),
-        ("this is the bits per name (each name's total, averaged), not per character.",
+        (N_("this is the bits per name (each name's total, averaged), not per character."),
          lambda: float(np.mean(-np.sum(lp * real, 1)))),
-        ("this is −log2 of the mean probability; average −log2 p instead (the log comes first).",
+        (N_("this is −log2 of the mean probability; average −log2 p instead (the log comes first)."),
          lambda: float(-np.log2(np.sum(2.0 ** lp * real) / n))),
-        ("this is the mean probability, not bits: average −log2 p.", lambda: float(np.sum(2.0 ** lp * real) / n)),
-        ("the mean is taken over all positions of real names after dropping only the END targets.",
+        (N_("this is the mean probability, not bits: average −log2 p."), lambda: float(np.sum(2.0 ** lp * real) / n)),
+        (N_("the mean is taken over all positions of real names after dropping only the END targets."),
          lambda: _bits(lp, np.where(y == END, PAD, y))),
     ]
 
@@ -346,12 +364,13 @@ def check_bits(fn, hidden=False, variant=None):
     out = _call(name, fn, lp.copy(), y.copy())
     got = _as_array(name, out)
     if got.size != 1:
-        raise AssertionError(f"{name}: expected one number, got an array of shape {got.shape}.")
+        raise AssertionError(gettext("{name}: expected one number, got an array of shape {shape}.").format(
+            name=name, shape=got.shape))
     got = got.reshape(())
     expected = _bits(lp, y)
     if not _close(got, expected):
-        _fail(name, got, expected, _bits_mistakes(lp, y), _memo("bits", lambda v: _bits(*_bits_case(v, False))), variant, "a number")
-    _ok(name, f"{expected:.3f} bits per character over {(y != PAD).sum()} targets")
+        _fail(name, got, expected, _bits_mistakes(lp, y), _memo("bits", lambda v: _bits(*_bits_case(v, False))), variant, N_("a number"))
+    _ok(name, gettext("{bits:.3f} bits per character over {n} targets").format(bits=expected, n=(y != PAD).sum()))
 
 
 # -- Task 4: the bigram table ----------------------------------------------------------------------
@@ -382,30 +401,31 @@ def _bigram_mistakes(x, y, V, a):
     swapped = (y[real], x[real])
     uni = _unigram(y, V, a)
     return [
-        ("the table is transposed: row = the previous token x, column = the next token y.", lambda: _bigram(x, y, V, a).T),
-        ("each column is normalised; each row (one previous token) must sum to 1.",
+        (N_("the table is transposed: row = the previous token x, column = the next token y."),
+         lambda: _bigram(x, y, V, a).T),
+        (N_("each column is normalised; each row (one previous token) must sum to 1."),
          lambda: np.log2(c / c.sum(0, keepdims=True))),
-        ("these are probabilities; the task asks for log2 probabilities.", lambda: c / c.sum(1, keepdims=True)),
-        ("natural log; the task asks for log2.", lambda: np.log(c / c.sum(1, keepdims=True))),
-        ("log10; the task asks for log2.", lambda: np.log10(c / c.sum(1, keepdims=True))),
-        ("no smoothing: alpha must be added to every count (unseen pairs get -inf bits otherwise).",
+        (N_("these are probabilities; the task asks for log2 probabilities."), lambda: c / c.sum(1, keepdims=True)),
+        (N_("natural log; the task asks for log2."), lambda: np.log(c / c.sum(1, keepdims=True))),
+        (N_("log10; the task asks for log2."), lambda: np.log10(c / c.sum(1, keepdims=True))),
+        (N_("no smoothing: alpha must be added to every count (unseen pairs get -inf bits otherwise)."),
          lambda: np.log2(counts(alpha=0) / counts(alpha=0).sum(1, keepdims=True))),
-        ("the padding positions are counted: use only pairs whose target y is not PAD.",
+        (N_("the padding positions are counted: use only pairs whose target y is not PAD."),
          lambda: np.log2(counts(True) / counts(True).sum(1, keepdims=True))),
-        ("counts[x, y] += 1 counts a repeated pair only once; use np.add.at (or np.bincount).",
+        (N_("counts[x, y] += 1 counts a repeated pair only once; use np.add.at (or np.bincount)."),
          lambda: np.log2(counts(fancy=True) / counts(fancy=True).sum(1, keepdims=True))),
-        ("the pairs are (y[t], y[t+1]): the previous token of y[t] is x[t], which includes START.",
+        (N_("the pairs are (y[t], y[t+1]): the previous token of y[t] is x[t], which includes START."),
          lambda: np.log2(counts(pairs=shifted) / counts(pairs=shifted).sum(1, keepdims=True))),
-        ("every row is the unigram: the count must depend on the previous token.", lambda: np.tile(uni, (V, 1))),
-        ("the pairs are counted as counts[y, x] (row = the next token): count counts[x, y], row = the previous "
-         "token x[n, t], column = the next token y[n, t].",
+        (N_("every row is the unigram: the count must depend on the previous token."), lambda: np.tile(uni, (V, 1))),
+        (N_("the pairs are counted as counts[y, x] (row = the next token): count counts[x, y], row = the previous "
+         "token x[n, t], column = the next token y[n, t]."),
          lambda: np.log2(counts(pairs=swapped) / counts(pairs=swapped).sum(1, keepdims=True))),
-        ("the pairs are (x[t + 1], y[t]), one step apart: pair each target y[n, t] with the input at the same "
-         "step, x[n, t] (x is y shifted right by one already).",
+        (N_("the pairs are (x[t + 1], y[t]), one step apart: pair each target y[n, t] with the input at the same "
+         "step, x[n, t] (x is y shifted right by one already)."),
          lambda: np.log2(counts(pairs=early) / counts(pairs=early).sum(1, keepdims=True))),
-        ("alpha is added after normalising: add it to the counts, then normalise.",
+        (N_("alpha is added after normalising: add it to the counts, then normalise."),
          lambda: np.log2((counts(alpha=0) / np.maximum(counts(alpha=0).sum(1, keepdims=True), 1)) + a)),
-        ("alpha is split over the row (alpha / n_tokens per entry); add alpha to every count.",
+        (N_("alpha is split over the row (alpha / n_tokens per entry); add alpha to every count."),
          lambda: np.log2(counts(alpha=a / V) / counts(alpha=a / V).sum(1, keepdims=True))),
     ]
 
@@ -420,8 +440,8 @@ def check_bigram(fn, hidden=False, variant=None):
     expected = _bigram(x, y, V, a)
     if not _close(got, expected):
         _fail(name, got, expected, _bigram_mistakes(x, y, V, a), _memo("bigram", lambda v: _bigram(*_bigram_case(v, False))), variant,
-              "a table")
-    _ok(name, f"{V} × {V} log2 table from {(y != PAD).sum()} pairs, alpha = {a}")
+              N_("a table"))
+    _ok(name, gettext("{V} × {V} log2 table from {n} pairs, alpha = {alpha}").format(V=V, n=(y != PAD).sum(), alpha=a))
 
 
 # -- Task 5: the two baselines, as numbers -------------------------------------------------------------
@@ -429,38 +449,43 @@ def check_baselines(unigram_bits, bigram_bits, variant=None):
     """Task 5: the test bits per character of the counted unigram and bigram of your variant."""
     name = "unigram_bits, bigram_bits"
     if unigram_bits is None or bigram_bits is None:
-        raise NotImplementedError(f"{name}: Task 5 is not done yet (still None).")
+        raise NotImplementedError(gettext("{name}: Task 5 is not done yet (still None).").format(name=name))
     variant = _variant(variant)
     got = []
     for label, value in (("unigram_bits", unigram_bits), ("bigram_bits", bigram_bits)):
         try:
             got.append(float(value))
         except (TypeError, ValueError):
-            raise AssertionError(f"{name}: {label} must be a number, got {type(value).__name__}.") from None
+            raise AssertionError(gettext("{name}: {label} must be a number, got {type}.").format(
+                name=name, label=label, type=type(value).__name__)) from None
     uni, bi = _baselines(variant)
     if _close(got, [uni, bi], 1e-4):
-        _ok(name, f"unigram {uni:.3f}, bigram {bi:.3f} bits per character on the test names")
+        _ok(name, gettext("unigram {unigram:.3f}, bigram {bigram:.3f} bits per character on the test names").format(
+            unigram=uni, bigram=bi))
         return
     d = _cached(variant)
     tr_uni = _bits(_unigram(d["y_train"], d["n_tokens"], d["alpha"])[d["y_train"]], d["y_train"])
     tr_bi = _bits(_bigram(d["x_train"], d["y_train"], d["n_tokens"], d["alpha"])[d["x_train"], d["y_train"]],
                   d["y_train"])
     mistakes = [
-        ("the two numbers are swapped.", lambda: [bi, uni]),
-        ("these are in nats: multiply by 1 / ln 2 (or compute with log2).", lambda: [uni * np.log(2), bi * np.log(2)]),
-        ("these are measured on the training names; measure on the test names (x_test, y_test).",
+        (N_("the two numbers are swapped."), lambda: [bi, uni]),
+        (N_("these are in nats: multiply by 1 / ln 2 (or compute with log2)."),
+         lambda: [uni * np.log(2), bi * np.log(2)]),
+        (N_("these are measured on the training names; measure on the test names (x_test, y_test)."),
          lambda: [tr_uni, tr_bi]),
-        ("the unigram is measured on the training names; measure it on the test names.", lambda: [tr_uni, bi]),
-        ("the bigram is measured on the training names; measure it on the test names.", lambda: [uni, tr_bi]),
+        (N_("the unigram is measured on the training names; measure it on the test names."), lambda: [tr_uni, bi]),
+        (N_("the bigram is measured on the training names; measure it on the test names."), lambda: [uni, tr_bi]),
     ]
     named = _diagnose(name, np.array(got), mistakes, _memo("baselines", _baselines), variant, tol=1e-4)
     if named:
         raise AssertionError(named)
     wrong = [label for label, g, e in (("unigram_bits", got[0], uni), ("bigram_bits", got[1], bi))
              if not _close(g, e, 1e-4)]
-    raise AssertionError(f"{name}: {' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not your variant's "
-                         "value; compute with your bits_per_char and bigram_table on the test names, with the lab's "
-                         "alpha.")
+    message = (N_("{name}: {label} is not your variant's value; compute with your bits_per_char and bigram_table on "
+                  "the test names, with the lab's alpha.") if len(wrong) == 1 else
+               N_("{name}: {label} and {other} are not your variant's value; compute with your bits_per_char and "
+                  "bigram_table on the test names, with the lab's alpha."))
+    raise AssertionError(gettext(message).format(name=name, label=wrong[0], other=wrong[-1]))
 
 
 # -- Task 6: the generation loop -------------------------------------------------------------------
@@ -473,8 +498,8 @@ class _Model:
     def embed(self, tokens):
         tokens = np.asarray(tokens)
         if tokens.ndim != 1:
-            raise ValueError(f"embed takes one token id per sample, shape (batch,). Received: tokens.shape="
-                             f"{tokens.shape}")
+            raise ValueError(gettext("embed takes one token id per sample, shape (batch,). Received: "
+                                     "tokens.shape={shape}").format(shape=tokens.shape))
         self.calls.append(("embed", tokens.copy()))
         return self.w["embeddings"][tokens.astype("int64")]
 
@@ -499,8 +524,8 @@ class _Sampler:
     def __call__(self, logits):
         logits = np.asarray(logits, dtype="float64")
         if logits.ndim != 2 or logits.shape[1] != self.vocab:
-            raise ValueError(f"sample takes logits of shape (batch, {self.vocab}), one row per sample. "
-                             f"Received: logits.shape={logits.shape}")
+            raise ValueError(gettext("sample takes logits of shape (batch, {vocab}), one row per sample. Received: "
+                                     "logits.shape={shape}").format(vocab=self.vocab, shape=logits.shape))
         self.seen.append(logits.copy())
         noise = self.noise[(len(self.seen) - 1) % len(self.noise)][: len(logits)]
         return np.argmax(logits + noise, axis=-1).astype("int64")
@@ -569,43 +594,46 @@ def check_generate(fn, hidden=False, variant=None):
     try:
         got = np.asarray(got, dtype="float64")
     except (TypeError, ValueError):
-        raise AssertionError(f"{name}: expected an array of token ids, got {type(got).__name__}.") from None
+        raise AssertionError(gettext("{name}: expected an array of token ids, got {type}.").format(
+            name=name, type=type(got).__name__)) from None
     ref_calls = []
     expected = _reference_loop(w, first, steps, noise, calls=ref_calls)
     if _close(got, expected, 0) and _close(_trace(calls), _trace(ref_calls), 1e-6):
         n_cells = sum(1 for c in calls if c[0] == "cell")
         if n_cells != steps:
-            raise AssertionError(f"{name}: the tokens are right but the cell was called {n_cells} times for {steps} "
-                                 "steps: one cell call per step.")
-        _ok(name, f"{len(first)} sequences × {steps} steps, [h, c] carried, sampled tokens fed back")
+            raise AssertionError(gettext("{name}: the tokens are right but the cell was called {calls} times for "
+                                         "{steps} steps: one cell call per step.").format(name=name, calls=n_cells,
+                                                                                          steps=steps))
+        _ok(name, gettext("{batch} sequences × {steps} steps, [h, c] carried, sampled tokens fed back").format(
+            batch=len(first), steps=steps))
         return
     mistakes = [
-        ("the states are passed as [c, h] and the first token is fed at every step.",
+        (N_("the states are passed as [c, h] and the first token is fed at every step."),
          dict(swap=True, feed_first=True)),
-        ("the states are reset to zeros at every step: carry [h, c] from one step to the next.",
+        (N_("the states are reset to zeros at every step: carry [h, c] from one step to the next."),
          dict(reset="hc")),
-        ("c is reset at every step (only h is carried): the cell returns [h, c]; carry both.", dict(reset="c")),
-        ("h is reset at every step (only c is carried): carry both states.", dict(reset="h")),
-        ("the states are passed as [c, h]: the cell takes and returns [h, c], in that order.", dict(swap=True)),
-        ("the first token is fed at every step: feed the token sampled at the previous step.",
+        (N_("c is reset at every step (only h is carried): the cell returns [h, c]; carry both."), dict(reset="c")),
+        (N_("h is reset at every step (only c is carried): carry both states."), dict(reset="h")),
+        (N_("the states are passed as [c, h]: the cell takes and returns [h, c], in that order."), dict(swap=True)),
+        (N_("the first token is fed at every step: feed the token sampled at the previous step."),
          dict(feed_first=True)),
-        ("the argmax is fed back instead of the sampled token (greedy): feed what sample returned.",
+        (N_("the argmax is fed back instead of the sampled token (greedy): feed what sample returned."),
          dict(greedy=True)),
-        ("the logits come from the cell state c: the head reads h (the cell's output).", dict(use_c=True)),
-        ("sample was given probabilities (a softmax of the logits); it takes the logits.", dict(probs=True)),
-        ("the first token is included: return only the `steps` generated tokens.", dict(include_first=True)),
-        ("one token too few: return `steps` generated tokens.", dict(drop_last=True)),
-        ("the result is (steps, batch): return one row per sequence, (batch, steps).", dict(transpose=True)),
-        ("the states start at ones: start from zeros.", dict(init=1.0)),
-        ("h is passed as both states, [h, h]: pass [h, c], the cell state c as the second.", dict(h_twice=True)),
-        ("the returned states are unpacked as (c, h): the cell returns [h, c], in that order "
-         "(`_, (h, c) = model.cell(...)`).", dict(unpack_ch=True)),
+        (N_("the logits come from the cell state c: the head reads h (the cell's output)."), dict(use_c=True)),
+        (N_("sample was given probabilities (a softmax of the logits); it takes the logits."), dict(probs=True)),
+        (N_("the first token is included: return only the `steps` generated tokens."), dict(include_first=True)),
+        (N_("one token too few: return `steps` generated tokens."), dict(drop_last=True)),
+        (N_("the result is (steps, batch): return one row per sequence, (batch, steps)."), dict(transpose=True)),
+        (N_("the states start at ones: start from zeros."), dict(init=1.0)),
+        (N_("h is passed as both states, [h, h]: pass [h, c], the cell state c as the second."), dict(h_twice=True)),
+        (N_("the returned states are unpacked as (c, h): the cell returns [h, c], in that order "
+         "(`_, (h, c) = model.cell(...)`)."), dict(unpack_ch=True)),
     ]
     for message, f in mistakes:
         wrong_calls = []
         wrong = _reference_loop(w, first, steps, noise, calls=wrong_calls, **f)
         if _close(got, wrong, 0) and _close(_trace(calls), _trace(wrong_calls), 1e-6):
-            raise AssertionError(f"{name}: {message}")
+            raise AssertionError(_harness._named(name, message))
     named = _diagnose(name, got, [], _memo("generate", lambda v: _reference_loop(*_generate_case(v, False))),
                       variant, tol=0)
     if named:
@@ -613,16 +641,22 @@ def check_generate(fn, hidden=False, variant=None):
     given = [c for c in calls if c[0] == "cell"]
     reset_at = [k for k, c in enumerate(given) if k > 0 and not (np.any(c[1]) or np.any(c[2]))]
     if reset_at and len(reset_at) < len(given) - 1:
-        raise AssertionError(f"{name}: the states are reset to zeros at step{'s' if len(reset_at) > 1 else ''} "
-                             f"{', '.join(map(str, reset_at))} (counting from 0) and carried at the others: set "
-                             "[h, c] to zeros once, before the loop, never inside it.")
+        message = (N_("{name}: the states are reset to zeros at steps {steps} (counting from 0) and carried at the "
+                      "others: set [h, c] to zeros once, before the loop, never inside it.") if len(reset_at) > 1 else
+                   N_("{name}: the states are reset to zeros at step {steps} (counting from 0) and carried at the "
+                      "others: set [h, c] to zeros once, before the loop, never inside it."))
+        raise AssertionError(gettext(message).format(name=name, steps=", ".join(map(str, reset_at))))
     if _close(got, expected, 0):
-        raise AssertionError(f"{name}: the tokens are right, but the states given to the cell differ from the "
-                             "loop's: start from zeros and pass back the [h, c] the cell returned.")
+        raise AssertionError(gettext("{name}: the tokens are right, but the states given to the cell differ from the "
+                                     "loop's: start from zeros and pass back the [h, c] the cell returned.").format(
+                                         name=name))
     if any(np.allclose(s, _softmax(s)) for s in sampler.seen[:1]) or \
             any(np.all((s >= 0) & (s <= 1)) and np.allclose(s.sum(1), 1) for s in sampler.seen[:1]):
-        raise AssertionError(f"{name}: sample was given probabilities (rows that sum to 1); it takes the logits.")
+        raise AssertionError(gettext("{name}: sample was given probabilities (rows that sum to 1); it takes the "
+                                     "logits.").format(name=name))
     if got.shape != expected.shape:
-        raise AssertionError(f"{name}: expected token ids of shape {expected.shape} (batch, steps); got {got.shape}.")
-    raise AssertionError(f"{name}: {int((got != expected).sum())} of {got.size} tokens differ from the loop's; this "
-                         "matches none of the usual mistakes: zero states, embed → cell → head → sample, carry [h, c].")
+        raise AssertionError(gettext("{name}: expected token ids of shape {expected} (batch, steps); got "
+                                     "{got}.").format(name=name, expected=expected.shape, got=got.shape))
+    raise AssertionError(gettext("{name}: {wrong} of {size} tokens differ from the loop's; this matches none of the "
+                                 "usual mistakes: zero states, embed → cell → head → sample, carry [h, c].").format(
+                                     name=name, wrong=int((got != expected).sum()), size=got.size))

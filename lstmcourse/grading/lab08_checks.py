@@ -23,6 +23,7 @@ import numpy as np
 from lstmcourse.grading import variant_harness as _common
 from lstmcourse.grading import variants
 from lstmcourse.grading.variant_harness import _ok, _softmax, _variant
+from lstmcourse.i18n import N_, gettext
 
 LAB = "lab08"
 #: The files an answer may not call: the answer key of task 4, these checks and their shared harness.
@@ -84,8 +85,8 @@ def _context(weights, values):
     return np.einsum("bt,btd->bd", weights, values)
 
 
-def _call(name, fn, *args, allowed=(), arg_names=()):
-    return _common._call(name, fn, *args, allowed=allowed, answer_key=_ANSWER_KEY, arg_names=arg_names)
+def _call(name, fn, *args, allowed=(), arg_names=(), raised="function"):
+    return _common._call(name, fn, *args, allowed=allowed, answer_key=_ANSWER_KEY, arg_names=arg_names, raised=raised)
 
 
 def _memo(task, fn):
@@ -98,29 +99,29 @@ def _score_mistakes(q, v, p):
     pre = (q @ qk)[:, None, :] + v @ vk + b
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     return [
-        ("tanh is missing: e_j = w·tanh(W_q q + W_v v_j + b).", lambda: pre @ w),
-        ("a sigmoid in place of tanh.", lambda: sig(pre) @ w),
-        ("tanh is applied after w: it goes inside, on W_q q + W_v v_j + b.", lambda: np.tanh(pre @ w)),
-        ("the bias b is missing.", lambda: np.tanh(pre - b) @ w),
-        ("the bias is added twice (once with the query, once with the values).", lambda: np.tanh(pre + b) @ w),
-        ("the bias is added after tanh (summed, outside w·tanh(...)); it goes inside: tanh(W_q q + W_v v_j + b).",
+        (N_("tanh is missing: e_j = w·tanh(W_q q + W_v v_j + b)."), lambda: pre @ w),
+        (N_("a sigmoid in place of tanh."), lambda: sig(pre) @ w),
+        (N_("tanh is applied after w: it goes inside, on W_q q + W_v v_j + b."), lambda: np.tanh(pre @ w)),
+        (N_("the bias b is missing."), lambda: np.tanh(pre - b) @ w),
+        (N_("the bias is added twice (once with the query, once with the values)."), lambda: np.tanh(pre + b) @ w),
+        (N_("the bias is added after tanh (summed, outside w·tanh(...)); it goes inside: tanh(W_q q + W_v v_j + b)."),
          lambda: np.tanh(pre - b) @ w + b.sum()),
-        ("the bias is added after tanh; it goes inside: w·tanh(W_q q + W_v v_j + b).",
+        (N_("the bias is added after tanh; it goes inside: w·tanh(W_q q + W_v v_j + b)."),
          lambda: (np.tanh(pre - b) + b) @ w),
-        ("w is not applied: the units are summed; multiply by score_kernel (w).", lambda: np.tanh(pre).sum(-1)),
-        ("w is not applied: the units are averaged; multiply by score_kernel (w).", lambda: np.tanh(pre).mean(-1)),
-        ("query_kernel and value_kernel are swapped: W_q multiplies the query, W_v the values.",
+        (N_("w is not applied: the units are summed; multiply by score_kernel (w)."), lambda: np.tanh(pre).sum(-1)),
+        (N_("w is not applied: the units are averaged; multiply by score_kernel (w)."), lambda: np.tanh(pre).mean(-1)),
+        (N_("query_kernel and value_kernel are swapped: W_q multiplies the query, W_v the values."),
          lambda: np.tanh((q @ vk)[:, None, :] + v @ qk + b) @ w),
-        ("this is a multiplicative score (W_q q)·(W_v v_j); the additive score adds them inside tanh.",
+        (N_("this is a multiplicative score (W_q q)·(W_v v_j); the additive score adds them inside tanh."),
          lambda: np.einsum("bu,btu->bt", q @ qk, v @ vk)),
-        ("this is a dot-product score q·v_j; the additive score has W_q, W_v, b, tanh and w.",
+        (N_("this is a dot-product score q·v_j; the additive score has W_q, W_v, b, tanh and w."),
          lambda: np.einsum("bd,btd->bt", q, v)),
-        ("every sample uses the first sample's query: broadcast q over its own values.",
+        (N_("every sample uses the first sample's query: broadcast q over its own values."),
          lambda: np.tanh((q[:1] @ qk)[:, None, :] + v @ vk + b) @ w),
-        ("these are attention weights (a softmax of the scores); return the scores themselves.",
+        (N_("these are attention weights (a softmax of the scores); return the scores themselves."),
          lambda: _softmax(np.tanh(pre) @ w)),
-        ("the scores have a trailing axis of 1: return shape (batch, Tv).", lambda: (np.tanh(pre) @ w)[..., None]),
-        ("the query is scored against itself, not against the values: W_v multiplies v_j.",
+        (N_("the scores have a trailing axis of 1: return shape (batch, Tv)."), lambda: (np.tanh(pre) @ w)[..., None]),
+        (N_("the query is scored against itself, not against the values: W_v multiplies v_j."),
          lambda: np.repeat((np.tanh(q @ qk + b) @ w)[:, None], v.shape[1], 1)),
     ]
 
@@ -133,38 +134,41 @@ def check_scores(fn, hidden=False, variant=None):
     args = (c.query.copy(), c.values.copy(), {k: x.copy() for k, x in c.params.items()})
     got = _common._as_array(name, _call(name, fn, *args, arg_names=("query", "values", "params")))
     if not all(np.array_equal(a, b) for a, b in zip(args[:2], (c.query, c.values))):
-        raise AssertionError(f"{name}: your function changed its inputs in place; compute on new arrays.")
+        raise AssertionError(gettext("{name}: your function changed its inputs in place; compute on new "
+                                     "arrays.").format(name=name))
     expected = _scores(c.query, c.values, c.params)
     if got.shape == expected.shape + (c.params["bias"].shape[0],):
-        raise AssertionError(f"{name}: the result has shape {got.shape}: that is tanh(...) for every unit; multiply "
-                             "by score_kernel (w) to get one score per position, (batch, Tv).")
+        raise AssertionError(gettext("{name}: the result has shape {shape}: that is tanh(...) for every unit; "
+                                     "multiply by score_kernel (w) to get one score per position, (batch, "
+                                     "Tv).").format(name=name, shape=got.shape))
     if not _common._close(got, expected):
         _common._fail(name, got, expected, _score_mistakes(c.query, c.values, c.params),
                       _memo("scores", lambda v: (lambda k: _scores(k.query, k.values, k.params))(_case(v, False))),
-                      variant, "scores")
-    _ok(name, f"{expected.shape[0]} samples × {expected.shape[1]} positions, {c.params['bias'].shape[0]} units")
+                      variant, N_("scores"))
+    _ok(name, gettext("{batch} samples × {steps} positions, {units} units").format(
+        batch=expected.shape[0], steps=expected.shape[1], units=c.params["bias"].shape[0]))
 
 
 # -- Task 2: masked softmax ------------------------------------------------------------------------
 def _softmax_mistakes(z, m):
     filled = np.where(m, z, -1e9)
     return [
-        ("the mask is ignored: padded positions must get weight 0.", lambda: _softmax(z)),
-        ("the mask is inverted: True marks real positions, which keep their scores.",
+        (N_("the mask is ignored: padded positions must get weight 0."), lambda: _softmax(z)),
+        (N_("the mask is inverted: True marks real positions, which keep their scores."),
          lambda: _masked_softmax(z, ~m)),
-        ("padded scores are set to 0, not to −inf, before the softmax: exp(0) = 1 still gives them weight.",
+        (N_("padded scores are set to 0, not to −inf, before the softmax: exp(0) = 1 still gives them weight."),
          lambda: _softmax(np.where(m, z, 0.0))),
-        ("the softmax is multiplied by the mask but not renormalised: the real weights must sum to 1.",
+        (N_("the softmax is multiplied by the mask but not renormalised: the real weights must sum to 1."),
          lambda: _softmax(z) * m),
-        ("the softmax runs over the batch (axis 0); it runs over the positions of each sample (axis -1).",
+        (N_("the softmax runs over the batch (axis 0); it runs over the positions of each sample (axis -1)."),
          lambda: _masked_softmax(z.T, m.T).T),
-        ("these are log-weights (a log-softmax); return the weights.",
+        (N_("these are log-weights (a log-softmax); return the weights."),
          lambda: np.where(m, np.log(np.where(m, _masked_softmax(z, m), 1.0)), 0.0)),
-        ("a sample with no real position gets uniform weights (a −1e9 fill); it must get all zeros.",
+        (N_("a sample with no real position gets uniform weights (a −1e9 fill); it must get all zeros."),
          lambda: _softmax(filled)),
-        ("a sample with no real position gets NaN (0 / 0 after a −inf fill); give it all zeros.",
+        (N_("a sample with no real position gets NaN (0 / 0 after a −inf fill); give it all zeros."),
          lambda: _softmax(np.where(m, z, -np.inf))),
-        ("the whole batch is normalised at once; normalise each sample's row.",
+        (N_("the whole batch is normalised at once; normalise each sample's row."),
          lambda: (lambda e: e / e.sum())(np.where(m, np.exp(z - np.max(np.where(m, z, -1e300))), 0.0))),
     ]
 
@@ -179,8 +183,8 @@ def check_masked_softmax(fn, hidden=False, variant=None):
     got = _common._as_array(name, _call(name, fn, z.copy(), m.copy()))
     expected = _masked_softmax(z, m)
     if got.shape == expected.shape and not np.all(np.isfinite(got[1])):
-        raise AssertionError(f"{name}: the sample with scores near 800 gives NaN/inf: exp overflowed. Subtract each "
-                             "row's maximum (over its real positions) before exp.")
+        raise AssertionError(gettext("{name}: the sample with scores near 800 gives NaN/inf: exp overflowed. Subtract "
+                                     "each row's maximum (over its real positions) before exp.").format(name=name))
     if not _common._close(got, expected):
         named = _common._diagnose(name, got, _softmax_mistakes(z, m),
                                   _memo("softmax", lambda v: _case(v, False).weights), variant)
@@ -188,35 +192,41 @@ def check_masked_softmax(fn, hidden=False, variant=None):
             empty = ~m.any(-1)
             rest = ~empty
             if np.all(np.isnan(got[empty])) and _common._close(got[rest], expected[rest]):
-                named = (f"{name}: a sample with no real position gets NaN (0 / 0 after a −inf fill); give it all "
-                         "zeros.")
+                named = _common._named(name, N_("a sample with no real position gets NaN (0 / 0 after a −inf fill); "
+                                                "give it all zeros."))
         if named:
             raise AssertionError(named)
-        _common._fail(name, got, expected, [], lambda v: None, variant, "weights")
+        _common._fail(name, got, expected, [], lambda v: None, variant, N_("weights"))
     if m.all(-1).any() and not (~m.any(-1)).any():  # no empty row in this case: ask for one on its own
         z1, m1 = np.concatenate([z, z[:1]]), np.concatenate([m, np.zeros_like(m[:1])])
         last = _common._as_array(name, _call(name, fn, z1.copy(), m1.copy()))
         if last.shape != z1.shape or not np.array_equal(last[-1], np.zeros(z.shape[1])):
             row = last[-1] if last.shape == z1.shape else last
-            why = ("NaN (0 / 0)" if np.any(np.isnan(row)) else
-                   "uniform weights (a −1e9 fill)" if np.allclose(row, 1 / z.shape[1]) else f"{np.round(row, 3)}")
-            raise AssertionError(f"{name}: a sample with no real position (mask all False) gets {why}; it must get "
-                                 "all zeros (no position to attend to).")
-    _ok(name, f"rows sum to 1 over the real positions, 0 on padding{', an empty row all 0' if hidden else ''}, "
-              "scores near 800 included")
+            message = (N_("{name}: a sample with no real position (mask all False) gets NaN (0 / 0); it must get "
+                          "all zeros (no position to attend to).") if np.any(np.isnan(row)) else
+                       N_("{name}: a sample with no real position (mask all False) gets uniform weights (a −1e9 "
+                          "fill); it must get all zeros (no position to attend to).")
+                       if np.allclose(row, 1 / z.shape[1]) else
+                       N_("{name}: a sample with no real position (mask all False) gets {row}; it must get all zeros "
+                          "(no position to attend to)."))
+            raise AssertionError(gettext(message).format(name=name, row=np.round(row, 3)))
+    _ok(name, gettext("rows sum to 1 over the real positions, 0 on padding, an empty row all 0, scores near 800 "
+                      "included") if hidden else
+        gettext("rows sum to 1 over the real positions, 0 on padding, scores near 800 included"))
 
 
 # -- Task 3: context -------------------------------------------------------------------------------
 def _context_mistakes(a, v):
     return [
-        ("the weights are ignored: this is the plain mean of the values.", lambda: v.mean(1)),
-        ("the weighted values are not summed over the positions: sum over axis 1.", lambda: a[..., None] * v),
-        ("the weighted values are averaged over the positions; sum them (the weights already sum to 1).",
+        (N_("the weights are ignored: this is the plain mean of the values."), lambda: v.mean(1)),
+        (N_("the weighted values are not summed over the positions: sum over axis 1."), lambda: a[..., None] * v),
+        (N_("the weighted values are averaged over the positions; sum them (the weights already sum to 1)."),
          lambda: (a[..., None] * v).mean(1)),
-        ("every sample uses the first sample's weights.", lambda: np.einsum("t,btd->bd", a[0], v)),
-        ("the weighted values are summed over value_dim, not over the positions.", lambda: (a[..., None] * v).sum(2)),
-        ("every sample uses the first sample's values.", lambda: a @ v[0]),
-        ("the values are summed without the weights.", lambda: v.sum(1)),
+        (N_("every sample uses the first sample's weights."), lambda: np.einsum("t,btd->bd", a[0], v)),
+        (N_("the weighted values are summed over value_dim, not over the positions."),
+         lambda: (a[..., None] * v).sum(2)),
+        (N_("every sample uses the first sample's values."), lambda: a @ v[0]),
+        (N_("the values are summed without the weights."), lambda: v.sum(1)),
     ]
 
 
@@ -230,8 +240,8 @@ def check_context(fn, hidden=False, variant=None):
     if not _common._close(got, expected):
         _common._fail(name, got, expected, _context_mistakes(c.weights, c.values),
                       _memo("context", lambda v: (lambda k: _context(k.weights, k.values))(_case(v, False))),
-                      variant, "a context")
-    _ok(name, f"{expected.shape[0]} contexts of size {expected.shape[1]}")
+                      variant, N_("a context"))
+    _ok(name, gettext("{batch} contexts of size {size}").format(batch=expected.shape[0], size=expected.shape[1]))
 
 
 # -- Task 4: the Keras layer -------------------------------------------------------------------------
@@ -243,14 +253,20 @@ def _layer_weights(name, layer, c):
             found[short] = w
     missing = [n for n in WEIGHT_NAMES if n not in found]
     if missing:
-        have = ", ".join(f"{w.name} {tuple(w.shape)}" for w in layer.weights) or "none"
-        raise AssertionError(f"{name}: the layer needs the weights {', '.join(WEIGHT_NAMES)} (add_weight(name=...)); "
-                             f"missing: {', '.join(missing)}. Found: {have}.")
+        have = ", ".join(f"{w.name} {tuple(w.shape)}" for w in layer.weights)
+        message = (N_("{name}: the layer needs the weights {needed} (add_weight(name=...)); missing: {missing}. "
+                      "Found: {found}.") if have else
+                   N_("{name}: the layer needs the weights {needed} (add_weight(name=...)); missing: {missing}. "
+                      "Found: none."))
+        raise AssertionError(gettext(message).format(name=name, needed=", ".join(WEIGHT_NAMES),
+                                                     missing=", ".join(missing), found=have))
     for key, w in found.items():
         want = c.params[key].shape
         if tuple(w.shape) not in (want, want + (1,)):
-            raise AssertionError(f"{name}: `{key}` has shape {tuple(w.shape)}; expected {want}"
-                                 f"{' or ' + str(want + (1,)) if key == 'score_kernel' else ''}.")
+            message = (N_("{name}: `{key}` has shape {shape}; expected {want} or {alternative}.")
+                       if key == "score_kernel" else N_("{name}: `{key}` has shape {shape}; expected {want}."))
+            raise AssertionError(gettext(message).format(name=name, key=key, shape=tuple(w.shape), want=want,
+                                                         alternative=want + (1,)))
         w.assign(c.params[key].reshape(tuple(w.shape)).astype("float32"))
     return found
 
@@ -264,10 +280,11 @@ def check_layer(cls, hidden=False, variant=None):
     variant = _variant(variant)
     c = _case(variant, hidden)
     if not isinstance(cls, type) or not issubclass(cls, keras.layers.Layer):
-        raise AssertionError(f"{name}: expected a subclass of keras.layers.Layer, got {cls!r}.")
+        raise AssertionError(gettext("{name}: expected a subclass of keras.layers.Layer, got {cls!r}.").format(
+            name=name, cls=cls))
     if any(k.__module__ == "lstmcourse.attention" for k in cls.__mro__):
-        raise AssertionError(f"{name}: your layer subclasses lstmcourse.attention.AdditiveAttention, part of the "
-                             "course's answer key. Write it yourself with keras.ops.")
+        raise AssertionError(gettext("{name}: your layer subclasses lstmcourse.attention.AdditiveAttention, part of "
+                                     "the course's answer key. Write it yourself with keras.ops.").format(name=name))
     B, T, qd = c.values.shape[0], c.values.shape[1], c.query.shape[1]
     units = c.params["bias"].shape[0]
 
@@ -279,23 +296,25 @@ def check_layer(cls, hidden=False, variant=None):
         m_in = keras.Input((T,), dtype="bool")
         out = layer(q_in, v_in, value_mask=m_in)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise ValueError(f"call must return (context, weights); it returned {type(out).__name__}")
+            raise ValueError(gettext("call must return (context, weights); it returned {type}").format(
+                type=type(out).__name__))
         return layer, keras.Model([q_in, v_in, m_in], list(out))
 
     try:
         try:
-            layer, model = _call(name, build, allowed=_ALLOWED)
+            layer, model = _call(name, build, allowed=_ALLOWED, raised="model")
         except NotImplementedError as err:   # Keras's, when call() cannot run on symbolic tensors
             if not str(err).strip():          # the exercise's stub, `raise NotImplementedError()`: not written yet
-                raise NotImplementedError(f"{name}: not written yet (its stub raises NotImplementedError).") from None
-            raise AssertionError(f"{name}: your function raised {_common._first_line(err)}") from None
+                raise NotImplementedError(gettext("{name}: not written yet (its stub raises "
+                                                  "NotImplementedError).").format(name=name)) from None
+            raise AssertionError(gettext("{name}: building it in a keras.Model raised {error}").format(
+                name=name, error=_common._first_line(err))) from None
     except AssertionError as err:
         text = str(err)
-        hint = (" In call, use keras.ops (ops.tanh, ops.matmul, ops.softmax, ops.where), not NumPy: inside a model "
-                "the inputs are symbolic tensors." if "numpy" in text.lower() or "symbolic" in text.lower()
-                or "__array__" in text else "")
-        raise AssertionError(f"{text.replace('your function raised', 'building it in a keras.Model raised')}{hint}"
-                             ) from None
+        if "numpy" in text.lower() or "symbolic" in text.lower() or "__array__" in text:
+            text = gettext("{message} In call, use keras.ops (ops.tanh, ops.matmul, ops.softmax, ops.where), not "
+                           "NumPy: inside a model the inputs are symbolic tensors.").format(message=text)
+        raise AssertionError(text) from None
     _layer_weights(name, layer, c)
     inputs = [c.query.astype("float32"), c.values.astype("float32"), c.mask]
     context, weights = (np.asarray(a, dtype="float64") for a in _call(
@@ -305,10 +324,12 @@ def check_layer(cls, hidden=False, variant=None):
     tol = 2e-5
     if weights.shape != expected_w.shape or not _common._close(weights, expected_w, tol):
         s = _scores(c.query, c.values, c.params)
-        catalogue = [(f"the scores: {m}", (lambda f=f: _masked_softmax(f(), c.mask)))
+        catalogue = [((N_("the scores: {message}"), {"message": gettext(m)}),
+                      (lambda f=f: _masked_softmax(f(), c.mask)))
                      for m, f in _score_mistakes(c.query, c.values, c.params)]
-        catalogue += [(f"the masked softmax: {m}", f) for m, f in _softmax_mistakes(s, c.mask)]
-        catalogue += [("the weights are the raw scores: apply the masked softmax.", lambda: s)]
+        catalogue += [((N_("the masked softmax: {message}"), {"message": gettext(m)}), f)
+                      for m, f in _softmax_mistakes(s, c.mask)]
+        catalogue += [(N_("the weights are the raw scores: apply the masked softmax."), lambda: s)]
         named = None
         for message, wrong in catalogue:
             try:
@@ -317,36 +338,42 @@ def check_layer(cls, hidden=False, variant=None):
             except Exception:  # noqa: BLE001
                 continue
             if _common._close(weights, candidate, tol):
-                named = f"{name}: {message}"
+                named = _common._named(name, message)
                 break
         if named:
             raise AssertionError(named)
-        raise AssertionError(f"{name}: the attention weights differ from the NumPy reference of tasks 1–2 (shape "
-                             f"{weights.shape}, expected {expected_w.shape}); this matches none of the usual mistakes.")
+        raise AssertionError(gettext("{name}: the attention weights differ from the NumPy reference of tasks 1–2 "
+                                     "(shape {shape}, expected {expected}); this matches none of the usual "
+                                     "mistakes.").format(name=name, shape=weights.shape, expected=expected_w.shape))
     if not _common._close(context, expected_c, tol):
-        catalogue = [(f"the context: {m}", f) for m, f in _context_mistakes(expected_w, c.values)]
+        catalogue = [((N_("the context: {message}"), {"message": gettext(m)}), f)
+                     for m, f in _context_mistakes(expected_w, c.values)]
         for message, wrong in catalogue:
             if _common._close(context, wrong(), tol):
-                raise AssertionError(f"{name}: {message}")
-        raise AssertionError(f"{name}: the weights are right and the context is not (shape {context.shape}, expected "
-                             f"{expected_c.shape}): context = Σ_j a_j v_j.")
+                raise AssertionError(_common._named(name, message))
+        raise AssertionError(gettext("{name}: the weights are right and the context is not (shape {shape}, expected "
+                                     "{expected}): context = Σ_j a_j v_j.").format(name=name, shape=context.shape,
+                                                                                    expected=expected_c.shape))
     unmasked = _call(name, lambda: layer(c.query.astype("float32"), c.values.astype("float32")), allowed=_ALLOWED)
     w_free = np.asarray(unmasked[1], dtype="float64")
     if not _common._close(w_free, _softmax(_scores(c.query, c.values, c.params)), tol):
-        raise AssertionError(f"{name}: without a value_mask every position must count (value_mask=None means no "
-                             "padding); your layer gives other weights.")
+        raise AssertionError(gettext("{name}: without a value_mask every position must count (value_mask=None means "
+                                     "no padding); your layer gives other weights.").format(name=name))
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss=["mse", None])
     before = {k: np.array(w) for k, w in _layer_weights(name, layer, c).items()}
     target = np.random.default_rng(0).normal(size=expected_c.shape).astype("float32")
     try:
         model.train_on_batch(inputs, [target])
     except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"{name}: one training step failed: {_common._first_line(err)}") from None
+        raise AssertionError(gettext("{name}: one training step failed: {error}").format(
+            name=name, error=_common._first_line(err))) from None
     frozen = [k for k, w in _layer_weights_no_assign(layer).items() if np.allclose(np.array(w), before[k])]
     if frozen:
-        raise AssertionError(f"{name}: {', '.join(frozen)} received no gradient in a training step: compute with "
-                             "keras.ops on the layer's own weights (no NumPy copies, no .numpy()).")
-    _ok(name, f"equals the NumPy reference with and without a mask ({B} samples × {T} positions); every weight trains")
+        raise AssertionError(gettext("{name}: {weights} received no gradient in a training step: compute with "
+                                     "keras.ops on the layer's own weights (no NumPy copies, no .numpy()).").format(
+                                         name=name, weights=", ".join(frozen)))
+    _ok(name, gettext("equals the NumPy reference with and without a mask ({batch} samples × {steps} positions); "
+                      "every weight trains").format(batch=B, steps=T))
 
 
 def _layer_weights_no_assign(layer):
@@ -364,14 +391,15 @@ class _Decoder:
     def embed(self, symbol):
         symbol = np.asarray(symbol)
         if symbol.ndim != 1:
-            raise ValueError(f"embed takes one symbol per sample, shape (batch,). Received: symbol.shape={symbol.shape}")
+            raise ValueError(gettext("embed takes one symbol per sample, shape (batch,). Received: "
+                                     "symbol.shape={shape}").format(shape=symbol.shape))
         return self.w["embeddings"][symbol.astype("int64")]
 
     def cell(self, x, states):
         x = np.asarray(x, dtype="float64")
         if x.ndim != 2 or x.shape[1] != self.w["kernel"].shape[0]:
-            raise ValueError(f"the cell takes the embedded symbol, shape (batch, {self.w['kernel'].shape[0]}). "
-                             f"Received: x.shape={x.shape}")
+            raise ValueError(gettext("the cell takes the embedded symbol, shape (batch, {size}). Received: "
+                                     "x.shape={shape}").format(size=self.w["kernel"].shape[0], shape=x.shape))
         h, c = (np.asarray(s, dtype="float64") for s in states)
         self.log.append(("cell", h.copy(), c.copy()))
         return _common._lstm_step(self.w, x, h, c)
@@ -386,8 +414,9 @@ class _Decoder:
     def head(self, features):
         features = np.asarray(features, dtype="float64")
         if features.ndim != 2 or features.shape[1] != self.w["head_kernel"].shape[0]:
-            raise ValueError(f"head takes [output, context] concatenated, shape (batch, "
-                             f"{self.w['head_kernel'].shape[0]}). Received: features.shape={features.shape}")
+            raise ValueError(gettext("head takes [output, context] concatenated, shape (batch, {size}). Received: "
+                                     "features.shape={shape}").format(size=self.w["head_kernel"].shape[0],
+                                                                      shape=features.shape))
         return features @ self.w["head_kernel"] + self.w["head_bias"]
 
 
@@ -440,33 +469,35 @@ def check_decoder_step(fn, hidden=False, variant=None):
     out = _call(name, fn, model, symbol.copy(), [s.copy() for s in states], values.copy(), mask.copy(),
                 allowed=_ALLOWED)
     if not isinstance(out, (tuple, list)) or len(out) != 3:
-        raise AssertionError(f"{name}: return (logits, [h, c], weights); got {type(out).__name__}"
-                             f"{f' of length {len(out)}' if isinstance(out, (tuple, list)) else ''}.")
+        message = (N_("{name}: return (logits, [h, c], weights); got {type} of length {n}.")
+                   if isinstance(out, (tuple, list)) else N_("{name}: return (logits, [h, c], weights); got {type}."))
+        raise AssertionError(gettext(message).format(name=name, type=type(out).__name__,
+                                                     n=len(out) if isinstance(out, (tuple, list)) else None))
     logits, new_states, weights = out
     try:
         got = [np.asarray(logits, dtype="float64"), np.asarray(new_states[0], dtype="float64"),
                np.asarray(new_states[1], dtype="float64"), np.asarray(weights, dtype="float64")]
     except (TypeError, ValueError, IndexError):
-        raise AssertionError(f"{name}: return (logits, [h, c], weights) as arrays.") from None
+        raise AssertionError(gettext("{name}: return (logits, [h, c], weights) as arrays.").format(name=name)) from None
     ref = _decoder_reference(w, symbol, states, values, mask)
     if all(_common._close(g, e) for g, e in zip(got, [ref[0], ref[1][0], ref[1][1], ref[2]])):
-        _ok(name, f"{len(symbol)} samples: states carried, attention queried with the new output, "
-                  "head on [output, context]")
+        _ok(name, gettext("{batch} samples: states carried, attention queried with the new output, head on "
+                          "[output, context]").format(batch=len(symbol)))
         return
     flags = [
-        ("the attention is queried with the previous h; lesson 11 queries it with the cell's new output.",
+        (N_("the attention is queried with the previous h; lesson 11 queries it with the cell's new output."),
          dict(query_before=True)),
-        ("the head reads the cell's output only: concatenate the context, [output, context].",
+        (N_("the head reads the cell's output only: concatenate the context, [output, context]."),
          dict(no_context=True)),
-        ("the head reads [context, output]; the lab's order is [output, context].", dict(swap_concat=True)),
-        ("the value_mask is not passed to the attention: padded positions get weight.", dict(no_mask=True)),
-        ("the returned states are the ones you were given: return the cell's new [h, c].", dict(stale=True)),
-        ("the states are passed as [c, h]: the cell takes and returns [h, c], in that order.",
+        (N_("the head reads [context, output]; the lab's order is [output, context]."), dict(swap_concat=True)),
+        (N_("the value_mask is not passed to the attention: padded positions get weight."), dict(no_mask=True)),
+        (N_("the returned states are the ones you were given: return the cell's new [h, c]."), dict(stale=True)),
+        (N_("the states are passed as [c, h]: the cell takes and returns [h, c], in that order."),
          dict(swap_states=True)),
-        ("the attention is queried with the cell state c; query it with the output h.", dict(query_c=True)),
-        ("the head reads the context only: concatenate the cell's output first.", dict(context_only=True)),
-        ("the context is the mean of the values: call model.attention.", dict(mean_context=True)),
-        ("the value_mask is inverted (~value_mask): True marks the real positions; pass it as it is.",
+        (N_("the attention is queried with the cell state c; query it with the output h."), dict(query_c=True)),
+        (N_("the head reads the context only: concatenate the cell's output first."), dict(context_only=True)),
+        (N_("the context is the mean of the values: call model.attention."), dict(mean_context=True)),
+        (N_("the value_mask is inverted (~value_mask): True marks the real positions; pass it as it is."),
          dict(invert_mask=True)),
     ]
     for message, f in flags:
@@ -477,16 +508,19 @@ def check_decoder_step(fn, hidden=False, variant=None):
             continue
         parts = [wrong[0], wrong[1][0], wrong[1][1], wrong[2]]
         if all(p is not None and _common._close(g, p) for g, p in zip(got, parts)):
-            raise AssertionError(f"{name}: {message}")
+            raise AssertionError(_common._named(name, message))
     queries = [entry for entry in log if entry[0] == "attention"]
     if queries and queries[0][2] is None:
-        raise AssertionError(f"{name}: the value_mask is not passed to the attention: padded positions get weight.")
+        raise AssertionError(_common._named(name, N_("the value_mask is not passed to the attention: padded positions "
+                                                     "get weight.")))
     other = variants.owner(got[0], _memo("decoder", lambda v: _decoder_reference(*_decoder_case(v, False))[0]),
                            variant)
     if other is not None:
-        raise AssertionError(f"{name}: these logits are variant {other}'s, not yours (variant {variant}): copied or "
-                             "hard-coded from another notebook.")
+        raise AssertionError(gettext("{name}: these logits are variant {other}'s, not yours (variant {variant}): "
+                                     "copied or hard-coded from another notebook.").format(name=name, other=other,
+                                                                                           variant=variant))
     wrong = [label for label, g, e in zip(("logits", "h", "c", "weights"), got, [ref[0], ref[1][0], ref[1][1], ref[2]])
              if not _common._close(g, e)]
-    raise AssertionError(f"{name}: {', '.join(wrong)} differ from the step's; this matches none of the usual mistakes: "
-                         "embed → cell([h, c]) → attention(output, values, mask) → head([output, context]).")
+    raise AssertionError(gettext("{name}: {wrong} differ from the step's; this matches none of the usual mistakes: "
+                                 "embed → cell([h, c]) → attention(output, values, mask) → head([output, "
+                                 "context]).").format(name=name, wrong=", ".join(wrong)))

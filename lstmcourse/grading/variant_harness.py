@@ -10,7 +10,8 @@ import sys
 import numpy as np
 
 from lstmcourse.grading import variants
-from lstmcourse.grading.harness import _explain_crash, _inputs_by_name, _sentence
+from lstmcourse.grading.harness import _explain_crash, _inputs_by_name, _message, _sentence
+from lstmcourse.i18n import N_, gettext
 
 _SELF = os.path.normcase(os.path.abspath(__file__))
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,7 +64,7 @@ def _memo(task, fn):
 
 
 def _ok(name, detail):
-    print(f"✔ {name}: correct ({detail}).")
+    print(gettext("✔ {name}: correct ({detail}).").format(name=name, detail=detail))
 
 
 def _first_line(err):
@@ -71,11 +72,26 @@ def _first_line(err):
     return f"{type(err).__name__}: {text[0] if text else ''}"
 
 
-def _call(name, fn, *args, answer_key, allowed=(), arg_names=()):
+#: What a crash says, by who ran the code that raised: the answer itself, or a check building a
+#: Keras model around it (lab 08's layer). Whole sentences, so each language keeps its word order.
+_RAISED = {
+    "function": (N_("{name}: your function raised AssertionError: {error}"),
+                 N_("{name}: your function raised {error}"),
+                 N_("{name}: your function raised {error}. {reading}")),
+    "model": (N_("{name}: building it in a keras.Model raised AssertionError: {error}"),
+              N_("{name}: building it in a keras.Model raised {error}"),
+              N_("{name}: building it in a keras.Model raised {error}. {reading}")),
+}
+
+
+def _call(name, fn, *args, answer_key, allowed=(), arg_names=(), raised="function"):
     """Call the student's function; a stub's NotImplementedError passes through, any other error is
-    named, and a call into ``answer_key`` ({file: module name}) from the answer fails."""
+    named, and a call into ``answer_key`` ({file: module name}) from the answer fails. ``raised``:
+    ``"model"`` when ``fn`` builds a Keras model around the answer (the message says so)."""
     if not callable(fn):
-        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}.")
+        raise AssertionError(gettext("{name}: expected a function, got {type}.").format(name=name,
+                                                                                        type=type(fn).__name__))
+    asserted, crashed, crashed_read = _RAISED[raised]
     used = []
 
     def hook(frame, event, arg):
@@ -96,18 +112,20 @@ def _call(name, fn, *args, answer_key, allowed=(), arg_names=()):
     except NotImplementedError:
         raise
     except AssertionError as err:
-        raise AssertionError(f"{name}: your function raised AssertionError: {err}") from None
+        raise AssertionError(gettext(asserted).format(name=name, error=err)) from None
     except Exception as err:  # noqa: BLE001 - a student's error, reported in one line
         sys.setprofile(previous)
         read = _explain_crash(err, _inputs_by_name(args, arg_names))
-        raise AssertionError(f"{name}: your function raised {_first_line(err)}"
-                             + (f". {_sentence(read)}" if read else "")) from None
+        if read:
+            raise AssertionError(gettext(crashed_read).format(name=name, error=_first_line(err),
+                                                              reading=_sentence(read))) from None
+        raise AssertionError(gettext(crashed).format(name=name, error=_first_line(err))) from None
     finally:
         sys.setprofile(previous)
     if used:
         module, function = used[0]
-        raise AssertionError(f"{name}: your code calls {module}.{function}, part of the course's answer key. "
-                             "Write it yourself.")
+        raise AssertionError(gettext("{name}: your code calls {module}.{function}, part of the course's answer key. "
+                                     "Write it yourself.").format(name=name, module=module, function=function))
     return out
 
 
@@ -125,11 +143,15 @@ def _as_array(name, out):
     try:
         return np.asarray(out, dtype="float64")
     except (TypeError, ValueError):
-        raise AssertionError(f"{name}: expected an array of numbers, got {type(out).__name__}.") from None
+        raise AssertionError(gettext("{name}: expected an array of numbers, got {type}.").format(
+            name=name, type=type(out).__name__)) from None
 
 
 def _diagnose(name, got, mistakes, expected_of, variant, tol=1e-6):
-    """A wrong answer: the named mistake it matches, or the other variant it belongs to."""
+    """A wrong answer: the named mistake it matches, or the other variant it belongs to.
+
+    ``mistakes``: (message, make_wrong) pairs; a message is marked with ``N_`` where it is written
+    (or is ``(N_(pattern), fields)``) and translated here, when it names the answer's mistake."""
     for message, wrong in mistakes:
         try:
             with np.errstate(all="ignore"):
@@ -137,12 +159,18 @@ def _diagnose(name, got, mistakes, expected_of, variant, tol=1e-6):
         except Exception:  # noqa: BLE001 - a mistake that cannot be computed on this case
             continue
         if candidate is not None and _close(got, candidate, tol):
-            return f"{name}: {message}"
+            return _named(name, message)
     other = variants.owner(got, expected_of, variant)
     if other is not None:
-        return (f"{name}: this answer is variant {other}'s, not yours (variant {variant}): it was copied or "
-                "hard-coded from another notebook. Compute it from your own data.")
+        return gettext("{name}: this answer is variant {other}'s, not yours (variant {variant}): it was copied or "
+                       "hard-coded from another notebook. Compute it from your own data.").format(
+                           name=name, other=other, variant=variant)
     return None
+
+
+def _named(name, message):
+    """``name: message``, the mistake ``message`` (marked with ``N_``, see :func:`_diagnose`) translated."""
+    return gettext("{name}: {message}").format(name=name, message=_message(message))
 
 
 def _fail(name, got, expected, mistakes, expected_of, variant, what):
@@ -150,8 +178,10 @@ def _fail(name, got, expected, mistakes, expected_of, variant, what):
     if named:
         raise AssertionError(named)
     if np.shape(got) != np.shape(expected):
-        raise AssertionError(f"{name}: expected {what} of shape {np.shape(expected)}, got shape {np.shape(got)}.")
+        raise AssertionError(gettext("{name}: expected {what} of shape {expected}, got shape {got}.").format(
+            name=name, what=gettext(what), expected=np.shape(expected), got=np.shape(got)))
     with np.errstate(invalid="ignore"):
         worst = float(np.nanmax(np.abs(np.asarray(got) - expected))) if np.size(got) else 0.0
-    raise AssertionError(f"{name}: wrong values (largest difference {worst:.3g}); this matches none of the usual "
-                         "mistakes: compare with the formula line by line.")
+    raise AssertionError(gettext("{name}: wrong values (largest difference {worst:.3g}); this matches none of the "
+                                 "usual mistakes: compare with the formula line by line.").format(name=name,
+                                                                                                 worst=worst))

@@ -29,6 +29,8 @@ import os
 
 import numpy as np
 
+from lstmcourse.i18n import N_, gettext
+
 N_VARIANTS = 1000
 DEFAULT_VARIANT = 0
 
@@ -37,7 +39,8 @@ def variant_of(student, course_seed=None):
     """The variant of a student id (any string), under a course seed (default: the
     environment's ``LSTMCOURSE_COURSE_SEED``, else ``"lstmcourse"``)."""
     if not isinstance(student, str) or not student:
-        raise TypeError(f"`student` must be a non-empty string (a student id). Received: student={student!r}")
+        raise TypeError(gettext("`student` must be a non-empty string (a student id). Received: "
+                                "student={student!r}").format(student=student))
     seed = course_seed if course_seed is not None else os.environ.get("LSTMCOURSE_COURSE_SEED", "lstmcourse")
     digest = hashlib.sha256(f"{seed}:{student}".encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % N_VARIANTS
@@ -54,9 +57,11 @@ def _autograded_student(cwd):
 def check_variant(variant):
     """``variant`` as an int in ``range(N_VARIANTS)``, or a ValueError/TypeError naming it."""
     if isinstance(variant, bool) or not isinstance(variant, (int, np.integer)):
-        raise TypeError(f"`variant` must be an integer in 0 ... {N_VARIANTS - 1}. Received: variant={variant!r}")
+        raise TypeError(gettext("`variant` must be an integer in 0 ... {last}. Received: variant={variant!r}").format(
+            last=N_VARIANTS - 1, variant=variant))
     if not 0 <= int(variant) < N_VARIANTS:
-        raise ValueError(f"`variant` must be an integer in 0 ... {N_VARIANTS - 1}. Received: variant={variant}")
+        raise ValueError(gettext("`variant` must be an integer in 0 ... {last}. Received: variant={variant}").format(
+            last=N_VARIANTS - 1, variant=variant))
     return int(variant)
 
 
@@ -65,17 +70,18 @@ def current():
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         student = _autograded_student(os.getcwd())
         if student is None:
-            raise RuntimeError("nbgrader autograde runs a submission in autograded/<student>/<assignment>/, and "
-                               f"this notebook is not there (the working folder was changed). Received: "
-                               f"cwd={os.getcwd()!r}")
+            raise RuntimeError(gettext("nbgrader autograde runs a submission in autograded/<student>/<assignment>/, "
+                                       "and this notebook is not there (the working folder was changed). Received: "
+                                       "cwd={cwd!r}").format(cwd=os.getcwd()))
         return variant_of(student)
     explicit = os.environ.get("LSTMCOURSE_VARIANT")
     if explicit not in (None, ""):
         try:
             return check_variant(int(explicit))
         except ValueError:
-            raise ValueError(f"LSTMCOURSE_VARIANT must be an integer in 0 ... {N_VARIANTS - 1}. "
-                             f"Received: LSTMCOURSE_VARIANT={explicit!r}") from None
+            raise ValueError(gettext("LSTMCOURSE_VARIANT must be an integer in 0 ... {last}. Received: "
+                                     "LSTMCOURSE_VARIANT={value!r}").format(last=N_VARIANTS - 1,
+                                                                             value=explicit)) from None
     student = os.environ.get("LSTMCOURSE_STUDENT") or os.environ.get("JUPYTERHUB_USER")
     return variant_of(student) if student else DEFAULT_VARIANT
 
@@ -83,14 +89,15 @@ def current():
 def describe(variant):
     """One line for the notebook: which variant, and why."""
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        why = "the student of this submission"
+        line = N_("variant {variant} (the student of this submission)")
     elif os.environ.get("LSTMCOURSE_VARIANT"):
-        why = "LSTMCOURSE_VARIANT"
+        line = N_("variant {variant} (LSTMCOURSE_VARIANT)")
     elif os.environ.get("LSTMCOURSE_STUDENT") or os.environ.get("JUPYTERHUB_USER"):
-        why = "your student id"
+        line = N_("variant {variant} (your student id)")
     else:
-        why = "the default for a learner working alone; set LSTMCOURSE_VARIANT=1 … 999 for another"
-    return f"variant {variant} ({why})"
+        line = N_("variant {variant} (the default for a learner working alone; set LSTMCOURSE_VARIANT=1 … 999 for "
+                  "another)")
+    return gettext(line).format(variant=variant)
 
 
 def rng(variant, lab, purpose):
