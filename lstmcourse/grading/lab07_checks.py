@@ -33,6 +33,7 @@ from lstmcourse.grading.variant_harness import (  # noqa: F401
     _softmax,
     _variant,
 )
+from lstmcourse.grading import probes as _probes
 from lstmcourse.grading import variant_harness as _harness
 
 LAB = "lab07"
@@ -214,7 +215,7 @@ def check_temperature(fn, hidden=False, variant=None):
                              "row's maximum from logits / T before exp (the softmax does not change).")
     if not _close(got, expected):
         _fail(name, got, expected, _temperature_mistakes(z, T), _memo("temperature", lambda v: _probabilities(*_logits_case(v, False))),
-              variant, "probabilities")
+              variant, "probabilities", locate=lambda: _probes.temperature(fn, z, T, got, expected, _softmax))
     zero = _as_array(name, _call(name, fn, z.copy(), 0.0))
     if not _close(zero, _probabilities(z, 0.0)):
         hint = ("it is NaN/inf: dividing by T = 0" if not np.all(np.isfinite(zero)) else
@@ -279,6 +280,9 @@ def check_sampling(fn, hidden=False, variant=None, draws=8000):
         for message, q in candidates:
             if _tv(freq[i], q) <= tolerance:
                 raise AssertionError(f"{name}: {message}")
+        where = _harness._probe_quietly(lambda: _probes.sampling(fn, vocab, lambda: np.random.default_rng(seed)))
+        if where:
+            raise AssertionError(f"{name}: {where}")
         raise AssertionError(f"{name}: over {draws} draws of row {i} the frequencies {np.round(freq[i], 3)} are "
                              f"{_tv(freq[i], expected[i]):.3f} (total variation) away from softmax(logits / T) = "
                              f"{np.round(expected[i], 3)}; this matches none of the usual mistakes.")
@@ -420,7 +424,7 @@ def check_bigram(fn, hidden=False, variant=None):
     expected = _bigram(x, y, V, a)
     if not _close(got, expected):
         _fail(name, got, expected, _bigram_mistakes(x, y, V, a), _memo("bigram", lambda v: _bigram(*_bigram_case(v, False))), variant,
-              "a table")
+              "a table", locate=lambda: _probes.bigram(fn, x, y, V, a, got))
     _ok(name, f"{V} × {V} log2 table from {(y != PAD).sum()} pairs, alpha = {a}")
 
 
@@ -624,5 +628,9 @@ def check_generate(fn, hidden=False, variant=None):
         raise AssertionError(f"{name}: sample was given probabilities (rows that sum to 1); it takes the logits.")
     if got.shape != expected.shape:
         raise AssertionError(f"{name}: expected token ids of shape {expected.shape} (batch, steps); got {got.shape}.")
+    where = _harness._probe_quietly(lambda: _probes.generate(got, calls, sampler, first, steps, w,
+                                                             _harness._lstm_step, noise))
+    if where:
+        raise AssertionError(f"{name}: {where}")
     raise AssertionError(f"{name}: {int((got != expected).sum())} of {got.size} tokens differ from the loop's; this "
                          "matches none of the usual mistakes: zero states, embed → cell → head → sample, carry [h, c].")

@@ -10,7 +10,9 @@ import sys
 import numpy as np
 
 from lstmcourse.grading import variants
-from lstmcourse.grading.harness import _explain_crash, _inputs_by_name, _sentence
+from lstmcourse.grading import probes as _probes
+from lstmcourse.grading.harness import _explain_crash, _inputs_by_name, _quietly as _probe_quietly, _sentence
+from lstmcourse.i18n import gettext
 
 _SELF = os.path.normcase(os.path.abspath(__file__))
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -145,12 +147,15 @@ def _diagnose(name, got, mistakes, expected_of, variant, tol=1e-6):
     return None
 
 
-def _fail(name, got, expected, mistakes, expected_of, variant, what):
+def _fail(name, got, expected, mistakes, expected_of, variant, what, locate=None):
     named = _diagnose(name, got, mistakes, expected_of, variant)
     if named:
         raise AssertionError(named)
     if np.shape(got) != np.shape(expected):
         raise AssertionError(f"{name}: expected {what} of shape {np.shape(expected)}, got shape {np.shape(got)}.")
+    where = _probe_quietly(locate) or _probe_quietly(lambda: _probes.relation(got, expected, gettext("the result")))
+    if where:
+        raise AssertionError(f"{name}: {where}")
     with np.errstate(invalid="ignore"):
         worst = float(np.nanmax(np.abs(np.asarray(got) - expected))) if np.size(got) else 0.0
     raise AssertionError(f"{name}: wrong values (largest difference {worst:.3g}); this matches none of the usual "
