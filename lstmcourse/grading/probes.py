@@ -18,7 +18,7 @@ an answer has failed, so they never turn a wrong answer into a pass.
 """
 import numpy as np
 
-from lstmcourse.i18n import gettext
+from lstmcourse.i18n import N_, gettext
 
 
 def _quiet(fn, *args):
@@ -72,40 +72,39 @@ def relation(got, expected, what, axis_names=None):
         return None
     diff = got - expected
     if got.size > 1 and np.allclose(diff, diff.flat[0], rtol=0, atol=1e-6) and abs(diff.flat[0]) > 1e-6:
-        return gettext("{what} is the right value plus the same constant, {offset:.4g}, in every entry: look for a "
+        return gettext("it is the right value plus the same constant, {offset:.4g}, in every entry: look for a "
                        "constant added or subtracted where it does not belong (an extra term, a bias, a 1).").format(
-            what=what, offset=float(diff.flat[0]))
+            offset=float(diff.flat[0]))
     if got.ndim == 2 and got.shape[0] == got.shape[1] and got.shape[0] > 1 and _close(got, expected.T):
-        return gettext("{what} is the transpose of the right one: its two axes are swapped (a .T too many or too "
-                       "few, or the indices in the wrong order).").format(what=what)
+        return gettext("it is the transpose of the right one: its two axes are swapped (a .T too many or too "
+                       "few, or the indices in the wrong order).")
     for axis in range(got.ndim):
         n = got.shape[axis]
         if n < 2:
             continue
         if _close(got, np.flip(expected, axis)):
-            return gettext("{what} is the right one in reverse order along axis {axis}: something runs, or is "
-                           "stored, backwards along that axis.").format(what=what, axis=axis)
+            return gettext("it is the right one in reverse order along axis {axis}: something runs, or is "
+                           "stored, backwards along that axis.").format(axis=axis)
         if n >= 3:
-            for shift, sentence in ((1, "{what} is shifted by one along axis {axis}: entry k holds the right value "
-                                        "of entry k + 1. Look for an index off by one (t + 1 for t)."),
-                                    (-1, "{what} is shifted by one along axis {axis}: entry k holds the right value "
-                                         "of entry k − 1. Look for an index off by one (t − 1 for t).")):
+            for shift, sentence in ((1, N_("it is shifted by one along axis {axis}: entry k holds the right value "
+                                           "of entry k + 1. Look for an index off by one (t + 1 for t).")),
+                                    (-1, N_("it is shifted by one along axis {axis}: entry k holds the right value "
+                                            "of entry k − 1. Look for an index off by one (t − 1 for t)."))):
                 a = np.take(got, range(0, n - 1) if shift == 1 else range(1, n), axis=axis)
                 b = np.take(expected, range(1, n) if shift == 1 else range(0, n - 1), axis=axis)
                 if _close(a, b):
-                    return gettext(sentence).format(what=what, axis=axis)
+                    return gettext(sentence).format(axis=axis)
     wrong = ~np.isclose(got, expected, rtol=1e-5, atol=1e-6)
-    names = axis_names or ({0: gettext("entry")} if got.ndim == 1 else {0: gettext("row")} if got.ndim == 2 else
-                           {1: gettext("time step"), 0: gettext("batch row")})
+    names = axis_names or ({0: gettext("entries")} if got.ndim == 1 else {0: gettext("rows")} if got.ndim == 2 else
+                           {1: gettext("time steps"), 0: gettext("batch rows")})
     for axis, label in names.items():
         if axis >= got.ndim:
             continue
         bad = [int(i) for i in np.flatnonzero(np.moveaxis(wrong, axis, 0).reshape(got.shape[axis], -1).any(1))]
         if 0 < len(bad) < got.shape[axis]:
             good = [i for i in range(got.shape[axis]) if i not in bad]
-            sentence = gettext("{what}: the {label} {bad} {verb} wrong and the {label} {good} right "
-                               "(counting from 0).").format(what=what, label=label, bad=_ranges(bad), good=_ranges(good),
-                                                            verb=gettext("is") if len(bad) == 1 else gettext("are"))
+            sentence = gettext("it is wrong at the {label} {bad} and right at {good} (counting from 0, along axis "
+                               "{axis}).").format(label=label, bad=_ranges(bad), good=_ranges(good), axis=axis)
             sub = np.take(got, bad, axis=axis), np.take(expected, bad, axis=axis)
             r = _ratio(*sub)
             if r is not None:
@@ -150,9 +149,10 @@ def shift_invariance(fn, z, got, what, *rest):
     if moved is None or moved.shape != np.shape(got) or _close(moved, got, 1e-6, 1e-8):
         return None
     row = int(np.flatnonzero(~np.isclose(moved, got, rtol=1e-6, atol=1e-8).all(-1))[0])
-    return gettext("{what}: adding the same constant to every score of a row changes your result (row {row}), but a "
-                   "softmax does not change: subtract each row's own maximum, over the last axis (axis=-1, "
-                   "keepdims=True), and normalise each row by its own sum.").format(what=what, row=row)
+    return gettext("{what}: adding the same constant to every score of a row changes your result (row {row}), but "
+                   "softmax(z + c) = softmax(z): the result may depend on a row's scores only through their "
+                   "differences (exp of each score minus the row's own maximum, divided by the row's sum, over the "
+                   "last axis).").format(what=what, row=row)
 
 
 def rows_alone(fn, z, expected, what, *rest):
@@ -336,15 +336,15 @@ def decoder(got, expected, context):
         for other, e in list(zip(names, expected)) + [("context", context)]:
             if other != n and _close(g, e):
                 if other == "context":
-                    return gettext("the {part} you return is the attention's context: model.attention returns "
+                    return gettext("what you return as {part} is the attention's context: model.attention returns "
                                    "(context, weights), in that order.").format(part=n)
-                return gettext("the {part} you return is the right {other}: return (logits, [h, c], weights), in "
+                return gettext("what you return as {part} is the right {other}: return (logits, [h, c], weights), in "
                                "that order.").format(part=n, other=other)
     wrong = [n for n in names if n not in right]
     if right and wrong:
         if set(wrong) == {"logits"}:
             return gettext("the new states and the weights are right and the logits are not, so what goes into "
                            "model.head is wrong: [output, context] on the last axis.")
-        return gettext("{wrong} {verb} wrong and {right} right.").format(
-            wrong=", ".join(wrong), right=", ".join(right), verb=gettext("is") if len(wrong) == 1 else gettext("are"))
+        return gettext("these returned parts are wrong: {wrong}; these are right: {right}.").format(
+            wrong=", ".join(wrong), right=", ".join(right))
     return None
