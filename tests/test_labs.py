@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.test_translations import i18n  # tools/i18n.py: strip_comments, marker_comments
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("lab*/lab*.ipynb"))
 LAB_NAMES = [p.parent.name for p in SOLUTIONS]
@@ -97,9 +99,10 @@ def english_stubs(code):
 def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
     """exercises/zh-CN/labNN is nbgrader's student version of solutions/zh-CN/labNN (tools/i18n.py builds
     that from the English solution; test_exercises_are_up_to_date regenerates both): it hides what the
-    English one hides, its badge opens itself, and its code cells (stubs, locked checks) and every cell's
-    nbgrader metadata and checksum are the English exercise's, so it behaves exactly like the English one,
-    which test_exercise_runs_with_only_stub_errors executes."""
+    English one hides, its badge opens itself, and its code cells (stubs, locked checks) are the English
+    exercise's but for their comments and stubs' words, and every cell's nbgrader metadata is the English
+    one's (the checksum hashes the text), so it behaves exactly like the English one, which
+    test_exercise_runs_with_only_stub_errors executes."""
     text = (ROOT / "exercises" / "zh-CN" / lab / f"{lab}.ipynb").read_text(encoding="utf-8")
     tag = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["lstmcourse"]["release-tag"]
     assert "BEGIN SOLUTION" not in text and "/solutions/" not in text
@@ -109,20 +112,22 @@ def test_chinese_exercise_is_the_english_one_with_translated_text(lab):
     assert zh["metadata"] == en["metadata"] and len(zh["cells"]) == len(en["cells"])
     for z, e in zip(zh["cells"], en["cells"]):
         z_code, e_code = "".join(z["source"]), "".join(e["source"])
-        asks_chinese = e["cell_type"] == "code" and z_code.replace(', language="zh_CN"', "") == e_code != z_code
-        # the stubs are nbgrader's English words followed by Chinese (tools/nbgrader_zh/nbgrader_config.py)
-        stub_in_chinese = (z_code != e_code and (english_stubs(z_code) == e_code if e["cell_type"] == "code"
-                                                 else (z_code, e_code) == ("YOUR ANSWER HERE（在这里写你的答案）",
-                                                                           "YOUR ANSWER HERE")))
-        if stub_in_chinese:
-            z = {**z, "source": e["source"]}
-        if asks_chinese or stub_in_chinese:   # the text differs, so nbgrader's checksum differs
+        if e["cell_type"] == "code":
+            # the same code: the setup call asks for Chinese, the stubs are nbgrader's English words followed by
+            # Chinese (tools/nbgrader_zh/nbgrader_config.py), the comments are translated (tools/i18n.py); with
+            # comments stripped (tokenize) the code is the English one byte for byte, and the tools' markers
+            # (nbgrader's, nbval's) are the same comments in the same order
+            z_english = english_stubs(z_code).replace(', language="zh_CN")', ")")
+            assert i18n.strip_comments(z_english) == i18n.strip_comments(e_code), z_code[:80]
+            assert i18n.marker_comments(z_english) == i18n.marker_comments(e_code), z_code[:80]
+            text_differs = z_code != e_code
+        else:  # markdown is translated; a hand-graded answer's stub is nbgrader's words followed by Chinese
+            text_differs = (z_code, e_code) == ("YOUR ANSWER HERE（在这里写你的答案）", "YOUR ANSWER HERE")
+        if text_differs:   # the graded text differs, so nbgrader's checksum differs
             z, e = json.loads(json.dumps(z)), json.loads(json.dumps(e))
             for cell in (z, e):
                 cell["metadata"].get("nbgrader", {}).pop("checksum", None)
         assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
-        if e["cell_type"] == "code" and not asks_chinese:
-            assert z["source"] == e["source"]
     n_stubs = "".join("".join(c["source"]) for c in en["cells"] if c["cell_type"] == "code").count("# YOUR CODE HERE\n")
     assert "".join("".join(c["source"]) for c in zh["cells"]).count("# YOUR CODE HERE（在这里写你的代码）") == n_stubs, \
         "every stub of the English exercise is the Chinese stub in the Chinese one"

@@ -158,10 +158,15 @@ def test_code_outputs_and_metadata_equal_the_english(path):
     assert [(c["cell_type"], c.get("id")) for c in zh["cells"]] == [(c["cell_type"], c.get("id")) for c in en["cells"]]
     for z, e in zip(zh["cells"], en["cells"]):
         if e["cell_type"] == "code":  # the English cell, its figures drawn in Chinese in the same run,
-            # and its figure's alt text translated
-            without_alt = [{**c, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}}
-                           for c in (z, i18n.zh_code_cell(e))]
-            assert without_alt[0] == without_alt[1]
+            # its figure's alt text and its comments translated: the code without comments is the same,
+            # byte for byte, and the tools' markers (nbval, nbgrader) are the same comments in the same order
+            twin = i18n.zh_code_cell(e)
+            z_code, twin_code = i18n.cell_source(z), i18n.cell_source(twin)
+            assert i18n.strip_comments(z_code) == i18n.strip_comments(twin_code)
+            assert i18n.marker_comments(z_code) == i18n.marker_comments(twin_code)
+            rest = [{**c, "source": None, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}}
+                    for c in (z, twin)]
+            assert rest[0] == rest[1]
             assert ("alt" in z["metadata"]) == ("alt" in e["metadata"])
         else:
             assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
@@ -327,12 +332,17 @@ def test_changing_one_english_sentence_of_a_lab_makes_exactly_that_cell_pending(
 def test_missing_catalogue_shows_english_with_the_note(tmp_path):
     notebook = _copy_course(tmp_path)
     built, status = i18n.build(notebook, root=tmp_path)
+    english = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     markdown = [c for c in built["cells"] if c["cell_type"] == "markdown"]
     figures = [c for c in built["cells"] if c["cell_type"] == "code" and i18n.alt_texts(c)]  # alt text: English
-    assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown) + len(figures)
+    commented = [c for c in built["cells"] if c["cell_type"] == "code" and not i18n.alt_texts(c)
+                 and any(m.translatable for m in i18n.code_comments(i18n.cell_source(c)))]  # comments: English
+    assert figures and commented
+    assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown) + len(figures) + len(commented)
     assert all("".join(c["source"]).startswith(i18n.PENDING_NOTE) for c in markdown)
-    english = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     assert [c["metadata"]["alt"] for c in figures] == [c["metadata"]["alt"] for c in english if "alt" in c["metadata"]]
+    assert [c["source"] for c in built["cells"] if c["cell_type"] == "code"] == \
+        [i18n.zh_code_cell(c)["source"] for c in english if c["cell_type"] == "code"], "comments stay English"
 
 
 def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
@@ -754,3 +764,153 @@ def test_chinese_student_version_has_chinese_stubs_and_nbgraders_cells(tmp_path)
     grading = lambda nb: [{k: v for k, v in c["metadata"].get("nbgrader", {}).items() if k != "checksum"}  # noqa: E731
                           for c in nb["cells"]]  # (a checksum hashes the cell's text, which is translated)
     assert grading(zh) == grading(en)
+
+
+# ---------------------------------------------------------------------------------------
+# Code comments: extracted with msgctxt "code comment", translated in the build, code untouched
+# ---------------------------------------------------------------------------------------
+
+TOOL_MARKERS = '''# %%
+# NBVAL_IGNORE_OUTPUT
+### BEGIN SOLUTION
+x = "# not a comment"  # (batch, hidden)
+s = """
+# inside a string
+"""
+f = lambda v: v  # noqa: E731
+# type: ignore
+# YOUR CODE HERE
+### END SOLUTION
+### BEGIN HIDDEN TESTS
+y = x  # add `x_t` to the total
+### END HIDDEN TESTS
+'''
+
+
+def test_code_comments_skip_tool_markers_strings_and_shapes():
+    found = i18n.code_comments(TOOL_MARKERS)
+    assert [(c.start, c.text, c.trailing, c.translatable) for c in found] == [
+        (3, "(batch, hidden)", True, False), (12, "add `x_t` to the total", True, True)]
+    assert i18n.marker_comments(TOOL_MARKERS) == [
+        "# %%", "# NBVAL_IGNORE_OUTPUT", "### BEGIN SOLUTION", "# noqa: E731", "# type: ignore", "# YOUR CODE HERE",
+        "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"]
+    cat = i18n.Catalog(locale=i18n.LOCALE)
+    cat.add("add `x_t` to the total", "把 `x_t` 加到总数上", context=i18n.COMMENT_CONTEXT)
+    new, total, done = i18n.translate_comments(TOOL_MARKERS, cat)
+    assert (total, done) == (1, 1)
+    assert new == TOOL_MARKERS.replace("# add `x_t` to the total", "# 把 `x_t` 加到总数上")
+    assert '"# not a comment"' in new and "# inside a string" in new
+
+
+def test_a_hash_in_a_string_is_not_a_comment_and_untokenizable_cells_are_left_alone():
+    assert i18n.code_comments("print('# hello')\nurl = \"a#b\"\n") == []
+    assert i18n.strip_comments("print('# hello')  # say it\n") == "print('# hello')\n"
+    broken = "x = (1,\n# an unclosed bracket: not Python that tokenizes\n"
+    assert i18n.code_comments(broken) == [] and i18n.strip_comments(broken) == broken
+    assert i18n.translate_comments(broken, None) == (broken, 0, 0)
+    magic = "%pip install -q pkg  # a shell line's comment\n!ls  # another\n"
+    assert i18n.code_comments(magic) == []
+
+
+def test_a_run_of_whole_line_comments_is_one_message_and_keeps_its_column():
+    source = "if True:\n    # first line\n    # second line\n    x = 1  # one\n"
+    comments = i18n.code_comments(source)
+    assert [(c.start, c.end, c.column, c.text) for c in comments] == [
+        (1, 3, 4, "first line\nsecond line"), (3, 4, 11, "one")]
+    cat = i18n.Catalog(locale=i18n.LOCALE)
+    cat.add("first line\nsecond line", "一行写完", context=i18n.COMMENT_CONTEXT)
+    cat.add("one", "一", context=i18n.COMMENT_CONTEXT)
+    new, total, done = i18n.translate_comments(source, cat)
+    assert new == "if True:\n    # 一行写完\n    x = 1  # 一\n" and (total, done) == (2, 2)
+    assert i18n.strip_comments(new) == i18n.strip_comments(source) == "if True:\n    x = 1\n"
+
+
+def test_a_comment_and_a_markdown_block_with_the_same_words_are_two_messages(tmp_path):
+    nb = {"cells": [{"cell_type": "markdown", "id": "m", "metadata": {}, "source": "Same words here.\n"},
+                    {"cell_type": "code", "id": "c", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": "x = 1  # Same words here.\ny = 2  # (batch, units)\n"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / "01_demo.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    cat = i18n.template(path)
+    assert [(m.id, m.context) for m in cat if m.id] == [("Same words here.", None),
+                                                        ("Same words here.", i18n.COMMENT_CONTEXT)]
+    i18n.write_catalog(cat, tmp_path / "demo.po")
+    assert 'msgctxt "code comment"\nmsgid "Same words here."' in (tmp_path / "demo.po").read_text(encoding="utf-8")
+
+
+def test_build_translates_comments_and_keeps_the_code_byte_for_byte(tmp_path):
+    notebook = _copy_course(tmp_path)
+    _translate_everything(tmp_path, notebook)
+    cat = i18n.load_catalog(i18n.po_path(notebook, tmp_path))
+    comment_messages = [m for m in cat if m.id and m.context == i18n.COMMENT_CONTEXT]
+    assert comment_messages and all(m.string.startswith("译文：") for m in comment_messages)
+    built, status = i18n.build(notebook, root=tmp_path)
+    assert status.fraction == 1.0 and status.pending_cells == []
+    english = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    translated = 0
+    for z, e in zip(built["cells"], english):
+        if e["cell_type"] != "code":
+            continue
+        z_code, e_code = i18n.cell_source(z), i18n.cell_source(i18n.zh_code_cell(e))
+        assert i18n.strip_comments(z_code) == i18n.strip_comments(e_code)
+        en_comments = [c for c in i18n.code_comments(e_code) if c.translatable]
+        zh_comments = [c for c in i18n.code_comments(z_code) if c.text.startswith("译文：")]
+        assert [(c.column, c.prefix, c.trailing) for c in zh_comments] == \
+            [(c.column, c.prefix, c.trailing) for c in en_comments]  # the same `#`, at the same column
+        translated += len(zh_comments)
+    assert translated >= len(comment_messages)
+
+
+def test_a_pending_comment_stays_english_and_makes_its_cell_pending(tmp_path):
+    notebook = _copy_course(tmp_path)
+    _translate_everything(tmp_path, notebook)
+    target = _change_one_cell(notebook, "# same weights in both layers", "# the same weights in both layers",
+                              lambda i, c: "# same weights in both layers" in "".join(c["source"]))
+    cat = i18n.extract(notebook, root=tmp_path)
+    fuzzy = [m for m in cat if m.id and m.fuzzy]
+    assert [(m.id, m.context) for m in fuzzy] == [("the same weights in both layers", i18n.COMMENT_CONTEXT)]
+    assert fuzzy[0].previous_id[0] == "same weights in both layers"
+    po_text = i18n.po_path(notebook, tmp_path).read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgid "same weights in both layers"\nmsgctxt "code comment"\n'
+            'msgid "the same weights in both layers"') in po_text  # the previous msgid before msgctxt, as msgmerge
+    built, status = i18n.build(notebook, root=tmp_path)
+    assert [c.index for c in status.pending_cells] == [target]
+    code = i18n.cell_source(built["cells"][target])
+    assert "# the same weights in both layers" in code and "译文：" in code  # the others are translated
+    assert i18n.PENDING_NOTE not in code
+
+
+EXERCISES_ZH = sorted((ROOT / "exercises" / i18n.LANG_DIR).glob(i18n.LAB_GLOB))
+
+
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS + EXERCISES_ZH, ids=rel)
+def test_no_english_code_comments(path):
+    """Every code comment of a Chinese lesson or lab (solution and student version) is Chinese, except
+    tool markers (nbval, nbgrader), shapes such as (batch, time, features), code in backticks,
+    identifiers and the reviewed English words of ALLOWED_ENGLISH."""
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    found = {}
+    for cell in zh["cells"]:
+        if cell["cell_type"] == "code":
+            for comment in i18n.code_comments(i18n.cell_source(cell)):
+                left = [w for w in i18n.comment_words(comment.text) if w not in ALLOWED_ENGLISH]
+                if left:
+                    found[comment.text] = (cell.get("id"), left)
+    assert not found, f"English code comments in {rel(path)} (comment: cell id, words): {found}"
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=rel)
+def test_comment_translations_keep_numbers_shapes_and_code(po):
+    """A translated code comment keeps the English one's numbers, shapes such as (batch, time) and
+    backticked code verbatim (the words around them are translated)."""
+    problems = []
+    for message in i18n.load_catalog(po):
+        if message.context != i18n.COMMENT_CONTEXT or not message.string:
+            continue
+        for kind, pattern in (("numbers", r"\d+(?:\.\d+)?"), ("shapes", i18n._SHAPE.pattern), ("code", r"`[^`]*`")):
+            lost = sorted(set(re.findall(pattern, message.id)) - set(re.findall(pattern, message.string)))
+            if lost:
+                problems.append(f"{kind} lost: {message.id!r} -> {message.string!r}: {lost}")
+    assert not problems, "\n".join(problems)

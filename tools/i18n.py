@@ -30,7 +30,21 @@ How it works, in the gettext workflow of the Python and Django documentation:
 * Display formulas are not text, but the words of their `\\text{...}` annotations are: each one
   is a message of its own, and the build puts the translation inside the same `\\text{}`.
 * Code cells are the English ones, except that each figure is replaced by its Chinese twin drawn
-  in the same run (see `zh_code_cell` and lstmcourse/i18n.py) and the setup call asks for Chinese.
+  in the same run (see `zh_code_cell` and lstmcourse/i18n.py), the setup call asks for Chinese, and
+  the comments are translated (next point).
+* **Code comments** are messages too, with msgctxt "code comment" (so a comment never shares a msgid
+  with a markdown block). `code_comments` finds them with `tokenize` (a `#` inside a string is no
+  comment; a cell that does not tokenize, or a comment on an IPython `%`/`!` line, is left alone): a
+  comment after code is one message, a run of whole-line comments at one column is one (its lines
+  joined by newlines; the translation may have fewer or more lines). Not extracted: tool markers
+  (jupytext `# %%`, nbgrader's `### BEGIN/END SOLUTION`, `### BEGIN/END HIDDEN TESTS`, `# YOUR CODE
+  HERE`, `# NBVAL_*`, `# noqa`, `# type:`, shebangs...) and comments with no English words
+  (`comment_words`): a shape such as `# (batch, time, features)` is notation, kept as it is, like
+  the shapes in the lessons' Chinese text. The build puts each translation after the same `#` at the
+  same column (`translate_comments`); code is never touched (tests compare the code with comments
+  stripped, `strip_comments`). An untranslated or fuzzy comment stays English and makes its cell
+  pending in the status. In a translation, keep numbers, shapes, identifiers and `code` as they are,
+  and put a plain-word code name (`predict`, `stderr`) in backticks.
 * The package's own words (diagrams, plot labels, the setup banner; lstmcourse/i18n.py) have one
   catalogue, lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po, extracted from the package's
   `_()` calls, the notebooks' `tr()` calls and the words the diagrams draw; `build` compiles it
@@ -292,6 +306,15 @@ def template(notebook: Path) -> Catalog:
                     cat[text].locations.append(location)
                 else:
                     cat.add(text, "", locations=[location], auto_comments=[ALT_COMMENT])
+            if cell["cell_type"] == "code":
+                for comment in code_comments(cell_source(cell)):
+                    if not comment.translatable:
+                        continue
+                    message = cat.get(comment.text, context=COMMENT_CONTEXT)
+                    if message is not None:
+                        message.locations.append(location)
+                    else:
+                        cat.add(comment.text, "", locations=[location], context=COMMENT_CONTEXT)
             continue
         for block in split_blocks(cell_source(cell)):
             for message in [block.text] if block.translatable else math_texts(block.text):
@@ -346,6 +369,172 @@ def translate_math(block: str, cat: Catalog | None) -> tuple[str, int, int]:
     return new, total, done
 
 
+# ---------------------------------------------------------------------------------------
+# Code comments
+# ---------------------------------------------------------------------------------------
+
+#: The msgctxt of a code comment's message, so that a comment never shares a msgid with a markdown block.
+COMMENT_CONTEXT = "code comment"
+#: Comments that are instructions to a tool, kept verbatim: jupytext cell markers, nbgrader's regions and
+#: stubs, nbval's markers, linters' and type checkers' pragmas, shebangs and coding lines.
+_COMMENT_MARKER = re.compile(r"#!|#+\s*(%%|(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b|YOUR (CODE|ANSWER) HERE\b|NBVAL_"
+                             r"|noqa\b|type:|pragma\b|fmt:|pylint:|-\*-)")
+#: A shape, e.g. (batch, time, features), (seeds,), (batch, 4·units), (batch 1, hidden 2), (n, G + 2): notation,
+#: kept as it is (the Chinese lessons write shapes in English too). Its items are names or numbers, joined
+#: by an operator, or a name and a number; "(the split, the weights)" is prose, not a shape.
+_SHAPE_TERM = r"[\w·.²]+"
+_SHAPE_ITEM = (rf"(?:{_SHAPE_TERM}(?:[ \t]*[-+*/·][ \t]*{_SHAPE_TERM})*|{_SHAPE_TERM}[ \t]+\d+|\d+[ \t]+{_SHAPE_TERM}"
+               rf"|\d+ or \d+)")
+_SHAPE = re.compile(rf"\([ \t]*{_SHAPE_ITEM}[ \t]*(?:,[ \t]*(?:{_SHAPE_ITEM}[ \t]*)?)+\)")
+
+
+def comment_words(text: str) -> list[str]:
+    """The English words of a code comment's text that a translation should replace: as
+    lstmcourse.i18n.english_words (code in backticks, identifiers with `_`, `a=b`, single letters and
+    the course's English names do not count), less shapes such as ``(batch, time, features)``.
+
+    >>> comment_words("(batch, time, features)"), comment_words("(seeds, epochs), [h, c]"), comment_words("`h_t`")
+    ([], [], [])
+    >>> comment_words("(batch 1, input 3), (batch, 24 months, 1), (n, G + 2), (seeds,)")
+    []
+    >>> comment_words("(batch, 1): the predicted sum"), comment_words("(the split, the weights)")
+    (['the', 'predicted', 'sum'], ['the', 'split', 'the', 'weights'])
+    """
+    return english_words(_SHAPE.sub(" ", text))
+
+
+@dataclass(frozen=True)
+class CodeComment:
+    """One message of a code cell: a comment after code on line `start`, or a run of whole-line comments
+    at the same column on lines [start, end). `text` is the comments' words, one line of text per line."""
+    start: int
+    end: int
+    column: int
+    prefix: str      # '#' and the spaces before the words (of the first line)
+    text: str
+    trailing: bool   # after code on the same line
+
+    @property
+    def translatable(self) -> bool:
+        return bool(comment_words(self.text))
+
+
+def _comment_tokens(source: str) -> list[tuple[int, int, str]] | None:
+    """(line index, column, token) of each comment of a Python cell; None if the cell does not tokenize.
+    A comment on an IPython magic or shell line (`%pip ...`, `!ls`) is not Python's and is left out."""
+    import tokenize
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    lines = source.splitlines()
+    return [(t.start[0] - 1, t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT
+            and not lines[t.start[0] - 1].lstrip().startswith(("%", "!"))]
+
+
+def code_comments(source: str) -> list[CodeComment]:
+    """The comments of a code cell, found by `tokenize` (a `#` inside a string is no comment), as messages:
+    a comment after code is one message; consecutive whole-line comments at the same column are one
+    (its lines joined by newlines). Tool markers (`_COMMENT_MARKER`) and an empty `#` end a run and are
+    not messages. A cell that does not tokenize (IPython syntax) has none.
+
+    >>> [(c.start, c.end, c.text, c.translatable) for c in code_comments(
+    ...     "x = '# not a comment'  # (batch, hidden)\\n# NBVAL_IGNORE_OUTPUT\\n# the first line\\n# goes on\\nx += 1  # add one\\n")]
+    [(0, 1, '(batch, hidden)', False), (2, 4, 'the first line\\ngoes on', True), (4, 5, 'add one', True)]
+    """
+    found = _comment_tokens(source)
+    if found is None:
+        return []
+    lines = source.splitlines()
+    out, run = [], []
+
+    def close():
+        if run:
+            (start, column, prefix, _), end = run[0], run[-1][0] + 1
+            out.append(CodeComment(start, end, column, prefix, "\n".join(r[3] for r in run), False))
+            run.clear()
+
+    for line, column, token in found:
+        words = token.lstrip("#").strip()
+        prefix = re.match(r"#+[ \t]*", token).group(0)
+        whole_line = not lines[line][:column].strip()
+        if not whole_line:
+            close()
+            if words and not _COMMENT_MARKER.match(token):
+                out.append(CodeComment(line, line + 1, column, prefix, words, True))
+            continue
+        if not words or _COMMENT_MARKER.match(token):
+            close()
+            continue
+        if run and (run[-1][0] + 1 != line or run[0][1] != column):
+            close()
+        run.append((line, column, prefix, words))
+    close()
+    return out
+
+
+def translate_comments(source: str, cat: Catalog | None) -> tuple[str, int, int]:
+    """A code cell's source with each comment that has English words (`comment_words`) replaced by its
+    translation (msgctxt COMMENT_CONTEXT), at the same column after the same `#`; an untranslated or
+    fuzzy one stays English. Code is not touched: only comment text and whole-line comment lines change
+    (a run of whole-line comments becomes as many lines as its translation has). Also returns how many
+    comments have words and how many were translated.
+
+    >>> cat = Catalog(locale=LOCALE)
+    >>> _ = cat.add("add one", "加一", context=COMMENT_CONTEXT)
+    >>> translate_comments("x = 1  # add one\\ny = '#'  # keep\\n", cat)
+    ("x = 1  # 加一\\ny = '#'  # keep\\n", 2, 1)
+    """
+    lines = source.splitlines()
+    total = done = 0
+    for comment in reversed(code_comments(source)):  # from the end, so earlier line numbers stay valid
+        if not comment.translatable:
+            continue
+        total += 1
+        zh = translation(cat, comment.text, COMMENT_CONTEXT)
+        if zh is None:
+            continue
+        done += 1
+        head = lines[comment.start][:comment.column] + comment.prefix
+        if comment.trailing:
+            lines[comment.start] = head + " ".join(part.strip() for part in zh.splitlines())
+        else:
+            lines[comment.start:comment.end] = [head + part for part in zh.splitlines()]
+    if not total:
+        return source, 0, 0
+    text = "\n".join(lines)
+    return (text + "\n" if source.endswith("\n") else text), total, done
+
+
+def strip_comments(source: str) -> str:
+    """A code cell's source without its comments (found by `tokenize`): a line that held only a comment
+    is dropped, a comment after code is cut off with the spaces before it. Two sources that differ only
+    in their comments (a Chinese cell and its English original) strip to the same text. A cell that does
+    not tokenize is returned as it is.
+
+    >>> strip_comments("# note\\nx = '#1'  # one\\n\\ny = 2\\n")
+    "x = '#1'\\n\\ny = 2\\n"
+    """
+    found = _comment_tokens(source)
+    if not found:
+        return source
+    lines = source.splitlines()
+    drop = set()
+    for line, column, _token in found:
+        if lines[line][:column].strip():
+            lines[line] = lines[line][:column].rstrip()
+        else:
+            drop.add(line)
+    text = "\n".join(line for k, line in enumerate(lines) if k not in drop)
+    return text + "\n" if source.endswith("\n") and text else text
+
+
+def marker_comments(source: str) -> list[str]:
+    """The tool markers among a cell's comments (nbgrader's regions, nbval's markers...), in order."""
+    return [token for _, _, token in _comment_tokens(source) or [] if _COMMENT_MARKER.match(token)]
+
+
 _PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -381,7 +570,7 @@ def _with_previous_ids(text: str, cat: Catalog) -> str:
     for i, message in enumerate((m for m in cat if m.id), start=1):
         if message.fuzzy and message.previous_id:
             lines = blocks[i].split("\n")
-            at = next(j for j, line in enumerate(lines) if line.startswith("msgid "))
+            at = next(j for j, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
             lines.insert(at, "#| msgid " + normalize(message.previous_id[0], prefix="#| ", width=0))
             blocks[i] = "\n".join(lines)
     return "\n\n".join(blocks)
@@ -423,11 +612,11 @@ def extract(notebook: Path, root: Path = ROOT) -> Catalog:
     return cat
 
 
-def translation(cat: Catalog | None, msgid: str) -> str | None:
-    """The usable translation of msgid: None when missing, empty or fuzzy."""
+def translation(cat: Catalog | None, msgid: str, context: str | None = None) -> str | None:
+    """The usable translation of msgid (in msgctxt `context`): None when missing, empty or fuzzy."""
     if cat is None:
         return None
-    message = cat.get(msgid)
+    message = cat.get(msgid, context=context)
     if message is None or not message.string or message.fuzzy:
         return None
     return message.string
@@ -702,6 +891,16 @@ def zh_code_cell(cell: dict) -> dict:
     return cell
 
 
+def zh_comments(cell: dict, cat: Catalog | None) -> tuple[int, int]:
+    """Translate a code cell's comments in place (`translate_comments`); how many have words, how many
+    were translated. Nothing else of the cell changes."""
+    source = cell_source(cell)
+    new, total, done = translate_comments(source, cat)
+    if new != source:
+        cell["source"] = new.splitlines(keepends=True)
+    return total, done
+
+
 def translate_markdown(source: str, cat: Catalog | None) -> tuple[str | None, int, int]:
     r"""A markdown cell's (or a page section's) translation, None unless every block of it is translated;
     and how many messages it has and how many are translated (display formulas: their \text{...})."""
@@ -762,16 +961,19 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict | str, NotebookStatus
     status = NotebookStatus(notebook.stem)
     first_markdown = True
     for index, cell in enumerate(out["cells"]):
+        n_comments = n_comments_done = 0
         if cell["cell_type"] == "code":
             cell = out["cells"][index] = zh_code_cell(cell)
+            n_comments, n_comments_done = zh_comments(cell, cat)
         if cell["cell_type"] != "markdown":
             texts = alt_texts(cell)
+            done = [translation(cat, t) for t in texts]
             if texts:  # a figure's alt text: translated, or left English (and the cell pending)
-                done = [translation(cat, t) for t in texts]
-                status.cells.append(CellStatus(index, cell.get("id", ""), len(texts),
-                                               sum(t is not None for t in done)))
                 zh = [t if t is not None else en for t, en in zip(done, texts)]
                 cell["metadata"]["alt"] = zh[0] if isinstance(cell["metadata"]["alt"], str) else zh
+            if texts or n_comments:  # and its comments: translated, or left English (the cell pending)
+                status.cells.append(CellStatus(index, cell.get("id", ""), len(texts) + n_comments,
+                                               sum(t is not None for t in done) + n_comments_done))
             continue
         source = cell_source(cell)
         text, n_wanted, n_done = translate_markdown(source, cat)
