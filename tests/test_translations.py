@@ -1,4 +1,5 @@
 """The Chinese edition (tools/i18n.py): catalogues, builds, and staleness that is never silent."""
+import copy
 import doctest
 import importlib.util
 import json
@@ -31,7 +32,8 @@ ENGLISH_LABS = sorted((ROOT / "solutions").glob(i18n.LAB_GLOB))
 #: The Chinese glossary, where-next and notation pages (notebooks/zh-CN/*.md built from locale/zh_CN/NAME.po).
 BUILT_PAGES = [ROOT / "notebooks" / i18n.LANG_DIR / name for name in i18n.PAGES
                if (ROOT / "notebooks" / i18n.LANG_DIR / name).exists()]
-CATALOGUES = sorted((ROOT / "locale" / i18n.LOCALE).glob("*.po"))
+#: One catalogue per lesson, lab or page (outputs.po, the printed lines of them all, is tested on its own).
+CATALOGUES = sorted(p for p in (ROOT / "locale" / i18n.LOCALE).glob("*.po") if p.name != i18n.OUTPUTS_PO.name)
 
 
 def rel(path):
@@ -158,7 +160,7 @@ def test_code_outputs_and_metadata_equal_the_english(path):
     assert [(c["cell_type"], c.get("id")) for c in zh["cells"]] == [(c["cell_type"], c.get("id")) for c in en["cells"]]
     for z, e in zip(zh["cells"], en["cells"]):
         if e["cell_type"] == "code":  # the English cell, its figures drawn in Chinese in the same run,
-            # its figure's alt text and its comments translated: the code without comments is the same,
+            # its figure's alt text, its comments and its printed lines translated: the code without comments is the same,
             # byte for byte, and the tools' markers (nbval, nbgrader) are the same comments in the same order
             twin = i18n.zh_code_cell(e)
             z_code, twin_code = i18n.cell_source(z), i18n.cell_source(twin)
@@ -166,7 +168,7 @@ def test_code_outputs_and_metadata_equal_the_english(path):
             assert i18n.marker_comments(z_code) == i18n.marker_comments(twin_code)
             rest = [{**c, "source": None, "metadata": {k: v for k, v in c["metadata"].items() if k != "alt"}}
                     for c in (z, twin)]
-            assert rest[0] == rest[1]
+            assert untranslated_streams(rest[0], rest[1]) == rest[1]  # printed lines: the same numbers
             assert ("alt" in z["metadata"]) == ("alt" in e["metadata"])
         else:
             assert {k: v for k, v in z.items() if k != "source"} == {k: v for k, v in e.items() if k != "source"}
@@ -914,3 +916,216 @@ def test_comment_translations_keep_numbers_shapes_and_code(po):
             if lost:
                 problems.append(f"{kind} lost: {message.id!r} -> {message.string!r}: {lost}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------------------
+# Printed outputs in Chinese: the package's messages and locale/zh_CN/outputs.po
+# ---------------------------------------------------------------------------------------
+
+OUTPUTS_PO = ROOT / i18n.OUTPUTS_PO
+_NUMBER = re.compile(i18n._NUMBER)
+
+
+def numbers(line):
+    return sorted(_NUMBER.findall(line))
+
+
+def _stream_lines(output):
+    text = output["text"]
+    return ("".join(text) if isinstance(text, list) else text).splitlines(keepends=True)
+
+
+def undo_template(zh_line, template, msgstr):
+    """The English line back from its Chinese one: msgstr's placeholders matched in the Chinese line, put
+    into the English template. None if the Chinese line is not msgstr filled in."""
+    regex = ""
+    for token in re.split(r"(\{\{|\}\}|\{\d+\})", msgstr):
+        if token in ("{{", "}}"):
+            regex += re.escape(token[0])
+        elif re.fullmatch(r"\{\d+\}", token):
+            name = token[1:-1]
+            regex += rf"(?P<g{name}>.*?)" if f"(?P<g{name}>" not in regex else rf"(?P=g{name})"
+        else:
+            regex += re.escape(token)
+    match = re.fullmatch(regex, zh_line.rstrip("\n"), re.S)
+    if match is None:
+        return None
+    values = [match.group(f"g{i}") for i in range(len(match.groupdict()))]
+    return template.format(*values) + ("\n" if zh_line.endswith("\n") else "")
+
+
+def untranslated_streams(zh_cell, en_cell):
+    """``zh_cell`` with each stream output whose every line is the English line translated (the same
+    numbers, byte for byte; a template's line undone exactly) replaced by the English output."""
+    cell = copy.deepcopy(zh_cell)
+    translator = i18n.OutputTranslator.load()
+    for z, e in zip(cell.get("outputs", []), en_cell.get("outputs", [])):
+        if z.get("output_type") != "stream" or e.get("output_type") != "stream":
+            continue
+        zl, el = _stream_lines(z), _stream_lines(e)
+        if len(zl) != len(el):
+            continue
+        ok = True
+        for zh_line, en_line in zip(zl, el):
+            if zh_line == en_line:
+                continue
+            if numbers(zh_line) != numbers(en_line):
+                ok = False
+                break
+            template = i18n.output_template(en_line.rstrip("\n"))[0]
+            if template in translator.templates and undo_template(zh_line, template,
+                                                                   translator.templates[template]) != en_line:
+                ok = False
+                break
+        if ok:
+            z["text"] = e["text"]
+    return cell
+
+
+def test_output_template_keeps_every_number_byte_for_byte():
+    lines = ["LSTM     : solved on 5/5 seeds, median epoch 7\n", "training loss below that floor: matched on 5 of 5 seeds",
+             "forget bias 0: mean forget gate at the start 0.497 (0.496–0.501, 5 seeds); |dL/dh| 1.3e-07",
+             "R² -5.826 (-5.828–-5.820, 5 seeds)   took 5.2 s", "unit  7: r = -0.922, 14.6x, {'0–10': 253}, 43,309",
+             "h_60 x12 log2 dC_{t-1} +0.095 ppm 74% 1958-03", "'samedi, juillet 4, 1992'          -> 1992-07-17  wrong"]
+    for line in lines:
+        template, values = i18n.output_template(line)
+        assert template.format(*values) == line
+    assert i18n.output_template(lines[2])[1] == ["0", "0.497", "0.496", "0.501", "5", "1.3e-07"]
+    assert i18n.output_template(lines[3])[1] == ["-5.826", "-5.828", "-5.820", "5", "5.2"]
+    template, values = i18n.output_template(lines[5])
+    assert template.startswith("h_60 x12 log2 dC_{{t-1}} ") and values == ["+0.095", "74%", "1958", "03"]
+    # a right-aligned column's padding travels with its number: one template for "unit  7" and "unit 17"
+    assert i18n.output_template("unit 17: r")[0] == i18n.output_template("unit  7: r")[0] == "unit {0}: r"
+    assert i18n.output_template(lines[6])[0] == "{0} -> {1}-{2}-{3}  wrong"  # a quoted input's padding too
+
+
+def test_a_changed_number_keeps_the_template_and_a_changed_word_does_not():
+    before = i18n.output_template("GRU      : solved on 5/5 seeds, median epoch 3")[0]
+    assert i18n.output_template("GRU      : solved on 4/5 seeds, median epoch 12")[0] == before
+    assert i18n.output_template("GRU      : solved on 5/5 seeds, mean epoch 3")[0] != before
+
+
+def test_package_messages_are_matched_with_their_fields_translated():
+    translator = i18n.OutputTranslator(
+        {"✔ {name}: correct ({detail}).": "✔ {name}：正确（{detail}）。", "output shape {shape}": "输出形状 {shape}",
+         "seed {seed}": "种子 {seed}", "{median} ({low}–{high}, {n} seeds)": "{median}（{low}–{high}，{n} 个种子）"},
+        {"training took {0} s": "训练用时 {0} s", "he said": "he said"})
+    assert translator.line("✔ rnn_step: correct (output shape (2, 4)).\n") == ("✔ rnn_step：正确（输出形状 (2, 4)）。\n", "package")
+    assert translator.line("0.93 (0.78–0.94, 5 seeds)") == ("0.93（0.78–0.94，5 个种子）", "package")
+    # a field with English words of its own is not that message's field: the line goes to outputs.po
+    assert translator.line("seed 42: val MSE / chance 0.010")[1] == "untranslated"
+    assert translator.line("✔ delayed echo: correct (accuracy 0.9).")[1] == "untranslated"
+    assert translator.line("training took 5.1 s\n") == ("训练用时 5.1 s\n", "template")
+    assert translator.line("he said") == ("he said", "data")
+    assert translator.line("Epoch 3/15\n")[1] == "log" and translator.line("x_t  (2, 3)")[1] == "no words"
+    cell = {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout",
+                                              "text": ["training took 0.5 s\n", "Epoch 1/2\n"]}]}
+    assert translator.cell(cell)["outputs"][0]["text"] == ["训练用时 0.5 s\n", "Epoch 1/2\n"]
+
+
+def test_outputs_catalogue_is_extracted_translated_and_keeps_numbers():
+    """outputs.po holds exactly the templates of the stored English outputs (re-extracting changes nothing),
+    every one translated, none fuzzy, each placeholder kept (a data line: msgstr = msgid)."""
+    cat = i18n.load_catalog(OUTPUTS_PO)
+    template = i18n.outputs_template(ROOT)
+    assert sorted(m.id for m in cat if m.id) == sorted(m.id for m in template if m.id), \
+        "run: python3 course.py i18n extract"
+    assert [sorted(set(m.locations)) for m in cat if m.id] == [sorted(set(template[m.id].locations)) for m in cat if m.id]
+    pending = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+    assert not pending, f"untranslated or fuzzy in {i18n.OUTPUTS_PO}: {pending}"
+    for m in cat:
+        if m.id:
+            placeholders = lambda t: sorted(re.findall(r"\{\d+\}", t.replace("{{", "").replace("}}", "")))  # noqa: E731
+            assert placeholders(m.string) == placeholders(m.id), m.id
+            values = [f"<{i}>" for i in range(len(placeholders(m.id)))]
+            assert sorted(re.findall(r"<\d+>", m.string.format(*values))) == sorted(values), m.id
+
+
+def test_extract_keeps_a_translation_when_a_number_changes_and_fuzzies_a_changed_wording(tmp_path):
+    """After a re-execution a changed number leaves outputs.po as it is; a changed wording is a new
+    template, fuzzy (the build keeps that line English) until a translator checks it."""
+    notebook = _copy_course(tmp_path)
+    (tmp_path / "locale" / i18n.LOCALE).mkdir(parents=True)
+    shutil.copy(ROOT / "locale" / i18n.LOCALE / "01_rnn_cell.po", tmp_path / "locale" / i18n.LOCALE)
+    shutil.copy(OUTPUTS_PO, tmp_path / i18n.OUTPUTS_PO)
+    (tmp_path / i18n.PACKAGE_PO).parent.mkdir(parents=True)
+    shutil.copy(ROOT / i18n.PACKAGE_PO, tmp_path / i18n.PACKAGE_PO)
+    i18n.extract_outputs(tmp_path)
+    assert "validation accuracy: {0}  (a memoryless model: {1})" in i18n.load_catalog(tmp_path / i18n.OUTPUTS_PO)
+
+    def rerun(old, new):
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    output["text"] = [t.replace(old, new) for t in output["text"]]
+        notebook.write_text(json.dumps(nb), encoding="utf-8")
+
+    before = (tmp_path / i18n.OUTPUTS_PO).read_text(encoding="utf-8")
+    rerun("validation accuracy: 1.00  (a memoryless model: 0.50)", "validation accuracy: 0.97  (a memoryless model: 0.51)")
+    i18n.extract_outputs(tmp_path)
+    assert (tmp_path / i18n.OUTPUTS_PO).read_text(encoding="utf-8") == before
+    built, _ = i18n.build(notebook, root=tmp_path)
+    assert "验证准确率：0.97（无记忆的模型：0.51）\n" in json.dumps(built, ensure_ascii=False).encode().decode("unicode_escape") \
+        or any("验证准确率：0.97（无记忆的模型：0.51）\n" in "".join(o.get("text", []))
+               for c in built["cells"] for o in c.get("outputs", []))
+
+    rerun("(a memoryless model: 0.51)", "(a model without memory: 0.51)")
+    cat = i18n.extract_outputs(tmp_path)
+    new = "validation accuracy: {0}  (a model without memory: {1})"
+    assert cat[new].fuzzy and "validation accuracy: {0}  (a memoryless model: {1})" not in cat
+    built, _ = i18n.build(notebook, root=tmp_path)
+    printed = ["".join(o.get("text", [])) for c in built["cells"] for o in c.get("outputs", [])]
+    assert any("validation accuracy: 0.97  (a model without memory: 0.51)\n" in p for p in printed)
+
+
+#: Lines of printed output that are data by rule, not by the catalogue: Matplotlib's figure repr, Keras's
+#: model summary (an output with a text/html table) and Keras's training log.
+def data_by_rule(output):
+    text = "".join(output.get("data", {}).get("text/plain", []))
+    return text.startswith("<Figure size") or "text/html" in output.get("data", {})
+
+
+#: Names and symbols a printed line may show: software, a function, the quantities of a formula.
+PRINTED_NAMES = {"Python", "Matplotlib", "keras", "numpy", "ours", "sigma", "nan", "rng", "PAD", "query", "values",
+                 "mask", "concat", "alpha", "dx", "np"}
+#: Code and data inside a printed line: |magnitudes|, derivatives dJ/dh1, calls f(, identifiers with digits
+#: (dh0, log2), [lists] and {dicts} (data, or code as in "[output, context]"), a name's tokens "^abc → abc.".
+_PRINTED_CODE = re.compile(r"\|[^|\n]*\||\b[A-Za-z]\w*/[A-Za-z]\w*|\b\w+(?=\()|\b[A-Za-z]+\d\w*|\[[^\]\n]*\]"
+                           r"|\{[^}\n]*\}|\^\w+ → \w+")
+
+
+def output_prose(line):
+    """English words of a printed line that a translation should have replaced: as `english_words`, less
+    'quoted' and "quoted" strings (data: tokens, inputs, Keras's own warning), _PRINTED_CODE, PRINTED_NAMES
+    and the reviewed ALLOWED_ENGLISH."""
+    text = _PRINTED_CODE.sub(" ", i18n._quoted_out(line))
+    return [w for w in i18n.english_words(text) if w not in ALLOWED_ENGLISH | PRINTED_NAMES]
+
+
+@pytest.mark.parametrize("path", BUILT + BUILT_LABS, ids=rel)
+def test_printed_outputs_have_no_english_prose(path):
+    """Issue 25: no printed line of a Chinese lesson or lab has English prose (2 English words or more beyond
+    identifiers, quoted data and ALLOWED_ENGLISH), unless outputs.po keeps it as data (msgstr = msgid) or it
+    is Matplotlib's or Keras's own output. Counts of translated and kept lines are in the warnings summary."""
+    translator = i18n.OutputTranslator.load()
+    zh = json.loads(path.read_text(encoding="utf-8"))
+    en = json.loads(english(path).read_text(encoding="utf-8"))
+    counts, left = {}, []
+    for z, e in zip(zh["cells"], en["cells"]):
+        for zo, eo in zip(z.get("outputs", []), e.get("outputs", [])):
+            if zo.get("output_type") != "stream":
+                if "text/plain" in zo.get("data", {}) and not data_by_rule(zo):
+                    left += [line for line in "".join(zo["data"]["text/plain"]).splitlines() if len(output_prose(line)) >= 2]
+                continue
+            for zh_line, en_line in zip(_stream_lines(zo), _stream_lines(eo)):
+                built, kind = translator.line(en_line)
+                assert built == zh_line, f"{rel(path)}: stale build: python3 course.py i18n build"
+                counts[kind] = counts.get(kind, 0) + 1
+                if kind not in ("data", "log") and len(output_prose(zh_line)) >= 2:
+                    left.append(zh_line)
+    assert not left, f"English prose printed in {rel(path)}: {left}"
+    assert counts.get("untranslated", 0) == 0
+    warnings.warn(f"{rel(path)}: printed lines translated {counts.get('package', 0) + counts.get('template', 0)} "
+                  f"(package messages {counts.get('package', 0)}), kept as data {counts.get('data', 0)}, "
+                  f"Keras log {counts.get('log', 0)}, without words {counts.get('no words', 0)}")

@@ -30,8 +30,8 @@ How it works, in the gettext workflow of the Python and Django documentation:
 * Display formulas are not text, but the words of their `\\text{...}` annotations are: each one
   is a message of its own, and the build puts the translation inside the same `\\text{}`.
 * Code cells are the English ones, except that each figure is replaced by its Chinese twin drawn
-  in the same run (see `zh_code_cell` and lstmcourse/i18n.py), the setup call asks for Chinese, and
-  the comments are translated (next point).
+  in the same run (see `zh_code_cell` and lstmcourse/i18n.py), the setup call asks for Chinese,
+  the comments are translated (next point) and the printed lines too (the point after).
 * **Code comments** are messages too, with msgctxt "code comment" (so a comment never shares a msgid
   with a markdown block). `code_comments` finds them with `tokenize` (a `#` inside a string is no
   comment; a cell that does not tokenize, or a comment on an IPython `%`/`!` line, is left alone): a
@@ -45,6 +45,11 @@ How it works, in the gettext workflow of the Python and Django documentation:
   stripped, `strip_comments`). An untranslated or fuzzy comment stays English and makes its cell
   pending in the status. In a translation, keep numbers, shapes, identifiers and `code` as they are,
   and put a plain-word code name (`predict`, `stderr`) in backticks.
+* Their printed lines (stream outputs) are translated one by one (`OutputTranslator`): a line that is
+  one of the package's messages by lstmcourse.po, any other line by its template in
+  locale/zh_CN/outputs.po (numbers and 'quoted' strings as {0}, {1}, ... filled back byte for byte;
+  a data line's msgstr is its msgid); `extract` refreshes outputs.po from the stored outputs
+  (docs/translation.md, "Printed outputs").
 * The package's own words (diagrams, plot labels, the setup banner; lstmcourse/i18n.py) have one
   catalogue, lstmcourse/locale/zh_CN/LC_MESSAGES/lstmcourse.po, extracted from the package's
   `_()` calls, the notebooks' `tr()` calls and the words the diagrams draw; `build` compiles it
@@ -715,6 +720,207 @@ def compiled_package(root: Path = ROOT) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------
+# Printed outputs: the package's messages (lstmcourse.po) and the other printed lines (outputs.po)
+# ---------------------------------------------------------------------------------------
+
+#: The catalogue of the lines the lessons and labs print themselves (not the package's messages):
+#: one message per line *template*, its numbers and quoted strings replaced by {0}, {1}, ...
+OUTPUTS_PO = Path("locale") / LOCALE / "outputs.po"
+OUTPUTS_HEADER = ("# Simplified Chinese translation of the lines the lstmcourse lessons and labs print.\n"
+                  "# Generated from the English notebooks' stored outputs by `python3 course.py i18n extract`;\n"
+                  "# edit the msgstr lines only. {0}, {1}, ... are the line's numbers and 'quoted' strings, in\n"
+                  "# the order printed: keep each one (the order may change). A line that is data, not prose\n"
+                  "# (a name, a review, a sample), is kept as printed: its msgstr is its msgid.\n"
+                  "# This file is distributed under the MIT licence.\n#")
+# A number: an integer, a decimal, e-notation, a percentage, with its sign; not a digit of an identifier
+# (h_60, x12, log2, t-1). Extra spaces before it (a right-aligned column) belong to it, one stays in the text.
+_NUMBER = r"(?<![A-Za-z0-9_.])(?<![A-Za-z_]-)[-+−]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?%?"
+# A 'quoted' string (a token, an input, a model's name; not an apostrophe), with the spaces that pad it.
+_QUOTED = r"(?<![A-Za-z0-9_])'[^'\n]*'"
+_VALUE = re.compile(rf"(?:(?<= ) +)?{_NUMBER}|{_QUOTED}(?: +(?= ))?")
+#: Keras's own training log (`fit(verbose=2)`): third-party output, kept as printed.
+KERAS_LOG = re.compile(r"(Epoch \d+/\d+|\d+/\d+ - .*)\n?")
+
+
+def output_template(line: str) -> tuple[str, list[str]]:
+    """A printed line cut into its template and its values (numbers, 'quoted' strings), in order:
+    ``template.format(*values) == line``.
+
+    >>> output_template("LSTM     : solved on 5/5 seeds, median epoch 7\\n")
+    ('LSTM     : solved on {0}/{1} seeds, median epoch {2}\\n', ['5', '5', '7'])
+    >>> output_template("unit  7: r = -0.922, ratio 0.51–0.62, h_60 {'a': 1.2e-05}")
+    ('unit {0}: r = {1}, ratio {2}–{3}, h_60 {{{4}: {5}}}', [' 7', '-0.922', '0.51', '0.62', "'a'", '1.2e-05'])
+    """
+    parts, values, pos = [], [], 0
+    for match in _VALUE.finditer(line):
+        parts.append(line[pos:match.start()].replace("{", "{{").replace("}", "}}") + "{%d}" % len(values))
+        values.append(match.group(0))
+        pos = match.end()
+    parts.append(line[pos:].replace("{", "{{").replace("}", "}}"))
+    return "".join(parts), values
+
+
+def _fields(message: str):
+    """``message`` as a str.format pattern: [(literal, field name or None)], or None if it is not one
+    (a formula such as "$x_{t-3}$", a positional or dotted field)."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(message))
+    except ValueError:
+        return None
+    if any(name is not None and not re.fullmatch(r"[A-Za-z_]\w*", name) for _, name, _, _ in parsed):
+        return None
+    return [(literal, name) for literal, name, _, _ in parsed]
+
+
+def _fill(message: str, values: dict[str, str]) -> str:
+    """``message``'s fields replaced by already formatted strings (their format specs are not applied again)."""
+    return "".join(literal + (values[name] if name is not None else "") for literal, name in _fields(message))
+
+
+def _quoted_out(text: str) -> str:
+    """``text`` without its 'quoted' and "quoted" strings (data: tokens, inputs, a library's own warning)."""
+    return re.sub(r'"[^"\n]*"?', " ", re.sub(_QUOTED, " ", text))
+
+
+@dataclass
+class OutputTranslator:
+    """Translates the lines a notebook printed: first as one of the package's messages (lstmcourse.po,
+    fields matched and themselves translated when they are messages), else by its template in outputs.po."""
+    package: dict[str, str]
+    templates: dict[str, str]
+    _patterns: list = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        for msgid, msgstr in self.package.items():
+            parsed = _fields(msgid)
+            if parsed is None or all(name is None for _, name in parsed) or _fields(msgstr) is None:
+                continue
+            literal = "".join(lit for lit, _ in parsed)
+            if not re.search(r"[A-Za-z]{2,}", literal):
+                continue  # "{name}: {message}" would match any line
+            regex, seen = "", set()
+            for lit, name in parsed:
+                regex += re.escape(lit)
+                if name is not None:
+                    regex += f"(?P=f_{name})" if name in seen else f"(?P<f_{name}>.+?)"
+                    seen.add(name)
+            self._patterns.append((len(literal), re.compile(regex, re.S), [lit for lit, _ in parsed if lit],
+                                   msgstr))
+        self._patterns.sort(key=lambda p: -p[0])
+
+    @classmethod
+    def load(cls, root: Path = ROOT) -> "OutputTranslator":
+        def usable(path):
+            if not path.exists():
+                return {}
+            return {m.id: m.string for m in load_catalog(path) if m.id and m.string and not m.fuzzy}
+        return cls(usable(root / PACKAGE_PO), usable(root / OUTPUTS_PO))
+
+    def package_message(self, text: str, depth: int = 0) -> str | None:
+        """The translation of ``text`` if it is one of the package's messages (a pattern's fields filled
+        in: each field a message translated too, or words-free text such as a number or an identifier)."""
+        if text in self.package:
+            return self.package[text]
+        if depth > 3:
+            return None
+        for _, regex, literals, msgstr in self._patterns:
+            if not all(lit in text for lit in literals):
+                continue
+            match = regex.fullmatch(text)
+            if match is None:
+                continue
+            values = {}
+            for key, value in match.groupdict().items():
+                zh = self.package_message(value, depth + 1)
+                if zh is None and english_words(_quoted_out(value)):
+                    break  # a field with English words of its own: not this message
+                values[key[2:]] = value if zh is None else zh
+            else:
+                return _fill(msgstr, values)
+        return None
+
+    def line(self, line: str) -> tuple[str, str]:
+        """The translated line and how: "package", "template", "data" (kept: msgstr = msgid),
+        "log" (Keras's own), "no words" (nothing to translate) or "untranslated"."""
+        if KERAS_LOG.fullmatch(line):
+            return line, "log"
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        zh = self.package_message(body) if body.strip() else None
+        if zh is not None:
+            return zh + end, "package"
+        template, values = output_template(body)
+        if not english_words(template):
+            return line, "no words"
+        msgstr = self.templates.get(template)
+        if msgstr is None:
+            return line, "untranslated"
+        if msgstr == template:
+            return line, "data"
+        return msgstr.format(*values) + end, "template"
+
+    def cell(self, cell: dict) -> dict:
+        """Translate the stream outputs of a code cell in place, line by line; returns the cell."""
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+                new = "".join(self.line(line)[0] for line in text.splitlines(keepends=True))
+                if new != text:
+                    output["text"] = new.splitlines(keepends=True)
+        return cell
+
+
+def printed_lines(notebook: Path):
+    """(cell id, line) of every stream output line of a notebook's code cells, in order."""
+    for cell in read_notebook(notebook)["cells"]:
+        for output in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            if output.get("output_type") == "stream":
+                text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+                for line in text.splitlines(keepends=True):
+                    yield cell.get("id", ""), line
+
+
+def outputs_template(root: Path = ROOT) -> Catalog:
+    """outputs.po's template: the template of every printed line of the lessons and labs that have a
+    catalogue, unless it is one of the package's messages, Keras's training log, or has no words."""
+    cat = Catalog(locale=LOCALE, project="lstmcourse", version="outputs",
+                  msgid_bugs_address="https://github.com/lstmcourse/lstmcourse/issues",
+                  last_translator="lstmcourse translators", header_comment=OUTPUTS_HEADER,
+                  creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False,
+                  language_team="Chinese (Simplified)", charset="utf-8")
+    translator = OutputTranslator.load(root)
+    translator.templates = {}
+    for notebook in lessons(root) + labs(root):
+        for cell_id, line in printed_lines(notebook):
+            if translator.line(line)[1] != "untranslated":
+                continue
+            template = output_template(line.rstrip("\n"))[0]
+            location = (f"{source_name(notebook)}#{cell_id}", None)
+            if template in cat:
+                if location not in cat[template].locations:
+                    cat[template].locations.append(location)
+            else:
+                cat.add(template, "", locations=[location])
+    return cat
+
+
+def extract_outputs(root: Path = ROOT) -> Catalog:
+    """Merge the printed lines' templates into outputs.po (msgmerge semantics: a changed wording is a
+    new template, fuzzy with the old translation; a changed number changes nothing); write and return it."""
+    tmpl, path = outputs_template(root), root / OUTPUTS_PO
+    if path.exists():
+        cat = load_catalog(path)
+        cat.update(tmpl, update_creation_date=False)
+        cat.obsolete.clear()  # git keeps the history
+        cat.header_comment, cat.revision_date = tmpl.header_comment, FIXED_DATE
+    else:
+        cat = tmpl
+    write_catalog(cat, path)
+    return cat
+
+
+# ---------------------------------------------------------------------------------------
 # Building the Chinese notebook
 # ---------------------------------------------------------------------------------------
 
@@ -960,10 +1166,11 @@ def build(notebook: Path, root: Path = ROOT) -> tuple[dict | str, NotebookStatus
     out = copy.deepcopy(nb)
     status = NotebookStatus(notebook.stem)
     first_markdown = True
+    printed = OutputTranslator.load(root)
     for index, cell in enumerate(out["cells"]):
         n_comments = n_comments_done = 0
         if cell["cell_type"] == "code":
-            cell = out["cells"][index] = zh_code_cell(cell)
+            cell = out["cells"][index] = printed.cell(zh_code_cell(cell))  # its printed lines in Chinese
             n_comments, n_comments_done = zh_comments(cell, cat)
         if cell["cell_type"] != "markdown":
             texts = alt_texts(cell)
@@ -1090,6 +1297,10 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
             empty = sum(1 for m in cat if m.id and not m.string)
             print(f"{po_path(nb, root).relative_to(root).as_posix()}: {sum(1 for m in cat if m.id)} messages, "
                   f"{fuzzy} fuzzy, {empty} untranslated, {len(cat.obsolete)} obsolete")
+        cat = extract_outputs(root)  # the printed lines of every lesson and lab (one catalogue for all)
+        print(f"{OUTPUTS_PO.as_posix()}: {sum(1 for m in cat if m.id)} line templates, "
+              f"{sum(1 for m in cat if m.id and m.fuzzy)} fuzzy, {sum(1 for m in cat if m.id and not m.string)} "
+              f"untranslated, {sum(1 for m in cat if m.id and m.string == m.id)} kept as data")
         return 0
     if args.command == "build":
         stale = []
