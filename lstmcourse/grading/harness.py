@@ -22,6 +22,7 @@ import types
 import numpy as np
 
 from lstmcourse.i18n import N_, gettext
+from lstmcourse.grading import probes as _probes
 
 RTOL, ATOL = 1e-5, 1e-6
 
@@ -586,6 +587,7 @@ def _diagnose(name, got, expected, mistakes, what=N_("the result"), rtol=RTOL, a
     if ratio is not None:
         raise AssertionError(gettext("{name}: {what} is off by a factor of {ratio:.4g} (every entry). Look for a missing or extra scale factor, e.g. dividing by the batch size or a doubled sum.").format(name=name, what=what, ratio=ratio))
     where = _quietly(locate) if locate is not None else None
+    where = where or _quietly(lambda: _probes.relation(got, expected, what))
     if where:
         raise AssertionError(gettext("{name}: {what} is wrong: {where}").format(name=name, what=what, where=where))
     diff = float(np.max(np.abs(got - expected)))

@@ -33,6 +33,7 @@ from lstmcourse.grading.variant_harness import (  # noqa: F401
     _softmax,
     _variant,
 )
+from lstmcourse.grading import probes as _probes
 from lstmcourse.grading import variant_harness as _harness
 from lstmcourse.i18n import N_, gettext
 
@@ -217,7 +218,7 @@ def check_temperature(fn, hidden=False, variant=None):
                                          name=name, row=got[1][:3]))
     if not _close(got, expected):
         _fail(name, got, expected, _temperature_mistakes(z, T), _memo("temperature", lambda v: _probabilities(*_logits_case(v, False))),
-              variant, N_("probabilities"))
+              variant, N_("probabilities"), locate=lambda: _probes.temperature(fn, z, T, got, expected, _softmax))
     zero = _as_array(name, _call(name, fn, z.copy(), 0.0))
     if not _close(zero, _probabilities(z, 0.0)):
         message = (N_("{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and it is NaN/inf: "
@@ -291,6 +292,9 @@ def check_sampling(fn, hidden=False, variant=None, draws=8000):
         for message, q in candidates:
             if _tv(freq[i], q) <= tolerance:
                 raise AssertionError(_harness._named(name, message))
+        where = _harness._probe_quietly(lambda: _probes.sampling(fn, vocab, lambda: np.random.default_rng(seed)))
+        if where:
+            raise AssertionError(gettext("{name}: {message}").format(name=name, message=where))
         raise AssertionError(gettext("{name}: over {draws} draws of row {i} the frequencies {freq} are {tv:.3f} "
                                      "(total variation) away from softmax(logits / T) = {expected}; this matches none "
                                      "of the usual mistakes.").format(name=name, draws=draws, i=i,
@@ -440,7 +444,7 @@ def check_bigram(fn, hidden=False, variant=None):
     expected = _bigram(x, y, V, a)
     if not _close(got, expected):
         _fail(name, got, expected, _bigram_mistakes(x, y, V, a), _memo("bigram", lambda v: _bigram(*_bigram_case(v, False))), variant,
-              N_("a table"))
+              N_("a table"), locate=lambda: _probes.bigram(fn, x, y, V, a, got))
     _ok(name, gettext("{V} × {V} log2 table from {n} pairs, alpha = {alpha}").format(V=V, n=(y != PAD).sum(), alpha=a))
 
 
@@ -657,6 +661,10 @@ def check_generate(fn, hidden=False, variant=None):
     if got.shape != expected.shape:
         raise AssertionError(gettext("{name}: expected token ids of shape {expected} (batch, steps); got "
                                      "{got}.").format(name=name, expected=expected.shape, got=got.shape))
+    where = _harness._probe_quietly(lambda: _probes.generate(got, calls, sampler, first, steps, w,
+                                                             _harness._lstm_step, noise))
+    if where:
+        raise AssertionError(gettext("{name}: {message}").format(name=name, message=where))
     raise AssertionError(gettext("{name}: {wrong} of {size} tokens differ from the loop's; this matches none of the "
                                  "usual mistakes: zero states, embed → cell → head → sample, carry [h, c].").format(
                                      name=name, wrong=int((got != expected).sum()), size=got.size))

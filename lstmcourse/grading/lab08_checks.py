@@ -20,6 +20,7 @@ import types
 import keras
 import numpy as np
 
+from lstmcourse.grading import probes as _probes
 from lstmcourse.grading import variant_harness as _common
 from lstmcourse.grading import variants
 from lstmcourse.grading.variant_harness import _ok, _softmax, _variant
@@ -144,7 +145,7 @@ def check_scores(fn, hidden=False, variant=None):
     if not _common._close(got, expected):
         _common._fail(name, got, expected, _score_mistakes(c.query, c.values, c.params),
                       _memo("scores", lambda v: (lambda k: _scores(k.query, k.values, k.params))(_case(v, False))),
-                      variant, N_("scores"))
+                      variant, N_("scores"), locate=lambda: _probes.scores(fn, c.query, c.values, c.params, _scores))
     _ok(name, gettext("{batch} samples × {steps} positions, {units} units").format(
         batch=expected.shape[0], steps=expected.shape[1], units=c.params["bias"].shape[0]))
 
@@ -196,7 +197,8 @@ def check_masked_softmax(fn, hidden=False, variant=None):
                                                 "give it all zeros."))
         if named:
             raise AssertionError(named)
-        _common._fail(name, got, expected, [], lambda v: None, variant, N_("weights"))
+        _common._fail(name, got, expected, [], lambda v: None, variant, N_("weights"),
+                      locate=lambda: _probes.masked_softmax(fn, z, m, got, _masked_softmax))
     if m.all(-1).any() and not (~m.any(-1)).any():  # no empty row in this case: ask for one on its own
         z1, m1 = np.concatenate([z, z[:1]]), np.concatenate([m, np.zeros_like(m[:1])])
         last = _common._as_array(name, _call(name, fn, z1.copy(), m1.copy()))
@@ -519,6 +521,10 @@ def check_decoder_step(fn, hidden=False, variant=None):
         raise AssertionError(gettext("{name}: these logits are variant {other}'s, not yours (variant {variant}): "
                                      "copied or hard-coded from another notebook.").format(name=name, other=other,
                                                                                            variant=variant))
+    where = _common._probe_quietly(lambda: _probes.decoder(got, [ref[0], ref[1][0], ref[1][1], ref[2]],
+                                                            _context(ref[2], values)))
+    if where:
+        raise AssertionError(gettext("{name}: {message}").format(name=name, message=where))
     wrong = [label for label, g, e in zip(("logits", "h", "c", "weights"), got, [ref[0], ref[1][0], ref[1][1], ref[2]])
              if not _common._close(g, e)]
     raise AssertionError(gettext("{name}: {wrong} differ from the step's; this matches none of the usual mistakes: "

@@ -10,7 +10,9 @@ import sys
 import numpy as np
 
 from lstmcourse.grading import variants
+from lstmcourse.grading import probes as _probes
 from lstmcourse.grading.harness import _explain_crash, _inputs_by_name, _message, _sentence
+from lstmcourse.grading.harness import _quietly as _probe_quietly
 from lstmcourse.i18n import N_, gettext
 
 _SELF = os.path.normcase(os.path.abspath(__file__))
@@ -173,13 +175,16 @@ def _named(name, message):
     return gettext("{name}: {message}").format(name=name, message=_message(message))
 
 
-def _fail(name, got, expected, mistakes, expected_of, variant, what):
+def _fail(name, got, expected, mistakes, expected_of, variant, what, locate=None):
     named = _diagnose(name, got, mistakes, expected_of, variant)
     if named:
         raise AssertionError(named)
     if np.shape(got) != np.shape(expected):
         raise AssertionError(gettext("{name}: expected {what} of shape {expected}, got shape {got}.").format(
             name=name, what=gettext(what), expected=np.shape(expected), got=np.shape(got)))
+    where = _probe_quietly(locate) or _probe_quietly(lambda: _probes.relation(got, expected, gettext("the result")))
+    if where:
+        raise AssertionError(gettext("{name}: {message}").format(name=name, message=where))
     with np.errstate(invalid="ignore"):
         worst = float(np.nanmax(np.abs(np.asarray(got) - expected))) if np.size(got) else 0.0
     raise AssertionError(gettext("{name}: wrong values (largest difference {worst:.3g}); this matches none of the "
