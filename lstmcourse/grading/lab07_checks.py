@@ -219,6 +219,17 @@ def check_temperature(fn, hidden=False, variant=None):
     if not _close(got, expected):
         _fail(name, got, expected, _temperature_mistakes(z, T), _memo("temperature", lambda v: _probabilities(*_logits_case(v, False))),
               variant, N_("probabilities"), locate=lambda: _probes.temperature(fn, z, T, got, expected, _softmax))
+    # each row is its own distribution: growing one row's logits must leave the other rows as they are (a max or
+    # sum over the whole batch passes while the rows are close, then underflows at a lower T or a larger gap)
+    far = z.copy()
+    far[1] += 2000.0
+    with np.errstate(all="ignore"):
+        moved = _as_array(name, _call(name, fn, far, T))
+    others = np.delete(np.arange(z.shape[0]), 1)
+    if moved.shape != expected.shape or not _close(moved[others], expected[others]):
+        raise AssertionError(gettext("{name}: when row 1's logits grow by 2000 the other rows change (or become "
+                                     "NaN): something mixes the rows, such as a maximum or a sum over the whole "
+                                     "batch. Take each row's own: axis=-1, keepdims=True.").format(name=name))
     zero = _as_array(name, _call(name, fn, z.copy(), 0.0))
     if not _close(zero, _probabilities(z, 0.0)):
         message = (N_("{name}: at temperature 0 each row must be one-hot at the argmax (greedy), and it is NaN/inf: "

@@ -199,6 +199,18 @@ def check_masked_softmax(fn, hidden=False, variant=None):
             raise AssertionError(named)
         _common._fail(name, got, expected, [], lambda v: None, variant, N_("weights"),
                       locate=lambda: _probes.masked_softmax(fn, z, m, got, _masked_softmax))
+    # padded scores must not count: raise them far above the real ones (the max and the sum ignore them)
+    rows = m.any(-1) & ~m.all(-1)
+    if rows.any():
+        high = z.copy()
+        high[rows[:, None] & ~m] = z.max() + 1000.0
+        with np.errstate(all="ignore"):
+            moved = _common._as_array(name, _call(name, fn, high, m.copy()))
+        if moved.shape != expected.shape or not _common._close(moved, expected):
+            raise AssertionError(gettext("{name}: the weights change when the scores at padded positions grow (by "
+                                         "1000 above the rest): padded scores must not enter the maximum or the sum. "
+                                         "Take the maximum over the real positions only (fill the padding with -inf "
+                                         "first, or use np.where(mask, scores, -np.inf)).").format(name=name))
     if m.all(-1).any() and not (~m.any(-1)).any():  # no empty row in this case: ask for one on its own
         z1, m1 = np.concatenate([z, z[:1]]), np.concatenate([m, np.zeros_like(m[:1])])
         last = _common._as_array(name, _call(name, fn, z1.copy(), m1.copy()))

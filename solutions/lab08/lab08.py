@@ -87,8 +87,9 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh("lab08").
 #
 # Padded input positions must get weight exactly 0. Write `masked_softmax(scores, mask)`:
 # `mask` (batch, Tv) is True at real positions; return the softmax of each row over its
-# real positions, 0 elsewhere. Subtract the maximum first (the check has scores near 800),
-# and give a row with no real position all zeros (not NaN).
+# real positions, 0 elsewhere. Subtract each row's maximum over its *real* positions first
+# (the check has scores near 800, and padded positions whose scores are far above the real
+# ones), and give a row with no real position all zeros (not NaN).
 
 # %% nbgrader={"grade": false, "grade_id": "masked_softmax", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def masked_softmax(scores, mask):
