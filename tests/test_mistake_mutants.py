@@ -25,6 +25,7 @@ import io
 import itertools
 import linecache
 import os
+import re
 import time
 
 import numpy as np
@@ -407,3 +408,48 @@ def test_mutant_table(table, capsys):
     assert total["named"] >= 0.9 * total["tried"]
     assert total["raising"] >= 200
     assert total["raising_named"] >= 0.9 * total["raising"]
+
+
+#: Raising mutants and what the crash reader must say about them (one per kind of reading).
+READINGS = {
+    ("rnn_step", "drop `a_t = "): r"Likely mistake: nothing in rnn_step assigns `a_t`",
+    ("rnn_forward", "drop `h, hs = "): r"`h` is used on line \d+ of rnn_forward before it has a value\. Likely "
+                                      r"mistake: it is assigned only later",
+    ("lab07 sampling", "swap arguments 0,1 of temperature_probabilities"):
+        r"Likely mistake: the arguments are in another order; temperature_probabilities takes \(logits, "
+        r"temperature\): `temperature_probabilities\(logits, temperature\)`",
+    ("lstm_step", "axis=1→0"): r"Likely mistake: the axis: `np\.split\(z, 4, axis=-1\)` splits the last axis, (\d+) = 4·\d+",
+    ("lstm_step", "constant 4→5"): r"Likely mistake: the number of pieces: the weights hold 4 blocks of \d+ units",
+    ("gru_step", "constant 3→4"): r"Likely mistake: the number of pieces: .*split into 3\.",
+    ("rnn_backward", "swap elements 0,1 of (:, t - 1)"): r"Likely mistake: the indices are in another order: "
+                                                         r"`hs\[:, t - 1\]` fits",
+    ("rnn_backward", "Sub→Add in t - 1"): r"Likely mistake: off by one: the index is one past the end",
+    ("rnn_backward", "swap elements 0,1 of (W, U)"): r"`grads\['kernel'\]` has the shape of recurrent_kernel, not "
+                                                     r"that of kernel \(\d, \d\)",
+    ("lab08 softmax", "axis=-1→2"): r"Likely mistake: axes count from 0: the last axis is `axis=1`",
+    ("lab08 context", "swap arguments 0,1 of np.einsum"): r"np\.einsum takes the subscripts first",
+    ("numerical_gradient", "index+1 in x[index]"): r"`index` is the tuple \(0, 0(, 0)?\), one index per axis",
+    ("lab07 temperature", "keepdims dropped"): r"with keepdims=True it would have shape \(\d+, 1\) and broadcast",
+    ("lab08 scores", "swap elements 0,1 of (:, None, :)"): r"the new axis is in the wrong place: `q\[:, None, :\]`",
+}
+
+
+@pytest.mark.parametrize("key", list(READINGS), ids=[f"{t}: {lbl}" for t, lbl in READINGS])
+def test_crash_reader_reads_a_raising_mutant(key):
+    task, wanted = key
+    lab, name, check = TASKS[task]
+    ns = namespace(lab)
+    label, text = next((lbl, txt) for lbl, txt in mutants(solution_functions(lab)[name]) if lbl.startswith(wanted)
+                       and _raises(task, build(txt, ns, name, f"{task} reading")))
+    for hidden in (False, True):
+        got = grade(check, build(text, ns, name, f"{task} reading {hidden}"), hidden)
+        assert isinstance(got, str) and is_named(got) and re.search(READINGS[key], got), (label, got)
+
+
+def _raises(task, fn):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+            visible_output(task, fn)
+    except Exception:  # noqa: BLE001 - the mutant raises, as wanted
+        return True
+    return False
