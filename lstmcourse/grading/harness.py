@@ -429,6 +429,9 @@ def _explain_binop(node, frame, known, op=None, left_node=None, right_node=None,
         return None
     guess = _source_keepdims(left_node, right_node, frame, tb, a, b) if tb is not None else ""
     guess = guess or ""
+    if not guess and op is ast.Mult and len(a) >= 1 and len(b) == 2 and a[-1] == b[0]:
+        guess = gettext("`{code}` would fit: `*` multiplies element by element, and a weight matrix multiplies "
+                        "with the matrix product `@`.").format(code=f"{L} @ {R}")
     for text, shape, other in ((L, a, b), (R, b, a)):
         if not guess and 1 in shape:
             squeezed = tuple(n for n in shape if n != 1)
@@ -992,6 +995,10 @@ def _read_unpacking(err, tb, known):
             return gettext("`{value}` holds {n} values, but {expected} names receive them. Likely mistake: the "
                            "names on the left do not match what the right side gives.").format(
                                value=ast.unparse(value_node), n=len(value), expected=expected)
+    if isinstance(value_node, ast.Call) and not nested and found.group(3):
+        return gettext("`{value}` returns {got} values, but {expected} names receive them. Likely mistake: unpack "
+                       "it into {got} names, in the order it returns them.").format(
+                           value=ast.unparse(value_node)[:80], got=int(found.group(3)), expected=expected)
     if nested and value_node is not None:
         pattern = (N_("in `{stmt}`, the group `{group}` receives a value with more than {expected} entries (an array "
                       "gives one per row). Likely mistake: the names on the left do not match what `{value}` returns: "
@@ -1257,9 +1264,34 @@ def _read_innermost(err, tb, known):
     if isinstance(node, ast.Subscript):
         return _read_index_error(node, err, frame, known)
     if isinstance(node, ast.Call):
+        if isinstance(err, TypeError) and re.search(r"positional argument|keyword argument", str(err)):
+            read = _read_arguments(node, frame)
+            if read:
+                return read
         return (_read_reversed_twice(node) or _read_numpy_call(node, frame, known, err)
                 or _explain_call(node, frame, known))
     return None
+
+
+def _read_arguments(node, frame):
+    """A call with too many, too few or unknown arguments: the callee's parameters, in order."""
+    fn = _callee(node, frame)
+    if fn is None or _is_numpy_function(fn):
+        return None
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return None
+    listed = ", ".join(name for name, p in params.items() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    label = ast.unparse(node.func)
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params.values()):
+        return None
+    if not listed:
+        return gettext("`{call}` passes arguments, but `{fn}` takes none. Likely mistake: call it as `{fn}()`.").format(
+            call=ast.unparse(node)[:100], fn=label)
+    return gettext("`{call}` passes {n} positional argument(s), but `{fn}` takes ({params}). Likely mistake: call "
+                   "it with its parameters, in this order: `{fn}({params})`.").format(
+                       call=ast.unparse(node)[:100], n=len(node.args), fn=label, params=listed)
 
 
 def _read_outer_calls(tbs, known):
