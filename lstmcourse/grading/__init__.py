@@ -77,6 +77,6 @@ from lstmcourse.grading.result_checks import (  # noqa: F401
 
 #: The modules of labs 01–05 (``fresh()``) and the labs with a module of their own (``fresh("labNN")``;
 #: the first module named is the one ``fresh`` returns).
-LAB_MODULES = {None: ("probes", "harness", "numpy_checks", "keras_checks", "result_checks"), "lab06": ("lab06_checks",),
+LAB_MODULES = {None: ("probes", "crash_reader", "harness", "numpy_checks", "keras_checks", "result_checks"), "lab06": ("lab06_checks",),
                "lab07": ("lab07_checks", "variant_harness", "variants"),
                "lab08": ("lab08_checks", "variant_harness", "variants")}
