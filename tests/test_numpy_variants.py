@@ -117,10 +117,12 @@ def test_hard_coded_answers_are_named_on_every_variant():
 
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
-#: Known wrong answers of tests/test_checks.py (task, label), two or three per task.
+#: Known wrong answers of tests/test_checks.py (task, label), two to four per task (with the NumPy mistakes of
+#: the nbgrader course test's "mistakes" student: the answer key, δ·U, one-sided, f and i swapped).
 KNOWN = [("rnn_step", "no bias"), ("rnn_step", "sigmoid"), ("rnn_step", "h @ U.T"), ("rnn_step", "transposed result"),
          ("rnn_forward", "state not carried"), ("rnn_forward", "off by one"),
          ("rnn_backward", "no tanh derivative"), ("rnn_backward", "batch mean"), ("rnn_backward", "not through time"),
+         ("rnn_backward", "δ·U instead of δ·Uᵀ"), ("rnn_step", "answer key"),
          ("numerical_gradient", "one-sided"), ("numerical_gradient", "does not restore"),
          ("numerical_gradient", "flattened"),
          ("gradient_norms", "reversed"), ("gradient_norms", "sum over batch"),
