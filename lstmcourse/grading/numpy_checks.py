@@ -4,6 +4,13 @@ Each ``_X_variant`` computes the equation with switches that turn one part of it
 plausible mistake (a missing bias, a gate with the wrong activation, a transposed matrix,
 the sequence read backwards, ...); each catalogue pairs a message with the switches, and
 :func:`lstmcourse.grading.harness._diagnose` names the first entry the answer equals.
+
+The visible case of every check is fixed (the same for everyone; the labs print its sizes). The
+hidden case (``hidden=True``) is the student's own: its sizes, weights and inputs are drawn from
+the variant (:mod:`lstmcourse.grading.variants`, ``variants.current()`` unless ``variant=`` is
+given), as in labs 07/08 (:func:`hidden_dims`, :func:`hidden_case`); variant 0 keeps the fixed
+hidden case the checks always had. On the hidden case an answer that returns the visible case's
+result, or another variant's, whatever its inputs, fails with a message saying so (:func:`_copied`).
 """
 import itertools
 
@@ -18,6 +25,7 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _close,
     _constant_ratio,
     _copy,
+    _dims,
     _diagnose,
     _first_wrong_step,
     _ok,
@@ -26,6 +34,7 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _unpack,
 )
 from lstmcourse.grading import probes as _probes
+from lstmcourse.grading import variants
 from lstmcourse.i18n import N_, gettext
 from lstmcourse.grading.harness import _message
 
@@ -81,12 +90,14 @@ def _correct_rnn_step(x_t, h_prev, params):
     return _rnn_step_variant(np.asarray(x_t, np.float64), np.asarray(h_prev, np.float64), params)
 
 
-def check_rnn_step(rnn_step, hidden=False):
-    """Check ``rnn_step(x_t, h_prev, params) -> h_t``."""
-    params, x, h, _ = _case(1, seed=1, hidden=hidden)
+def check_rnn_step(rnn_step, hidden=False, variant=None):
+    """Check ``rnn_step(x_t, h_prev, params) -> h_t`` (the hidden case: ``variant``'s, see :func:`hidden_case`)."""
+    variant = _variant(hidden, variant)
+    params, x, h, _ = _inputs("rnn_step", variant)
     result = _call("rnn_step", rnn_step, x[:, 0].copy(), h.copy(), _copy(params),
                    arg_names=("x_t", "h_prev", "params"))
     expected = _rnn_step_variant(x[:, 0], h, params)
+    _copied("rnn_step", result, "h_t", expected, variant)
     got = _array("rnn_step", result, expected.shape)
     mistakes = [(m, lambda kw=kw: _rnn_step_variant(x[:, 0], h, params, **kw)) for m, kw in _RNN_STEP_MISTAKES]
     _diagnose("rnn_step", got, expected, mistakes, locate=lambda: _locate_rnn_step(rnn_step, x[:, 0], h, params))
@@ -148,13 +159,15 @@ def _locate_step(hs, expected, first):
     return (gettext("hs[:, 0] to hs[:, {previous}] are right and hs[:, {t}] is the first wrong state: look at what step {t} receives (x[:, {t}], and the state after step {previous}) and where it is stored.").format(previous=t - 1, t=t))
 
 
-def check_rnn_forward(rnn_forward, hidden=False):
+def check_rnn_forward(rnn_forward, hidden=False, variant=None):
     """Check ``rnn_forward(x, h0, params) -> (hs, cache)``, with a correct ``rnn_step`` in place of yours."""
-    params, x, h0, _ = _case(1, seed=2, hidden=hidden)
+    variant = _variant(hidden, variant)
+    params, x, h0, _ = _inputs("rnn_forward", variant)
     result = _call("rnn_forward", rnn_forward, x.copy(), h0.copy(), _copy(params),
                    arg_names=("x", "h0", "params"), swap={"rnn_step": _correct_rnn_step})
     hs, _ = _unpack("rnn_forward", result, 2, ["hs", "cache"])
     expected = _rnn_forward_variant(x, h0, params)
+    _copied("rnn_forward", hs, "hs", expected, variant)
     if isinstance(hs, np.ndarray) and hs.shape == expected.shape[:1] + expected.shape[2:]:
         raise AssertionError(gettext("rnn_forward: hs has shape {hs_shape}, only the last state; return every step's state, shape {expected_shape} (np.stack(hs, axis=1)).").format(hs_shape=hs.shape, expected_shape=expected.shape))
     hs = _array("rnn_forward", hs, expected.shape, "hs")
@@ -243,11 +256,11 @@ def _correct_rnn_backward(dhs, cache):
     return _rnn_backward_variant(np.asarray(dhs, np.float64), cache["x"], cache["h0"], cache["hs"], p)
 
 
-def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
+def check_rnn_backward(rnn_forward, rnn_backward, hidden=False, variant=None):
     """Check ``rnn_backward(dhs, cache) -> (dx, dh0, grads)`` (with the lab's ``rnn_forward`` and its cache)."""
-    params, x, h0, _ = _case(1, seed=3, hidden=hidden)
+    variant = _variant(hidden, variant)
+    params, x, h0, dhs = _inputs("rnn_backward", variant)
     hs = _rnn_forward_variant(x, h0, params)
-    dhs = np.random.default_rng(4 + (1000 if hidden else 0)).normal(size=hs.shape)
 
     fwd = _call("rnn_forward", rnn_forward, x.copy(), h0.copy(), _copy(params), arg_names=("x", "h0", "params"),
                 allowed=(_given.rnn_forward,))
@@ -271,6 +284,7 @@ def check_rnn_backward(rnn_forward, rnn_backward, hidden=False):
     # dL/dU first: several mistakes change only it, and its message is the most specific.
     outputs = [outputs[3]] + outputs[:3] + outputs[4:]
     for what, got, expected, key in outputs:
+        _copied("rnn_backward", got, what, expected, variant)
         got = _array("rnn_backward", got, expected.shape, what)
 
         def pick(out, key=key):
@@ -303,12 +317,10 @@ def _g(t):  # the test function, entry by entry: f(x) = Σ sin(x)·x²
     return np.sin(t) * t ** 2
 
 
-def check_numerical_gradient(numerical_gradient, hidden=False):
+def check_numerical_gradient(numerical_gradient, hidden=False, variant=None):
     """Check ``numerical_gradient(f, x, eps=1e-6) -> array like x`` (central differences)."""
-    if hidden:
-        x = np.random.default_rng(1010).normal(size=(3, 2, 2))
-    else:
-        x = np.array([[0.3, -1.2, 2.0], [0.7, 0.1, -0.4]])
+    variant = _variant(hidden, variant)
+    x = _inputs("numerical_gradient", variant)
     original = x.copy()
     calls = []
 
@@ -320,8 +332,9 @@ def check_numerical_gradient(numerical_gradient, hidden=False):
     if not np.array_equal(x, original):
         raise AssertionError(gettext("numerical_gradient: x is not restored after the call. Put each entry back after "
                              "evaluating f at x+eps and x-eps."))
+    expected = _numerical_gradient_answer(x)
+    _copied("numerical_gradient", result, "the gradient", expected, variant)
     got = _array("numerical_gradient", result, x.shape, N_("the gradient"))
-    expected = np.cos(x) * x ** 2 + 2 * x * np.sin(x)
     if _close(got, expected, 1e-6, 1e-7):
         if len(calls) < 2 * x.size:
             raise AssertionError(gettext("numerical_gradient called f only {len_calls} times for {x_size} entries; central differences need two calls per entry.").format(len_calls=len(calls), x_size=x.size))
@@ -377,10 +390,10 @@ def _state_gradients(x, p, dhs):
     return out
 
 
-def check_gradient_norms(gradient_norms, hidden=False):
+def check_gradient_norms(gradient_norms, hidden=False, variant=None):
     """Check ``gradient_norms(x, params) -> (time,)``: mean over the batch of ‖∂(Σh_T)/∂h_t‖."""
-    params, x, _, _ = _case(1, seed=5, hidden=hidden)
-    params["recurrent_kernel"] *= 0.5
+    variant = _variant(hidden, variant)
+    params, x = _inputs("gradient_norms", variant)
 
     result = _call("gradient_norms", gradient_norms, x.copy(), _copy(params), arg_names=("x", "params"),
                    allowed=(_given.rnn_forward,), swap={"rnn_backward": _correct_rnn_backward})
@@ -388,6 +401,7 @@ def check_gradient_norms(gradient_norms, hidden=False):
     last[:, -1] = 1.0
     g = _state_gradients(x, params, last)
     expected = np.mean(np.linalg.norm(g, axis=-1), axis=0)
+    _copied("gradient_norms", result, "the norms", expected, variant)
     got = _array("gradient_norms", result, expected.shape, N_("the norms"))
     if not _close(got, expected, 1e-5, 1e-8):
         if _close(got[:-1], expected[:-1], 1e-5, 1e-8):
@@ -496,13 +510,16 @@ def _correct_lstm_step(x_t, h_prev, c_prev, params):
                               np.asarray(c_prev, np.float64), params)
 
 
-def check_lstm_step(lstm_step, hidden=False):
+def check_lstm_step(lstm_step, hidden=False, variant=None):
     """Check ``lstm_step(x_t, h_prev, c_prev, params) -> (h_t, c_t)``."""
-    params, x, h, c = _case(4, seed=6, hidden=hidden)
+    variant = _variant(hidden, variant)
+    params, x, h, c = _inputs("lstm_step", variant)
     result = _call("lstm_step", lstm_step, x[:, 0].copy(), h.copy(), c.copy(), _copy(params),
                    arg_names=("x_t", "h_prev", "c_prev", "params"))
     exp_h, exp_c = _lstm_step_variant(x[:, 0], h, c, params)
     got_h, got_c = _unpack("lstm_step", result, 2, ["h_t", "c_t"])
+    _copied("lstm_step", got_h, "h_t", exp_h, variant)
+    _copied("lstm_step", got_c, "c_t", exp_c, variant)
     got_h = _array("lstm_step", got_h, exp_h.shape, "h_t")
     got_c = _array("lstm_step", got_c, exp_c.shape, "c_t")
     if _close(got_h, exp_c) and _close(got_c, exp_h):
@@ -552,13 +569,15 @@ def _lstm_state_mistakes():
     ]
 
 
-def check_lstm_forward(lstm_forward, hidden=False):
+def check_lstm_forward(lstm_forward, hidden=False, variant=None):
     """Check ``lstm_forward(x, h0, c0, params) -> (hs, cache)``, with a correct ``lstm_step`` in place of yours."""
-    params, x, h0, c0 = _case(4, seed=7, hidden=hidden)
+    variant = _variant(hidden, variant)
+    params, x, h0, c0 = _inputs("lstm_forward", variant)
     result = _call("lstm_forward", lstm_forward, x.copy(), h0.copy(), c0.copy(), _copy(params),
                    arg_names=("x", "h0", "c0", "params"), swap={"lstm_step": _correct_lstm_step})
     hs, _ = _unpack("lstm_forward", result, 2, ["hs", "cache"])
     expected = _lstm_forward_variant(x, h0, c0, params)
+    _copied("lstm_forward", hs, "hs", expected, variant)
     hs = _array("lstm_forward", hs, expected.shape, "hs")
     mistakes = [
         (N_("the cell state is not carried: each step must start from the previous step's c, not c0."),
@@ -659,13 +678,194 @@ def _locate_gru_step(fn, x_t, h, params):
             "h_t = z ⊙ h_prev + (1 − z) ⊙ h̃."))
 
 
-def check_gru_step(gru_step, hidden=False):
+def check_gru_step(gru_step, hidden=False, variant=None):
     """Check ``gru_step(x_t, h_prev, params) -> h_t`` in Keras's ``reset_after=True`` form."""
-    params, x, h, _ = _case(3, seed=8, reset_after=True, hidden=hidden)
+    variant = _variant(hidden, variant)
+    params, x, h, _ = _inputs("gru_step", variant)
     result = _call("gru_step", gru_step, x[:, 0].copy(), h.copy(), _copy(params),
                    arg_names=("x_t", "h_prev", "params"))
     expected = _gru_step_variant(x[:, 0], h, params)
+    _copied("gru_step", result, "h_t", expected, variant)
     got = _array("gru_step", result, expected.shape, "h_t")
     mistakes = [(m, lambda kw=kw: _gru_step_variant(x[:, 0], h, params, **kw)) for m, kw in _GRU_STEP_MISTAKES]
     _diagnose("gru_step", got, expected, mistakes, "h_t", locate=lambda: _locate_gru_step(gru_step, x[:, 0], h, params))
     _ok("gru_step", gettext("output shape {shape}").format(shape=got.shape))
+
+
+# -- the hidden case: one per student --------------------------------------------------------
+#: The lab of each NumPy check: its hidden case is drawn from ``variants.rng(variant, lab, ...)``.
+LAB_OF = {"rnn_step": "lab01", "rnn_forward": "lab01", "rnn_backward": "lab02", "numerical_gradient": "lab02",
+          "gradient_norms": "lab02", "lstm_step": "lab03", "lstm_forward": "lab03", "gru_step": "lab04"}
+#: (gates, seed) of each check's fixed case (:func:`lstmcourse.grading.harness._case`).
+_FIXED = {"rnn_step": (1, 1), "rnn_forward": (1, 2), "rnn_backward": (1, 3), "gradient_norms": (1, 5),
+          "lstm_step": (4, 6), "lstm_forward": (4, 7), "gru_step": (3, 8)}
+_VISIBLE_X = ((0.3, -1.2, 2.0), (0.7, 0.1, -0.4))      # numerical_gradient's visible case
+
+
+def _variant(hidden, variant):
+    """The variant whose hidden case is graded (``variants.current()`` unless one is given); None for the
+    visible case, which is the same for every student (the lab's text prints its sizes)."""
+    if variant is not None:
+        variant = variants.check_variant(variant)
+    if not hidden:
+        return None
+    return variants.current() if variant is None else variant
+
+
+def hidden_dims(variant, lab):
+    """(batch, time, features, units) of ``lab``'s hidden case for ``variant``: four different numbers,
+    batch 2–6, time 4–9, features 2–7, units 3–8. Variant 0 (a learner working alone, and the stored
+    solutions) keeps the sizes the hidden case always had, (3, 6, 5, 6).
+
+    >>> hidden_dims(0, "lab01"), hidden_dims(1, "lab01") == hidden_dims(1, "lab01")
+    ((3, 6, 5, 6), True)
+    """
+    variant = variants.check_variant(variant)
+    if variant == variants.DEFAULT_VARIANT:
+        return _dims(True)
+    if (lab, variant) not in _DIMS:
+        r = variants.rng(variant, lab, "hidden-sizes")
+        units = int(r.integers(3, 9))
+        features = int(r.choice([n for n in range(2, 8) if n != units]))
+        batch = int(r.choice([n for n in range(2, 7) if n not in (units, features)]))
+        time = int(r.choice([n for n in range(4, 10) if n not in (units, features, batch)]))
+        _DIMS[lab, variant] = (batch, time, features, units)
+    return _DIMS[lab, variant]
+
+
+_DIMS = {}
+
+
+def hidden_case(task, variant):
+    """``(params, x, h, c)`` of ``task``'s hidden case for ``variant``, drawn like the fixed case
+    (:func:`~lstmcourse.grading.harness._case`) with the variant's sizes and its own generator;
+    variant 0's is the fixed hidden case the checks always had."""
+    gates, seed = _FIXED[task]
+    variant = variants.check_variant(variant)
+    if variant == variants.DEFAULT_VARIANT:
+        return _case(gates, seed, reset_after=task == "gru_step", hidden=True)
+    batch, time, features, units = hidden_dims(variant, LAB_OF[task])
+    rng = variants.rng(variant, LAB_OF[task], task)
+    bias_shape = (2, gates * units) if task == "gru_step" else (gates * units,)
+    for _ in range(100):
+        params = {
+            "kernel": rng.normal(scale=0.6, size=(features, gates * units)),
+            "recurrent_kernel": rng.normal(scale=0.6, size=(units, gates * units)),
+            "bias": rng.normal(scale=0.5, size=bias_shape),
+        }
+        x = rng.normal(size=(batch, time, features))
+        h = rng.normal(scale=0.6, size=(batch, units))
+        c = rng.normal(scale=0.6, size=(batch, units))
+        # drawn again (same generator) while a gate's first pre-activation has one sign only: there ReLU equals
+        # the identity, and two mistakes would look the same
+        z = x[:, 0] @ params["kernel"] + h @ params["recurrent_kernel"] + params["bias"].reshape(-1, gates * units).sum(0)
+        if all(np.any(block > 0) and np.any(block < 0) for block in np.split(z, gates, axis=1)):
+            break
+    return params, x, h, c
+
+
+def _gradient_shape(variant):
+    """The shape of numerical_gradient's hidden ``x``: 3 axes of 2–4 entries ((3, 2, 2) for variant 0)."""
+    if variant == variants.DEFAULT_VARIANT:
+        return (3, 2, 2)
+    if ("numerical_gradient", variant) not in _DIMS:
+        r = variants.rng(variant, "lab02", "numerical_gradient-shape")
+        _DIMS["numerical_gradient", variant] = tuple(int(n) for n in r.integers(2, 5, size=3))
+    return _DIMS["numerical_gradient", variant]
+
+
+def _inputs(task, variant):
+    """What the check of ``task`` passes to the answer: the visible case for ``variant=None``, else that
+    variant's hidden case. New arrays at every call."""
+    if task == "numerical_gradient":
+        if variant is None:
+            return np.array(_VISIBLE_X)
+        if variant == variants.DEFAULT_VARIANT:
+            return np.random.default_rng(1010).normal(size=(3, 2, 2))
+        return variants.rng(variant, "lab02", "numerical_gradient").normal(size=_gradient_shape(variant))
+    gates, seed = _FIXED[task]
+    if variant is None:
+        params, x, h, c = _case(gates, seed, reset_after=task == "gru_step")
+    else:
+        params, x, h, c = hidden_case(task, variant)
+    if task == "rnn_backward":  # the upstream gradient dL/dhs, (batch, time, units)
+        shape = x.shape[:2] + params["recurrent_kernel"].shape[:1]
+        if variant is None or variant == variants.DEFAULT_VARIANT:
+            dhs = np.random.default_rng(4 + (0 if variant is None else 1000)).normal(size=shape)
+        else:
+            dhs = variants.rng(variant, "lab02", "rnn_backward-dhs").normal(size=shape)
+        return params, x, h, dhs
+    if task == "gradient_norms":
+        params["recurrent_kernel"] *= 0.5
+        return params, x
+    return params, x, h, c
+
+
+def _numerical_gradient_answer(x):
+    return np.cos(x) * x ** 2 + 2 * x * np.sin(x)  # d/dx of Σ sin(x)·x²
+
+
+def _answers(task, variant):
+    """{what: array}: the correct answers of ``task`` on ``variant``'s hidden case (``None``: the visible
+    case), remembered; what an answer hard-coded from that case returns."""
+    if (task, variant) in _ANSWERS:
+        return _ANSWERS[task, variant]
+    inputs = _inputs(task, variant)
+    if task == "numerical_gradient":
+        out = {"the gradient": _numerical_gradient_answer(inputs)}
+    elif task == "gradient_norms":
+        params, x = inputs
+        last = np.zeros(x.shape[:2] + params["recurrent_kernel"].shape[:1])
+        last[:, -1] = 1.0
+        out = {"the norms": np.mean(np.linalg.norm(_state_gradients(x, params, last), axis=-1), axis=0)}
+    elif task == "rnn_backward":
+        params, x, h0, dhs = inputs
+        dx, dh0, grads = _rnn_backward_variant(dhs, x, h0, _rnn_forward_variant(x, h0, params), params)
+        out = {"dx": dx, "dh0": dh0, **{f"grads[{k!r}]": v for k, v in grads.items()}}
+    else:
+        params, x, h, c = inputs
+        out = {"rnn_step": lambda: {"h_t": _rnn_step_variant(x[:, 0], h, params)},
+               "rnn_forward": lambda: {"hs": _rnn_forward_variant(x, h, params)},
+               "lstm_step": lambda: dict(zip(("h_t", "c_t"), _lstm_step_variant(x[:, 0], h, c, params))),
+               "lstm_forward": lambda: {"hs": _lstm_forward_variant(x, h, c, params)},
+               "gru_step": lambda: {"h_t": _gru_step_variant(x[:, 0], h, params)}}[task]()
+    _ANSWERS[task, variant] = out
+    return out
+
+
+_ANSWERS = {}
+
+
+def _answer_shape(task, what, variant):
+    """The shape of ``what`` in ``variant``'s hidden case of ``task``, from its sizes alone (cheap)."""
+    if task == "numerical_gradient":
+        return _gradient_shape(variant)
+    b, t, f, u = hidden_dims(variant, LAB_OF[task])
+    return {"h_t": (b, u), "c_t": (b, u), "dh0": (b, u), "hs": (b, t, u), "dx": (b, t, f), "the norms": (t,),
+            "grads['kernel']": (f, u), "grads['recurrent_kernel']": (u, u), "grads['bias']": (u,)}[what]
+
+
+def _copied(task, value, what, expected, variant):
+    """On the hidden case (``variant`` not None): fail when ``value``, not the answer, is the answer of
+    the visible case or of another variant's hidden case, returned whatever the inputs (hard-coded)."""
+    if variant is None:
+        return
+    try:
+        with np.errstate(all="ignore"):
+            got = np.asarray(value, dtype=np.float64)
+    except Exception:  # noqa: BLE001 - not an array of numbers: the shape and type checks say so
+        return
+    if got.ndim == 0 or not np.all(np.isfinite(got)) or (got.shape == np.shape(expected) and _close(got, expected)):
+        return
+    visible = _answers(task, None)[what]
+    if got.shape == visible.shape and np.all(np.abs(got - visible) <= 1e-9 + 1e-7 * np.abs(visible)):
+        raise AssertionError(gettext(
+            "{name}: {what} is the answer of the visible case (the check without hidden=True), returned whatever the "
+            "inputs: it is hard-coded. Compute it from the arguments.").format(name=task, what=gettext(what)))
+    candidates = [v for v in range(variants.N_VARIANTS) if _answer_shape(task, what, v) == got.shape]
+    other = variants.owner(got, lambda v: _answers(task, v)[what], variant, candidates)
+    if other is not None:
+        raise AssertionError(gettext(
+            "{name}: {what} is variant {other}'s answer, not yours (variant {variant}): it was copied or hard-coded "
+            "from another notebook. Compute it from the arguments.").format(name=task, what=gettext(what),
+                                                                              other=other, variant=variant))

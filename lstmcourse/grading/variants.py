@@ -19,6 +19,10 @@ arrays, the visible and the hidden test case) from a *variant*, an integer in
 nbgrader exposes no student id to the kernel (no ``NBGRADER_STUDENT_ID``: only
 ``NBGRADER_EXECUTION``), hence the folder name.
 
+Labs 01–04's NumPy checks take the same variant for their hidden case (its sizes, weights and
+inputs: :func:`lstmcourse.grading.numpy_checks.hidden_case`); their visible case is the same for
+everyone.
+
 >>> variant_of("alice") == variant_of("alice"), variant_of("alice") == variant_of("bob")
 (True, False)
 >>> bool(rng(3, "lab07", "data").integers(100) == rng(3, "lab07", "data").integers(100))
