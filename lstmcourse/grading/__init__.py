@@ -4,16 +4,21 @@ One module per job:
 
     harness        calling an answer (stubs, crashes, inputs changed in place, the answer
                    key refused), comparing it, naming the first plausible mistake it equals;
-                   the fixed test cases
-    numpy_checks   labs 01–04's NumPy tasks: the equations and their mistake catalogues
+                   the test cases
+    crash_reader   an answer that raised: the failing expression, its arrays and shapes, the
+                   likely mistake (re-read without running the answer again)
+    probes         when no catalogue entry matches: which part, step, row or relation is wrong
+    numpy_checks   labs 01–04's NumPy tasks: the equations and their mistake catalogues; the
+                   hidden case drawn from the student's variant
     keras_checks   Keras cells run inside a model against Keras's own layers; models checked
                    layer by layer, accepting equivalent forms (``RNN(SimpleRNNCell)`` for
                    ``SimpleRNN``, ``TimeDistributed(Dense)`` for ``Dense``, an Embedding with
                    unused rows)
     result_checks  reported results, and lab 05's Teddy tagger, trained by the check itself
     lab06_checks   lab 06, "find the bug": each fix checked by its behaviour
-    variants       labs 07–08: one variant (data, sizes, hidden cases) per student
-    variant_harness  what labs 07–08 share: calling an answer, the answer-key guard, naming a
+    variants       one variant per student: labs 07–09's data, sizes and cases, labs 01–04's
+                   hidden NumPy cases
+    variant_harness  what labs 07–09 share: calling an answer, the answer-key guard, naming a
                    mistake or the variant an answer was copied from, reading a crash
     lab07_checks   lab 07, generating sequences (temperature, sampling, bits, the loop)
     lab08_checks   lab 08, additive attention (scores, masked softmax, context, layer, decoder)
