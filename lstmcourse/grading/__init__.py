@@ -72,7 +72,9 @@ from lstmcourse.grading.numpy_checks import (  # noqa: F401
 from lstmcourse.grading.result_checks import (  # noqa: F401
     check_accuracy,
     check_adding_comparison,
+    check_race,
     check_teddy_tagger,
+    race_model,
 )
 
 #: The modules of labs 01–05 (``fresh()``) and the labs with a module of their own (``fresh("labNN")``;
