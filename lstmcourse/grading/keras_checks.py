@@ -372,23 +372,24 @@ def _keras_own(name, model):
     race can rebuild them from their configs and train them with Keras's ``fit``."""
     if type(model) not in (keras.Sequential, _FUNCTIONAL):
         raise AssertionError(gettext("{name}: the model is {kind} from {module}; build it with keras.Sequential or the functional API (keras.Model(inputs, outputs)): the race rebuilds your model from Keras's own classes and trains it with Keras's own fit.").format(name=name, kind=type(model).__name__, module=type(model).__module__))
-    parts = [("model", model)] + [(repr(layer.name), layer) for layer in _sublayers(model)]
+    parts = [(gettext("the model"), model)] + [(gettext("layer {layer!r}").format(layer=layer.name), layer)
+                                               for layer in _sublayers(model)]
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None:
         if type(optimizer) is not keras.optimizers.Adam and isinstance(optimizer, keras.optimizers.Adam):
             raise AssertionError(gettext("{name}: the optimizer is {kind} from {module}, a subclass of Adam; use keras.optimizers.Adam itself: the race rebuilds it from its config.").format(name=name, kind=type(optimizer).__name__, module=type(optimizer).__module__))
-        parts.append(("optimizer", optimizer))
+        parts.append((gettext("the optimizer"), optimizer))
     for what, part in parts:
         if isinstance(part, keras.layers.Layer) and part is not model:
             kind = type(part)
             if getattr(keras.layers, kind.__name__, None) is not kind:
-                raise AssertionError(gettext("{name}: layer {what} is {kind} from {module}, not one of Keras's own layers; use keras.layers.SimpleRNN, GRU, LSTM (or RNN around their cells) and Dense: the race rebuilds your model from Keras's own classes and trains it itself.").format(name=name, what=what, kind=kind.__name__, module=kind.__module__))
+                raise AssertionError(gettext("{name}: {what} is {kind} from {module}, not one of Keras's own layers; use keras.layers.SimpleRNN, GRU, LSTM (or RNN around their cells) and Dense: the race rebuilds your model from Keras's own classes and trains it itself.").format(name=name, what=what, kind=kind.__name__, module=kind.__module__))
             for key, value in part.get_config().items():
                 if key.endswith("initializer") and isinstance(value, dict) and value.get("class_name") not in _RACE_INITIALIZERS:
-                    raise AssertionError(gettext("{name}: layer {what} has {key}={initializer}; keep Keras's standard initializers (the race trains the model from new weights).").format(name=name, what=what, key=key, initializer=value.get("class_name")))
+                    raise AssertionError(gettext("{name}: {what} has {key}={initializer}; keep Keras's standard initializers (the race trains the model from new weights).").format(name=name, what=what, key=key, initializer=value.get("class_name")))
         where = _foreign_code(part)
         if where:
-            raise AssertionError(gettext("{name}: the {what} runs code written outside Keras ({where}); the race trains with Keras's own fit, train_step and layers. Build the model from Keras's classes without overriding their methods.").format(name=name, what=what, where=where))
+            raise AssertionError(gettext("{name}: {what} runs code written outside Keras ({where}); the race trains with Keras's own fit, train_step and layers. Build the model from Keras's classes without overriding their methods.").format(name=name, what=what, where=where))
 
 
 def _check_race_model(name, model, length=50, features=2, units=32, kind="rnn"):

@@ -203,7 +203,8 @@ def check_race(make_model, hidden=False, baseline=tasks.ADDING_BASELINE_MSE):
             _gated_solved(kind, results[kind], baseline)
     with contextlib.redirect_stdout(io.StringIO()):
         check_adding_comparison(results, baseline=baseline)
-    _ok("race", gettext("the check trained your models itself: best validation MSE SimpleRNN {rnn:.4f}, GRU {gru:.4f}, LSTM {lstm:.4f}; both gated cells solve T = 50, the SimpleRNN does not").format(**results))
+    # no numbers in the line: the lab's stored output is compared by nbval, the MSEs are printed by the lab itself
+    _ok("race", gettext("the check trained your models itself: both gated cells solve T = 50, the SimpleRNN does not"))
 
 
 def _gated_solved(name, mse, baseline):
