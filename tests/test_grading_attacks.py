@@ -355,9 +355,10 @@ def lab04_race(make_model):
     """The visible part of lab 04's ``check_race`` cell, as the lab runs it."""
     x_train, y_train = tasks.adding_problem(4000, length=50, seed=1)
     x_val, y_val = tasks.adding_problem(1000, length=50, seed=2)
+    models = {kind: checks.race_model(make_model, kind, seed=0) for kind in ("rnn", "gru", "lstm")}
     results = {}
-    for kind in ("rnn", "gru", "lstm"):
-        model = checks.race_model(make_model, kind, seed=0)
+    for kind, model in models.items():
+        keras.utils.set_random_seed(0)
         history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=10, batch_size=64, verbose=0)
         results[kind] = min(history.history["val_loss"])
     checks.check_adding_comparison(results, baseline=tasks.ADDING_BASELINE_MSE)

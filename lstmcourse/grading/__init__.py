@@ -10,7 +10,7 @@ One module per job:
                    layer by layer, accepting equivalent forms (``RNN(SimpleRNNCell)`` for
                    ``SimpleRNN``, ``TimeDistributed(Dense)`` for ``Dense``, an Embedding with
                    unused rows)
-    result_checks  reported results, and lab 05's Teddy tagger, trained by the check itself
+    result_checks  reported results; lab 04's race and lab 05's Teddy tagger, trained by the check itself
     lab06_checks   lab 06, "find the bug": each fix checked by its behaviour
     variants       labs 07–08: one variant (data, sizes, hidden cases) per student
     variant_harness  what labs 07–08 share: calling an answer, the answer-key guard, naming a
