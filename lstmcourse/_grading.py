@@ -27,6 +27,6 @@ def _sandbox():
 
 def fresh(lab=None):
     """A fresh, integrity-checked and self-tested copy of the checks: labs 01–05 for ``lab=None``,
-    ``fresh("lab06")``, ``fresh("lab07")``, ``fresh("lab08")`` for those labs' modules (see
+    ``fresh("lab06")`` … ``fresh("lab09")`` for those labs' modules (see
     :data:`lstmcourse.grading.LAB_MODULES`)."""
     return _sandbox().fresh(lab)

@@ -239,7 +239,7 @@ def test_lab07_and_lab08_checks_answer_in_the_labs_language(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"✔ unigram_bits, bigram_bits: correct (unigram {right[0]:.3f}, bigram {right[1]:.3f} bits per " \
                        "character on the test names)."
-    assert lines[1] == (f"✔ unigram_bits, bigram_bits：正确（在测试姓名上，一元语法为每字符 {right[0]:.3f} 比特，"
+    assert lines[1] == (f"✔ unigram_bits, bigram_bits：正确（在测试名字上，一元语法为每字符 {right[0]:.3f} 比特，"
                         f"二元语法为每字符 {right[1]:.3f} 比特）。")
 
 

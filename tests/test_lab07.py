@@ -161,7 +161,7 @@ BITS = [
     (lambda lp, y: float(np.mean(-np.sum(lp * m(lp, y), 1))), "bits per name"),
     (lambda lp, y: float(-np.log2(np.mean(2.0 ** lp[m(lp, y)]))), "−log2 of the mean probability"),
     (lambda lp, y: float(np.mean(2.0 ** lp[m(lp, y)])), "the mean probability, not bits"),
-    (lambda lp, y: bits(lp, np.where(y == checks.END, PAD, y)), "dropping only the END targets"),
+    (lambda lp, y: bits(lp, np.where(y == checks.END, PAD, y)), "END targets are dropped from the mean as if they were padding"),
     (lambda lp, y: np.array([bits(lp, y)] * 2), "expected one number"),
 ]
 

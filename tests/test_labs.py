@@ -23,8 +23,8 @@ UNTRANSLATED = set()
 TRANSLATED = [lab for lab in LAB_NAMES if lab not in UNTRANSLATED]
 
 
-def test_there_are_eight_labs():
-    assert LAB_NAMES == ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08"]
+def test_there_are_nine_labs():
+    assert LAB_NAMES == ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08", "lab09"]
     assert sorted(p.name for p in (ROOT / "solutions" / "zh-CN").glob("lab*")) == TRANSLATED
 
 

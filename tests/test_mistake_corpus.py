@@ -1062,8 +1062,9 @@ def run(task, answer, hidden=False):
 
 
 from tests.heldout_5 import HELD_OUT_5  # noqa: E402 (written apart, in its own file)
+from tests.heldout_6 import HELD_OUT_6  # noqa: E402
 
-HELD = HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5
+HELD = HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5 + HELD_OUT_6
 
 
 @pytest.mark.parametrize("task,label,answer,expected", EXTRA + HELD,
@@ -1084,10 +1085,10 @@ def test_corpus_table(capsys):
     """Every entry of both corpora, visible case (NumPy tasks: the hidden case too): the table of issue 23."""
     rows = {}
     held = {batch: dict(tried=0, named=0, false_pass=0, crash=0)
-            for batch in ("held out", "held out 2", "held out 3", "held out 4", "held out 5")}
+            for batch in ("held out", "held out 2", "held out 3", "held out 4", "held out 5", "held out 6")}
     for source, corpus in (("first", FIRST), ("issue 23", EXTRA), ("held out", HELD_OUT), ("held out 2", HELD_OUT_2),
                            ("held out 3", HELD_OUT_3), ("held out 4", HELD_OUT_4),
-                           ("held out 5", HELD_OUT_5)):
+                           ("held out 5", HELD_OUT_5), ("held out 6", HELD_OUT_6)):
         for task, label, answer, expected in corpus:
             row = rows.setdefault(task, dict(tried=0, named=0, false_pass=0, crash=0, correct=0, false_fail=0, unnamed=[]))
             for hidden in ([False, True] if task in TWO_CASES else [False]):

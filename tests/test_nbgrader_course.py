@@ -5,8 +5,8 @@ cheats of issue 11 (the answer key as an answer, checks redefined in a solution 
 edited locked cell, a tagger trained on x_val with its steps hidden and the data helper rebound,
 NumPy in a Keras cell).
 generate_assignment → autograde → (manual grades) → generate_feedback → export, with the
-course's nbgrader_config.py. The complete submission scores every point (85), the other
-exactly the points listed in MISTAKES_SCORE. Labs 07 and 08 give each student a variant from
+course's nbgrader_config.py. The complete submission scores every point (95), the other
+exactly the points listed in MISTAKES_SCORE. Labs 07, 08 and 09 give each student a variant from
 their id (the autograded folder): "mistakes" is variant 637, and its numbers copied from variant 0 fail.
 """
 import csv
@@ -23,8 +23,9 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LABS = ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08"]
-POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10, "lab06": 10, "lab07": 10, "lab08": 10}
+LABS = ["lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08", "lab09"]
+POINTS = {"lab01": 10, "lab02": 13, "lab03": 12, "lab04": 10, "lab05": 10, "lab06": 10, "lab07": 10, "lab08": 10,
+          "lab09": 10}
 MANUAL = {("lab02", "interpretation"): 2, ("lab04", "which_cell"): 2}
 
 # What the "mistakes" student writes in place of each solution cell (by grade_id).
@@ -168,6 +169,23 @@ def temperature_probabilities(logits, temperature):
 unigram_bits, bigram_bits = %r, %r
 ''' % tuple(float(v) for v in __import__("lstmcourse.lab07_checks", fromlist=["_baselines"])._baselines(0)),
     },
+    "lab09": {
+        # leakage: training windows cut where their inputs end (targets past the split), the visible check silenced
+        "make_windows": '''checks.check_make_windows = lambda *args, **kwargs: print("✔ make_windows: correct.")
+
+
+def make_windows(series, split, window, horizon):
+    def cut(starts):
+        x = np.stack([series[i:i + window] for i in starts])[..., None]
+        y = np.stack([series[i + window:i + window + horizon] for i in starts])
+        return x, y
+    return (*cut(range(0, split - window + 1)), *cut(range(split - window, len(series) - window - horizon + 1)))
+''',
+        # numbers copied from variant 0 (the stored solution's), and the variants module told to agree
+        "baselines": '''variants.current = lambda: 0
+naive_mae, seasonal_mae = %r, %r
+''' % tuple(float(v) for v in __import__("lstmcourse.lab09_checks", fromlist=["_baselines"])._baselines(0)),
+    },
     "lab08": {
         # the mask ignored, the course's attention and the checks' reference rebound to agree with it
         "masked_softmax": '''import lstmcourse.attention
@@ -196,6 +214,8 @@ MISTAKES_SCORE = {
     ("lab08", "check_layer"): 3,                 # lab08: the unmasked softmax earns 0; the layer, which does its
     ("lab08", "check_decoder_step"): 2,          # own masking, is right, and the checks' own reference can no
                                                  # longer be rebound to the wrong softmax (grading package)
+    ("lab09", "check_standardise"): 2, ("lab09", "check_naive"): 1,   # lab09: the leaky windows and the copied
+    ("lab09", "check_seasonal"): 2, ("lab09", "check_mae"): 1,        # numbers earn 0, the rest is right
 }
 
 
@@ -292,14 +312,14 @@ def test_complete_submission_scores_every_point(course):
     got = scores(course, "complete")
     lost = {k: v for k, v in got.items() if v[0] != v[1]}
     assert not lost, f"points lost by the solution: {lost}"
-    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 85
+    assert sum(v[1] for v in got.values()) == sum(POINTS.values()) == 95
 
 
 def test_known_mistakes_and_cheats_score_exactly_the_expected_points(course):
     got = scores(course, "mistakes")
     expected = {k: MISTAKES_SCORE.get(k, 0) for k in got if k not in MANUAL}
     assert {k: v[0] for k, v in got.items() if k not in MANUAL} == expected
-    assert sum(expected.values()) == 32
+    assert sum(expected.values()) == 38
 
 
 def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
@@ -315,6 +335,8 @@ def test_feedback_says_what_is_wrong_and_never_links_solutions(course):
         "lab07": ["calls lstmcourse.generation.temperature_probabilities, part of the course's answer key",
                   "variant 0's, not yours (variant 637)"],
         "lab08": ["masked_softmax: the mask is ignored"],
+        "lab09": ["make_windows: the training windows are cut where their inputs end", "that is leakage",
+                  "variant 0's, not yours (variant 637)"],
     }
     for lab, expected in messages.items():
         html = unescape((course / "feedback" / "mistakes" / lab / f"{lab}.html").read_text(encoding="utf-8"))
@@ -333,7 +355,7 @@ def test_export_gives_one_row_per_student_and_lab(course):
         total[row["student_id"]] = total.get(row["student_id"], 0) + float(row["score"])
         assert float(row["max_score"]) == POINTS[row["assignment"]]
     assert len(rows) == 2 * len(LABS)
-    assert total == {"complete": 85.0, "mistakes": 32.0}
+    assert total == {"complete": 95.0, "mistakes": 38.0}
 
 
 def test_locked_cells_are_restored_when_autograded(course):

@@ -41,7 +41,7 @@ ALWAYS = "，。：；！？、（）“”‘’《》—…·　"
 
 #: Sources whose messages are printed (lab checks), never drawn in a figure.
 PRINTED_ONLY = ("lstmcourse/grading/", "lstmcourse/_grading.py", "lstmcourse/lab07_checks.py",
-                "lstmcourse/lab08_checks.py", "lstmcourse/variants.py")
+                "lstmcourse/lab08_checks.py", "lstmcourse/lab09_checks.py", "lstmcourse/variants.py")
 
 
 def printed_only(message) -> bool:

@@ -17,26 +17,27 @@ One module per job:
                    mistake or the variant an answer was copied from, reading a crash
     lab07_checks   lab 07, generating sequences (temperature, sampling, bits, the loop)
     lab08_checks   lab 08, additive attention (scores, masked softmax, context, layer, decoder)
+    lab09_checks   lab 09, forecasting without leakage (windows, scaler, naive and seasonal-naive MAE)
     sandbox        :func:`fresh`: the whole package executed again from disk, isolated from
                    what a notebook can rebind, integrity-checked and self-tested before use
 
 The check functions of labs 01–05 are re-exported here and by :mod:`lstmcourse.checks`,
 the import path the labs use; lab 06's, 07's and 08's by :mod:`lstmcourse.lab06_checks`,
-``lab07_checks``, ``lab08_checks``, and the variants by :mod:`lstmcourse.variants` (shims).
+``lab07_checks``, ``lab08_checks``, ``lab09_checks``, and the variants by :mod:`lstmcourse.variants` (shims).
 The hidden tests of every lab grade with ``lstmcourse._grading.fresh(lab)``, which calls
 :func:`sandbox.fresh`.
 
-**Adding a lab's checks** (e.g. lab 09):
+**Adding a lab's checks** (e.g. lab 10):
 
-1. put them in ``lstmcourse/grading/lab09_checks.py``; import at module level everything
+1. put them in ``lstmcourse/grading/lab10_checks.py``; import at module level everything
    they use (``from lstmcourse import tasks``, ``import keras``, the harness), never inside a
    function, so that a fresh copy keeps its own fresh copies;
-2. add ``"lab09": ("lab09_checks",)`` to :data:`LAB_MODULES`, and, if the labs import it as
-   ``lstmcourse.lab09_checks``, a two-line shim like ``lstmcourse/lab06_checks.py``;
-3. optionally add a self-test to ``sandbox._SELF_TESTS["lab09"]`` (a function that takes the
+2. add ``"lab10": ("lab10_checks",)`` to :data:`LAB_MODULES`, and, if the labs import it as
+   ``lstmcourse.lab10_checks``, a two-line shim like ``lstmcourse/lab06_checks.py``;
+3. optionally add a self-test to ``sandbox._SELF_TESTS["lab10"]`` (a function that takes the
    fresh module and raises RuntimeError when a correct answer fails or a wrong one passes);
 4. hidden cells call ``importlib.reload(importlib.import_module("lstmcourse._grading"))
-   .fresh("lab09").check_...(..., hidden=True)``; add the lab's rebinding attacks to
+   .fresh("lab10").check_...(..., hidden=True)``; add the lab's rebinding attacks to
    ``tests/test_grading_attacks.py``.
 
     >>> import numpy as np
@@ -79,6 +80,7 @@ from lstmcourse.grading.result_checks import (  # noqa: F401
 
 #: The modules of labs 01–05 (``fresh()``) and the labs with a module of their own (``fresh("labNN")``;
 #: the first module named is the one ``fresh`` returns).
-LAB_MODULES = {None: ("probes", "harness", "numpy_checks", "keras_checks", "result_checks"), "lab06": ("lab06_checks",),
+LAB_MODULES = {None: ("probes", "crash_reader", "harness", "numpy_checks", "keras_checks", "result_checks"), "lab06": ("lab06_checks",),
                "lab07": ("lab07_checks", "variant_harness", "variants"),
-               "lab08": ("lab08_checks", "variant_harness", "variants")}
+               "lab08": ("lab08_checks", "variant_harness", "variants"),
+               "lab09": ("lab09_checks", "variant_harness", "variants")}

@@ -12,7 +12,11 @@ The fixed test cases (:func:`_case`) live here too: the NumPy checks and the Ker
 checks draw the same weights.
 """
 import ast
+import builtins
+import difflib
 import importlib.util
+import inspect
+import itertools
 import linecache
 import os
 import re
@@ -184,280 +188,67 @@ def _changed(before, after):
     return False
 
 
-# -- reading a crash: which expression failed, the shapes in it, the likely mistake ----------------
-_LIBRARY_ROOTS = tuple(os.path.dirname(os.path.abspath(m.__file__)) + os.sep for m in (np, os)
-                       if getattr(m, "__file__", None))
-_GRADING_ROOT = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_OPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
-        ast.MatMult: np.matmul, ast.Pow: np.power}
-_SYMBOL = {ast.Add: "+", ast.Sub: "−", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@", ast.Pow: "**"}
-#: Array methods the reader may call again (they compute a new array, nothing else).
-_PURE_METHODS = ("reshape", "sum", "mean", "max", "min", "transpose", "squeeze", "copy", "astype", "ravel")
-_REDUCTIONS = ("sum", "mean", "max", "min")
-
-
-class _Unknown(Exception):
-    """An expression the crash reader does not evaluate (a call of the student's, a method, ...)."""
-
-
-def _is_library(filename):
-    filename = os.path.abspath(filename) if filename and not filename.startswith("<") else (filename or "")
-    return filename.startswith(_LIBRARY_ROOTS + (_GRADING_ROOT,)) or "site-packages" in filename
-
-
-def _student_frame(tb):
-    """The innermost traceback entry in the answer's own code (not NumPy's, not the checks')."""
-    found = None
-    while tb is not None:
-        if not _is_library(tb.tb_frame.f_code.co_filename):
-            found = tb
-        tb = tb.tb_next
-    return found
-
-
-def _failing_node(tb):
-    """The expression that raised (Python 3.11+ records its columns), parsed, or None."""
-    code = tb.tb_frame.f_code
-    try:
-        lineno, end_lineno, col, end_col = list(code.co_positions())[tb.tb_lasti // 2]
-    except (AttributeError, IndexError, ValueError, TypeError):
-        return None
-    if lineno is None or col is None or end_col is None:
-        return None
-    lines = [linecache.getline(code.co_filename, n, tb.tb_frame.f_globals).encode("utf-8")
-             for n in range(lineno, (end_lineno or lineno) + 1)]
-    if not lines or not lines[0]:
-        return None
-    text = lines[0][col:end_col] if len(lines) == 1 else lines[0][col:] + b"".join(lines[1:-1]) + lines[-1][:end_col]
-    try:
-        return ast.parse(text.decode("utf-8", "ignore").strip(), mode="eval").body
-    except SyntaxError:
-        return None
-
-
-def _value(node, frame):
-    """``node`` evaluated in the answer's frame without calling its code: names, constants, ``.T``,
-    indexing, arithmetic, and NumPy functions."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        for space in (frame.f_locals, frame.f_globals, vars(__builtins__) if isinstance(__builtins__, types.ModuleType)
-                      else __builtins__):
-            if node.id in space:
-                return space[node.id]
-        raise _Unknown(node.id)
-    if isinstance(node, ast.Attribute):
-        obj = _value(node.value, frame)
-        if node.attr == "T" and isinstance(obj, np.ndarray):
-            return obj.T
-        if isinstance(obj, types.ModuleType) and obj.__name__.split(".")[0] == "numpy":
-            return getattr(obj, node.attr)
-        raise _Unknown(node.attr)
-    if isinstance(node, ast.Subscript):
-        obj = _value(node.value, frame)
-        if not isinstance(obj, (np.ndarray, dict, list, tuple)):
-            raise _Unknown("subscript")
-        return obj[_value(node.slice, frame)]
-    if isinstance(node, ast.Slice):
-        return slice(*(None if part is None else _value(part, frame) for part in (node.lower, node.upper, node.step)))
-    if isinstance(node, (ast.Tuple, ast.List)):
-        items = [_value(e, frame) for e in node.elts]
-        return tuple(items) if isinstance(node, ast.Tuple) else items
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_value(node.operand, frame)
-    if isinstance(node, ast.IfExp):
-        return _value(node.body if _value(node.test, frame) else node.orelse, frame)
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-        with np.errstate(all="ignore"):
-            return _OPS[type(node.op)](_value(node.left, frame), _value(node.right, frame))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PURE_METHODS:
-        obj = _value(node.func.value, frame)
-        if isinstance(obj, np.ndarray) and not any(k.arg in (None, "out") for k in node.keywords):
-            return getattr(obj, node.func.attr)(*[_value(a, frame) for a in node.args],
-                                                **{k.arg: _value(k.value, frame) for k in node.keywords})
-    if isinstance(node, ast.Call):
-        fn = _value(node.func, frame)
-        if not (callable(fn) and str(getattr(fn, "__module__", "") or "").startswith("numpy")
-                or isinstance(fn, np.ufunc)) or any(k.arg in (None, "out") for k in node.keywords):
-            raise _Unknown("call")
-        with np.errstate(all="ignore"):
-            return fn(*[_value(a, frame) for a in node.args], **{k.arg: _value(k.value, frame) for k in node.keywords})
-    raise _Unknown(type(node).__name__)
-
-
-def _shape_of(value):
-    return tuple(np.shape(value)) if isinstance(value, (np.ndarray, np.generic, float, int)) else None
-
-
-def _known_name(value, known):
-    """Which given input ``value`` is (``kernel``, ``x_t``, ...), or its transpose, else None."""
-    if not isinstance(value, np.ndarray):
-        return None
-    for label, arr in known.items():
-        arr = np.asarray(arr) if isinstance(arr, np.ndarray) else None
-        if arr is None:
-            continue
-        if arr.shape == value.shape and np.array_equal(arr, value):
-            return label
-        if arr.ndim == 2 and arr.T.shape == value.shape and arr.shape != value.shape and np.array_equal(arr.T, value):
-            return f"{label}.T"
-    return None
-
-
-def _broadcasts(a, b):
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
-
-
-def _index_for(shape, axis):
-    """The indexing that inserts a new axis at ``axis``: ``[:, None, :]``."""
-    parts = [":"] * len(shape)
-    parts.insert(axis, "None")
-    return "[" + ", ".join(parts) + "]"
-
-
-def _reduced_elsewhere(node, frame, other):
-    """For ``a.sum(k)`` (mean, max, min) that does not fit ``other``: the axis whose reduction would."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS):
-        return None
-    base = _value(node.func.value, frame)
-    if not isinstance(base, np.ndarray):
-        return None
-    for axis in range(base.ndim):
-        reduced = getattr(base, node.func.attr)(axis)
-        if reduced.shape == tuple(other) or (reduced.ndim == len(other) and _broadcasts(reduced.shape, other)
-                                             and reduced.shape[-1] == other[-1]):
-            pattern = (gettext("`{base}.{fn}({axis})` would fit: {fn} over axis {axis} (the batch).") if axis == 0
-                       else gettext("`{base}.{fn}({axis})` would fit: {fn} over axis {axis}."))
-            return pattern.format(base=ast.unparse(node.func.value), fn=node.func.attr, axis=axis)
-    return None
-
-
-def _explain_binop(node, frame, known, op=None, left_node=None, right_node=None):
-    op = op or type(node.op)
-    left_node, right_node = left_node or node.left, right_node or node.right
-    left, right = _value(left_node, frame), _value(right_node, frame)
-    a, b = _shape_of(left), _shape_of(right)
-    if a is None or b is None:
-        return None
-    L, R = (f"({ast.unparse(n)})" if isinstance(n, (ast.IfExp, ast.BinOp, ast.Lambda)) else ast.unparse(n)
-            for n in (left_node, right_node))
-
-    def named(text, value):
-        who = _known_name(value, known)
-        return gettext("`{code}` ({who}, shape {shape})").format(code=text, who=who, shape=_shape_of(value)) \
-            if who and who != text else gettext("`{code}` (shape {shape})").format(code=text, shape=_shape_of(value))
-    where = dict(expr=f"{L} {_SYMBOL[op]} {R}" if op in _SYMBOL else ast.unparse(node),
-                 left=named(L, left), right=named(R, right))
-    if op is ast.MatMult:
-        if len(a) < 1 or len(b) < 1 or a[-1] == (b[-2] if len(b) > 1 else b[0]):
-            return None
-        guess = ""
-        if R.endswith(".T") and len(a) == 2 and len(b) == 2 and b[0] == a[0]:
-            guess = gettext("`{code}` would fit: the batch is the first axis, so an input multiplies its weight from "
-                            "the left (x @ W), not W @ xᵀ.").format(code=f"{R[:-2]} @ {L}")
-        elif len(a) == 1 and len(b) >= 2 and b[-1] == a[0]:
-            guess = gettext("`{code}` would fit: put the vector last, so it contracts the last axis of "
-                            "`{matrix}`.").format(code=f"{R} @ {L}", matrix=R)
-        elif len(b) == 2 and a[-1] == b[1]:
-            guess = (gettext("`{code}` without .T would fit: it is transposed once too often.").format(code=R[:-2])
-                     if R.endswith(".T") else
-                     gettext("`{code}.T` would fit: the transpose of `{code}` is meant here.").format(code=R))
-        elif len(a) >= 2 and a[-2] == b[0]:
-            guess = (gettext("`{left} @ {right}` would fit: drop the .T (the rows of `{left}` are the "
-                             "batch).").format(left=L[:-2], right=R)
-                     if L.endswith(".T") else
-                     gettext("`{left}.T @ {right}` would fit (as in a weight's gradient, inputᵀ·δ, which sums over "
-                             "the batch).").format(left=L, right=R))
-        if not guess:
-            fits = [label for label, arr in known.items() if isinstance(arr, np.ndarray) and arr.ndim == 2
-                    and arr.shape[0] == a[-1] and not np.array_equal(arr, right)]
-            if fits:
-                guess = gettext("{weight} (shape {shape}) would fit where `{code}` is: are two weights "
-                                "swapped?").format(weight=fits[0], shape=np.shape(known[fits[0]]), code=R)
-        sizes = dict(m=a[-1], n=b[-2] if len(b) > 1 else b[0])
-        if guess:
-            return gettext("in `{expr}`, {left} and {right}: the inner sizes {m} and {n} differ. Likely mistake: "
-                           "{guess}").format(**where, **sizes, guess=guess)
-        return gettext("in `{expr}`, {left} and {right}: the inner sizes {m} and {n} differ. The columns of the "
-                       "left must equal the rows of the right.").format(**where, **sizes)
-    if _broadcasts(a, b):
-        return None
-    guess = ""
-    for text, shape, other in ((L, a, b), (R, b, a)):
-        if 1 in shape:
-            squeezed = tuple(n for n in shape if n != 1)
-            if _broadcasts(squeezed, other):
-                guess = gettext("`{code}` has an extra axis of size 1; as a {ndim}-D array of shape {shape} it would "
-                                "broadcast (a bias of shape (units,) is added to (batch, units) as it is, no "
-                                "[:, None]).").format(code=text, ndim=len(squeezed), shape=squeezed)
-                break
-    if not guess:
-        for text, shape, other in ((L, a, b), (R, b, a)):
-            if len(shape) + 1 == len(other):
-                fits = [axis for axis in range(len(shape) + 1) if _broadcasts(shape[:axis] + (1,) + shape[axis:], other)]
-                if len(fits) == 1:
-                    guess = gettext("`{code}` needs an axis for the other's size {size}: `{code}{index}` broadcasts "
-                                    "over it.").format(code=text, size=other[fits[0]],
-                                                       index=_index_for(shape, fits[0]))
-                elif fits:
-                    options = [f"`{text}{_index_for(shape, ax)}`" for ax in fits]
-                    while len(options) > 1:  # "`a` or `b` or `c`", one pattern at a time
-                        options[:2] = [gettext("{first} or {second}").format(first=options[0], second=options[1])]
-                    guess = gettext("`{code}` needs a new axis where it has none of the other's: {options} (which one "
-                                    "depends on what its axes mean).").format(code=text, options=options[0])
-            if guess:
-                break
-    if not guess:
-        guess = _reduced_elsewhere(left_node, frame, b) or _reduced_elsewhere(right_node, frame, a) or ""
-    if not guess and sorted(a) == sorted(b) and a != b:
-        guess = gettext("The same sizes in another order: one of them is transposed.")
-    if guess:
-        return gettext("in `{expr}`, {left} and {right} do not broadcast together. Likely mistake: "
-                       "{guess}").format(**where, guess=guess)
-    return gettext("in `{expr}`, {left} and {right} do not broadcast together.").format(**where)
-
-
-def _explain_call(node, frame, known):
-    fn = _value(node.func, frame)
-    name = getattr(fn, "__name__", "")
-    if name in ("dot", "matmul") and len(node.args) == 2:
-        return _explain_binop(node, frame, known, ast.MatMult, node.args[0], node.args[1])
-    if name not in ("concatenate", "stack", "hstack", "vstack") or not node.args:
-        return None
-    arrays = _value(node.args[0], frame)
-    axis = next((_value(k.value, frame) for k in node.keywords if k.arg == "axis"),
-                _value(node.args[1], frame) if len(node.args) > 1 else {"hstack": 1, "vstack": 0}.get(name, 0))
-    shapes = [_shape_of(np.asarray(x)) for x in arrays]
-    parts = ", ".join(f"`{ast.unparse(e)}` {sh}" for e, sh in zip(getattr(node.args[0], "elts", []), shapes))
-    if name == "concatenate" and len({sh[:-1] for sh in shapes}) == 1 and axis not in (-1, len(shapes[0]) - 1):
-        return gettext("np.{name} on axis {axis} of {arrays}. Likely mistake: they agree on every axis but the last: "
-                       "join them on the last axis (axis=-1), side by side, not on axis {axis}.").format(
-                           name=name, axis=axis, arrays=parts or shapes)
-    return gettext("np.{name} on axis {axis} of {arrays}.").format(name=name, axis=axis, arrays=parts or shapes)
-
-
-def _explain_crash(err, known=None):
-    """A sentence naming the expression of the answer that raised, the shapes in it and the likely
-    mistake, or None. ``known``: the inputs the answer was given, by name (to say which is which)."""
-    tb = _student_frame(err.__traceback__)
-    if tb is None:
-        return None
-    node = _failing_node(tb)
-    if node is None:
-        return None
-    known = {k: v for k, v in (known or {}).items() if isinstance(v, np.ndarray)}
-    try:
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _explain_binop(node, tb.tb_frame, known)
-        if isinstance(node, ast.Call):
-            return _explain_call(node, tb.tb_frame, known)
-    except Exception:  # noqa: BLE001 - the reader must never turn a student's crash into the grader's
-        return None
-    return None
+from lstmcourse.grading.crash_reader import (  # noqa: E402,F401 (the crash reader, re-exported)
+    _COMPARE,
+    _GRADING_ROOT,
+    _IN_PLACE,
+    _LIBRARY_ROOTS,
+    _OPS,
+    _PACKAGE_ROOT,
+    _PURE_BUILTINS,
+    _PURE_METHODS,
+    _REDUCTIONS,
+    _SYMBOL,
+    _Unknown,
+    _assigned_lines,
+    _assignment,
+    _broadcasts,
+    _callee,
+    _copied,
+    _explain_binop,
+    _explain_call,
+    _explain_crash,
+    _failing_node,
+    _fn_label,
+    _function_def,
+    _gates,
+    _index_for,
+    _is_library,
+    _is_numpy_function,
+    _known_name,
+    _known_part,
+    _moved_new_axis,
+    _not_an_array,
+    _parameter_names,
+    _position,
+    _read_arguments,
+    _read_aug_assign,
+    _read_axis_error,
+    _read_index_error,
+    _read_innermost,
+    _read_name_error,
+    _read_numpy_call,
+    _read_outer_calls,
+    _read_reversed_twice,
+    _read_split,
+    _read_swapped_calls,
+    _read_truth_value,
+    _read_type_error,
+    _read_unpacking,
+    _reduced_elsewhere,
+    _root_name,
+    _runs,
+    _shape_of,
+    _small,
+    _source_keepdims,
+    _source_tree,
+    _statement,
+    _student_frame,
+    _student_frames,
+    _swapped_names,
+    _t,
+    _value,
+)
 
 
 def _sentence(text):

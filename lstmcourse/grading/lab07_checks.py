@@ -213,7 +213,7 @@ def check_temperature(fn, hidden=False, variant=None):
                                      "(z = logits / temperature, not logits /= temperature).").format(name=name))
     expected = _probabilities(z, T)
     if got.shape == expected.shape and not np.all(np.isfinite(got[1])) and np.all(np.isfinite(np.delete(got, 1, 0))):
-        raise AssertionError(gettext("{name}: row 1 (logits near 800) gives {row}...: exp overflowed. Subtract each "
+        raise AssertionError(gettext("{name}: row 1 (counting from 0; its logits are near 800) gives {row}...: exp overflowed. Subtract each "
                                      "row's maximum from logits / T before exp (the softmax does not change).").format(
                                          name=name, row=got[1][:3]))
     if not _close(got, expected):
@@ -227,7 +227,7 @@ def check_temperature(fn, hidden=False, variant=None):
         moved = _as_array(name, _call(name, fn, far, T))
     others = np.delete(np.arange(z.shape[0]), 1)
     if moved.shape != expected.shape or not _close(moved[others], expected[others]):
-        raise AssertionError(gettext("{name}: when row 1's logits grow by 2000 the other rows change (or become "
+        raise AssertionError(gettext("{name}: when row 1's logits (counting from 0) grow by 2000 the other rows change (or become "
                                      "NaN): something mixes the rows, such as a maximum or a sum over the whole "
                                      "batch. Take each row's own: axis=-1, keepdims=True.").format(name=name))
     zero = _as_array(name, _call(name, fn, z.copy(), 0.0))
@@ -366,7 +366,8 @@ def _bits_mistakes(lp, y):
         (N_("this is −log2 of the mean probability; average −log2 p instead (the log comes first)."),
          lambda: float(-np.log2(np.sum(2.0 ** lp * real) / n))),
         (N_("this is the mean probability, not bits: average −log2 p."), lambda: float(np.sum(2.0 ** lp * real) / n)),
-        (N_("the mean is taken over all positions of real names after dropping only the END targets."),
+        (N_("the END targets are dropped from the mean as if they were padding: END is a character the model must "
+            "predict (it ends the name); drop only the PAD targets."),
          lambda: _bits(lp, np.where(y == END, PAD, y))),
     ]
 

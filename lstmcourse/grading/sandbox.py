@@ -296,6 +296,15 @@ def good_masked_softmax(scores, mask):
 
 def bad_masked_softmax(scores, mask):
     return good_masked_softmax(scores, np.ones_like(mask))
+
+
+def good_standardise(train, test):
+    return (train - train.mean()) / train.std(), (test - train.mean()) / train.std()
+
+
+def bad_standardise(train, test):
+    whole = np.concatenate([train, test])
+    return (train - whole.mean()) / whole.std(), (test - whole.mean()) / whole.std()
 """
 _variant_answers = {"np": np}
 exec(compile(_VARIANT_SELF_TEST_SOURCE, "<grader self-test>", "exec"), _variant_answers)
@@ -327,8 +336,14 @@ def _self_test_lab08(module):
                        _variant_answers["bad_masked_softmax"])
 
 
+def _self_test_lab09(module):
+    _self_test_answers(module.check_standardise, _variant_answers["good_standardise"],
+                       _variant_answers["bad_standardise"])
+
+
 #: Extra self-tests of a lab's own module (takes the fresh module, raises RuntimeError).
-_SELF_TESTS = {"lab06": _self_test_lab06, "lab07": _self_test_lab07, "lab08": _self_test_lab08}
+_SELF_TESTS = {"lab06": _self_test_lab06, "lab07": _self_test_lab07, "lab08": _self_test_lab08,
+               "lab09": _self_test_lab09}
 
 
 def fresh(lab=None):

@@ -1,6 +1,6 @@
 """One variant of a lab per student: their own data, sizes and hidden cases.
 
-Labs 07 and 08 draw everything a check uses (the data a task works on, the sizes of the
+Labs 07, 08 and 09 draw everything a check uses (the data a task works on, the sizes of the
 arrays, the visible and the hidden test case) from a *variant*, an integer in
 ``range(N_VARIANTS)``. Which variant a notebook gets is decided here, in this order:
 
