@@ -694,13 +694,56 @@ def make_model_functional(kind):
     return model
 
 
-def make_model_variant(layer_for=None, compile_kw=None, compiled=True, return_sequences=False, cache=None):
+def make_model_cells(kind):
+    inputs = keras.Input((50, 2))
+    cell = {"rnn": keras.layers.SimpleRNNCell, "gru": keras.layers.GRUCell, "lstm": keras.layers.LSTMCell}[kind]
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.RNN(cell(32))(inputs)))
+    model.compile(optimizer=keras.optimizers.Adam(0.01, clipnorm=1.0), loss="mse")
+    return model
+
+
+def make_model_patched(patch):
+    def make_model(kind):
+        model = make_model_ok(kind)
+        patch(model)
+        return model
+    return make_model
+
+
+class CheatingSequential(keras.Sequential):   # reports what it likes: the race must not train it
+    def train_step(self, data):
+        return {"loss": 0.0}
+
+
+class GRUNamedGRU(keras.layers.GRU):   # a layer that is not a GRU: it reads the answer off the input
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        total = keras.ops.sum(sequences[..., :1] * sequences[..., 1:], axis=1)
+        return total * keras.ops.ones((1, self.units))
+
+
+GRUNamedGRU.__name__ = "GRU"
+
+
+class AdamFiveSteps(keras.optimizers.Adam):   # five updates per batch: past the race's budget
+    def apply(self, grads, trainable_variables=None):
+        for _ in range(5):
+            super().apply(grads, trainable_variables)
+
+
+def tanh(x):   # named tanh, computes something else
+    return keras.ops.tanh(2 * x)
+
+
+def make_model_variant(layer_for=None, compile_kw=None, compiled=True, return_sequences=False, cache=None,
+                       model_cls=None, layer_kw=None):
     def make_model(kind):
         if cache is not None and cache:
             return cache[0]
         layer = (layer_for or {"rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU,
-                               "lstm": keras.layers.LSTM}[kind])(32, return_sequences=return_sequences)
-        model = keras.Sequential([keras.Input((50, 2)), layer, keras.layers.Dense(1)])
+                               "lstm": keras.layers.LSTM}[kind])(32, return_sequences=return_sequences,
+                                                                 **(layer_kw or {}))
+        sequential = CheatingSequential if model_cls == "cheat" else keras.Sequential
+        model = sequential([keras.Input((50, 2)), layer, keras.layers.Dense(1)])
         if compiled:
             kw = {"optimizer": keras.optimizers.Adam(0.01, clipnorm=1.0), "loss": "mse", **(compile_kw or {})}
             model.compile(**kw)
@@ -723,6 +766,20 @@ MAKE_MODEL = [
     ("make_model", "return_sequences", make_model_variant(return_sequences=True), "return_sequences=False"),
     ("make_model", "one model for all kinds", make_model_variant(cache=[]), "same model object"),
     ("make_model", "returns None", lambda kind: None, "forget `return model`"),
+    ("make_model", "correct: RNN(GRUCell) etc. in the functional API", lambda kind: make_model_cells(kind), "pass"),
+    ("make_model", "fit replaced on the model object", make_model_patched(lambda m: setattr(m, "fit", lambda *a, **k: None)),
+     r"code written outside Keras \(Sequential.fit \(set on the object\)\)"),
+    ("make_model", "a Sequential subclass with its own train_step", make_model_variant(model_cls="cheat"),
+     "the model is CheatingSequential from .*keras.Sequential or the functional API"),
+    ("make_model", "a GRU subclass (named GRU) with its own call", make_model_variant(layer_for=lambda u, **k: GRUNamedGRU(u, **k)),
+     "layer 'gru.*' is GRU from .*not one of Keras's own layers"),
+    ("make_model", "an Adam subclass", make_model_variant(compile_kw={"optimizer": AdamFiveSteps(0.01, clipnorm=1.0)}),
+     "the optimizer is AdamFiveSteps from .*a subclass of Adam"),
+    ("make_model", "an activation written in the notebook, named tanh", make_model_variant(layer_kw={"activation": tanh}),
+     r"code written outside Keras \(.*activation \(set on the object\)\)"),
+    ("make_model", "weights smuggled in a Constant initializer",
+     make_model_variant(layer_kw={"kernel_initializer": keras.initializers.Constant(0.1)}),
+     "kernel_initializer=Constant; keep Keras's standard initializers"),
 ]
 
 
@@ -789,6 +846,33 @@ def test_model_corpus(task, label, answer, expected):
     else:
         assert got != "pass", "false pass"
         assert re.search(expected, got), f"not named: {got}"
+
+
+def test_race_model_rebuilds_with_keras_classes_and_new_weights():
+    """The race trains a new model: Keras's classes, weights drawn from its seed, a new Adam with the
+    student's settings, loss "mse"; equivalent forms rebuild to the same computation."""
+    trained = make_model_ok("gru")
+    trained.fit(np.zeros((8, 50, 2), "float32"), np.ones((8, 1), "float32"), epochs=2, verbose=0)
+    for answer in (lambda kind: trained, make_model_ok, make_model_functional, make_model_cells):
+        model = checks.race_model(answer, "gru", seed=0)
+        assert model is not trained and type(model) in (keras.Sequential, checks._FUNCTIONAL)
+        assert type(model.optimizer) is keras.optimizers.Adam and model.optimizer is not trained.optimizer
+        assert np.isclose(float(model.optimizer.learning_rate), 0.01) and model.optimizer.clipnorm == 1.0
+        assert model.loss == "mse" and int(model.optimizer.iterations) == 0
+        keras.utils.set_random_seed(0)
+        fresh_weights = make_model_ok("gru").get_weights()
+        assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), fresh_weights)), "weights from seed 0"
+    with pytest.raises(ValueError, match="Received: kind='bilstm'"):
+        checks.race_model(make_model_ok, "bilstm")
+
+
+def test_race_refuses_a_patched_keras(monkeypatch):
+    """A solution cell that patches Keras's classes (fit, a layer's call) is refused by the race itself."""
+    monkeypatch.setattr(keras.Model, "fit", lambda self, *a, **k: None)
+    assert "(Model.fit)" in outcome(lambda m: checks.race_model(m, "rnn"), make_model_ok)
+    monkeypatch.undo()
+    monkeypatch.setattr(keras.layers.GRU, "call", GRUNamedGRU.call)
+    assert "(GRU.call)" in outcome(lambda m: checks.race_model(m, "gru"), make_model_ok)
 
 
 def test_model_shapes_accepts_the_functional_api():

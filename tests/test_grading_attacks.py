@@ -328,6 +328,111 @@ def test_lab08_answer_key_reached_through_the_shared_harness(monkeypatch):
                         lambda s, m: key(s, m)) == 0
 
 
+# -- lab 04's race: the check rebuilds each model from Keras's own classes and trains it itself ----------
+class FakeHistory:
+    history = {"val_loss": [0.17, 0.001]}   # what a cheating fit reports: the gated models "solved" it
+
+
+def fake_fit(*args, **kwargs):
+    return FakeHistory()
+
+
+def race_answer(gated_trainable=True, model_cls=None, optimizer_cls=None, layers=None, patch=None):
+    """A ``make_model``; with ``gated_trainable=False`` the GRU and LSTM are frozen, a wrong answer that an
+    honest race fails (only the Dense layer learns: MSE near chance)."""
+    def make_model(kind):
+        layer = {"rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM, **(layers or {})}[kind](32)
+        layer.trainable = gated_trainable or kind == "rnn"
+        model = (model_cls or keras.Sequential)([keras.Input((50, 2)), layer, keras.layers.Dense(1)])
+        model.compile(optimizer=(optimizer_cls or keras.optimizers.Adam)(0.01, clipnorm=1.0), loss="mse")
+        if patch:
+            patch(model)
+        return model
+    return make_model
+
+
+def lab04_race(make_model):
+    """The visible part of lab 04's ``check_race`` cell, as the lab runs it."""
+    x_train, y_train = tasks.adding_problem(4000, length=50, seed=1)
+    x_val, y_val = tasks.adding_problem(1000, length=50, seed=2)
+    models = {kind: checks.race_model(make_model, kind, seed=0) for kind in ("rnn", "gru", "lstm")}
+    results = {}
+    for kind, model in models.items():
+        keras.utils.set_random_seed(0)
+        history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=10, batch_size=64, verbose=0)
+        results[kind] = min(history.history["val_loss"])
+    checks.check_adding_comparison(results, baseline=tasks.ADDING_BASELINE_MSE)
+
+
+def race_cell(attack, make_model, visible=None):
+    return graded_cell(attack, 3, visible or (lambda: lab04_race(make_model)),
+                       lambda: hidden().fresh().check_race(make_model, hidden=True))
+
+
+class SequentialThatReports(keras.Sequential):
+    def fit(self, *args, **kwargs):
+        return FakeHistory()
+
+    def train_step(self, data):
+        return {"loss": 0.0}
+
+    def evaluate(self, *args, **kwargs):
+        return 0.001
+
+
+class GRU(keras.layers.GRU):   # named GRU, not a GRU: it reads the answer off the input
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        return keras.ops.sum(sequences[..., :1] * sequences[..., 1:], axis=1) * keras.ops.ones((1, self.units))
+
+
+class Adam(keras.optimizers.Adam):   # five updates for every batch: 50 epochs of training in the 10 of the race
+    def apply(self, grads, trainable_variables=None):
+        for _ in range(5):
+            super().apply(grads, trainable_variables)
+
+
+def test_race_fit_train_step_evaluate_overridden_on_the_model_object():
+    def patch(model):
+        model.fit, model.train_step, model.evaluate = fake_fit, lambda data: {"loss": 0.0}, lambda *a, **k: 0.001
+    assert race_cell("lab04 race: fit, train_step, evaluate set on the model object, gated layers frozen",
+                     race_answer(gated_trainable=False, patch=patch)) == 0
+
+
+def test_race_fit_train_step_evaluate_overridden_in_a_subclass():
+    assert race_cell("lab04 race: a Sequential subclass overriding fit, train_step, evaluate, gated layers frozen",
+                     race_answer(gated_trainable=False, model_cls=SequentialThatReports)) == 0
+
+
+def test_race_a_layer_subclass_that_cheats():
+    assert race_cell("lab04 race: class GRU(keras.layers.GRU) whose call reads the answer off the input",
+                     race_answer(layers={"gru": GRU})) == 0
+
+
+def test_race_an_optimizer_subclass():
+    assert race_cell("lab04 race: class Adam(keras.optimizers.Adam) taking 5 updates per batch",
+                     race_answer(optimizer_cls=Adam)) == 0
+
+
+def test_race_keras_model_fit_patched(monkeypatch):
+    monkeypatch.setattr(keras.Model, "fit", fake_fit)
+    assert race_cell("lab04 race: keras.Model.fit patched to report a solved race, gated layers frozen",
+                     race_answer(gated_trainable=False)) == 0
+
+
+def test_race_keras_gru_call_patched(monkeypatch):
+    monkeypatch.setattr(keras.layers.GRU, "call", GRU.call)
+    monkeypatch.setattr(keras.layers.LSTM, "call", GRU.call)
+    assert race_cell("lab04 race: keras.layers.GRU.call and LSTM.call patched to read the answer off the input",
+                     race_answer()) == 0
+
+
+def test_race_results_edited_after_the_race():
+    edited = {"rnn": 0.17, "gru": 0.001, "lstm": 0.002}   # typed in after the race: the visible check believes it
+    assert race_cell("lab04 race: `results` edited after the race, gated layers frozen",
+                     race_answer(gated_trainable=False),
+                     visible=lambda: checks.check_adding_comparison(edited, baseline=tasks.ADDING_BASELINE_MSE)) == 0
+
+
 def test_the_correct_answers_still_earn_their_points():
     """The guards do not cost an honest notebook anything (no false alarm from the integrity check)."""
     def rnn_step(x_t, h_prev, params):
@@ -339,6 +444,7 @@ def test_the_correct_answers_still_earn_their_points():
     assert graded_cell("lab05 Teddy: the solution (bidirectional, 376 steps)", 4,
                        lambda: checks.check_teddy_tagger(bidirectional, recipe),
                        lambda: hidden().fresh().check_teddy_tagger(bidirectional, recipe, hidden=True)) == 4
+    assert race_cell("lab04 race: the solution, nothing patched", race_answer()) == 3
 
 
 def test_print_the_table():

@@ -14,7 +14,7 @@ One module per job:
                    layer by layer, accepting equivalent forms (``RNN(SimpleRNNCell)`` for
                    ``SimpleRNN``, ``TimeDistributed(Dense)`` for ``Dense``, an Embedding with
                    unused rows)
-    result_checks  reported results, and lab 05's Teddy tagger, trained by the check itself
+    result_checks  reported results; lab 04's race and lab 05's Teddy tagger, trained by the check itself
     lab06_checks   lab 06, "find the bug": each fix checked by its behaviour
     variants       one variant per student: labs 07–09's data, sizes and cases, labs 01–04's
                    hidden NumPy cases
@@ -78,7 +78,9 @@ from lstmcourse.grading.numpy_checks import (  # noqa: F401
 from lstmcourse.grading.result_checks import (  # noqa: F401
     check_accuracy,
     check_adding_comparison,
+    check_race,
     check_teddy_tagger,
+    race_model,
 )
 
 #: The modules of labs 01–05 (``fresh()``) and the labs with a module of their own (``fresh("labNN")``;

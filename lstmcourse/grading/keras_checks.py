@@ -1,9 +1,13 @@
 """The Keras tasks of labs 01–05: cells checked inside a model against Keras's own layers, and
 models checked layer by layer (class, sizes, settings), accepting the equivalent forms.
 """
+import importlib.machinery
+import os
+import types
 import warnings
 
 import keras
+import keras.src.models.functional
 import numpy as np
 
 from lstmcourse.grading.harness import (  # noqa: F401
@@ -306,33 +310,123 @@ def check_bidirectional_tagger(build_bidirectional, vocab, tags):
 _RACE_LAYERS = {"rnn": "SimpleRNN", "gru": "GRU", "lstm": "LSTM"}
 
 
+#: Where Keras's own code lives (and the libraries its training path runs through): a function of a
+#: model, layer or optimizer of the race must come from a file under one of these folders.
+def _library_dir(name):
+    spec = importlib.machinery.PathFinder.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.realpath(list(spec.submodule_search_locations)[0]) + os.sep
+
+
+_OWN_ROOTS = tuple(d for d in (_library_dir("keras"), _library_dir("tensorflow"), _library_dir("optree"),
+                               _library_dir("numpy"), os.path.realpath(os.path.dirname(os.__file__)) + os.sep) if d)
+_FUNCTIONAL = keras.src.models.functional.Functional   # what keras.Model(inputs, outputs) builds
+_RACE_INITIALIZERS = {"GlorotUniform", "GlorotNormal", "Orthogonal", "Zeros", "Ones", "RandomUniform", "RandomNormal",
+                      "TruncatedNormal", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "VarianceScaling"}
+
+
+def _own_file(filename):
+    path = os.path.realpath(filename)
+    return any(path.startswith(root) for root in _OWN_ROOTS)
+
+
+def _function_of(value):
+    """The Python function behind an attribute (function, method, property, tf.function, partial), or None."""
+    for attr in ("__func__", "python_function", "func", "fget"):
+        value = getattr(value, attr, None) or value
+    return value if isinstance(value, types.FunctionType) else None
+
+
+def _foreign_code(obj):
+    """Where ``obj`` runs code that is not Keras's (or TensorFlow's, NumPy's, Python's): a function of
+    its class or of any base class, or one set on the object itself (``model.fit = ...``); or None."""
+    for klass in type(obj).__mro__:
+        for key, value in vars(klass).items():
+            for fn in (value, getattr(value, "__func__", None), getattr(value, "fget", None),
+                       getattr(value, "fset", None)):
+                if isinstance(fn, types.FunctionType) and not _own_file(fn.__code__.co_filename):
+                    return f"{klass.__name__}.{key}"
+    for key, value in list(vars(obj).items()):
+        if key == "loss":   # compile's loss is read by name and never trained with: the race compiles with "mse"
+            continue
+        fn = _function_of(value)
+        if fn is not None and not _own_file(fn.__code__.co_filename):
+            return f"{type(obj).__name__}.{key} (set on the object)"
+    return None
+
+
+def _sublayers(model):
+    """Every layer of the model, wrapped layers and RNN cells included."""
+    seen, todo = [], list(model.layers)
+    while todo:
+        layer = todo.pop(0)
+        seen.append(layer)
+        todo += [getattr(layer, a) for a in ("forward_layer", "backward_layer", "layer", "cell")
+                 if isinstance(getattr(layer, a, None), keras.layers.Layer)]
+    return seen
+
+
+def _keras_own(name, model):
+    """The model, its layers and its optimizer are Keras's own classes running Keras's own code, so the
+    race can rebuild them from their configs and train them with Keras's ``fit``."""
+    if type(model) not in (keras.Sequential, _FUNCTIONAL):
+        raise AssertionError(gettext("{name}: the model is {kind} from {module}; build it with keras.Sequential or the functional API (keras.Model(inputs, outputs)): the race rebuilds your model from Keras's own classes and trains it with Keras's own fit.").format(name=name, kind=type(model).__name__, module=type(model).__module__))
+    parts = [(gettext("the model"), model)] + [(gettext("layer {layer!r}").format(layer=layer.name), layer)
+                                               for layer in _sublayers(model)]
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        if type(optimizer) is not keras.optimizers.Adam and isinstance(optimizer, keras.optimizers.Adam):
+            raise AssertionError(gettext("{name}: the optimizer is {kind} from {module}, a subclass of Adam; use keras.optimizers.Adam itself: the race rebuilds it from its config.").format(name=name, kind=type(optimizer).__name__, module=type(optimizer).__module__))
+        parts.append((gettext("the optimizer"), optimizer))
+    for what, part in parts:
+        if isinstance(part, keras.layers.Layer) and part is not model:
+            kind = type(part)
+            if getattr(keras.layers, kind.__name__, None) is not kind:
+                raise AssertionError(gettext("{name}: {what} is {kind} from {module}, not one of Keras's own layers; use keras.layers.SimpleRNN, GRU, LSTM (or RNN around their cells) and Dense: the race rebuilds your model from Keras's own classes and trains it itself.").format(name=name, what=what, kind=kind.__name__, module=kind.__module__))
+            for key, value in part.get_config().items():
+                if key.endswith("initializer") and isinstance(value, dict) and value.get("class_name") not in _RACE_INITIALIZERS:
+                    raise AssertionError(gettext("{name}: {what} has {key}={initializer}; keep Keras's standard initializers (the race trains the model from new weights).").format(name=name, what=what, key=key, initializer=value.get("class_name")))
+        where = _foreign_code(part)
+        if where:
+            raise AssertionError(gettext("{name}: {what} runs code written outside Keras ({where}); the race trains with Keras's own fit, train_step and layers. Build the model from Keras's classes without overriding their methods.").format(name=name, what=what, where=where))
+
+
+def _check_race_model(name, model, length=50, features=2, units=32, kind="rnn"):
+    """One model of lab 04's race: Keras's own classes and code, the layers, sizes, optimizer and loss the
+    task asks for. Raises AssertionError naming the first difference."""
+    _keras_own(name, model)
+    _check_shapes(model, [(None, units), (None, 1)], name)
+    if tuple(model.inputs[0].shape) != (None, length, features):
+        raise AssertionError(gettext("{name}: the input has shape {tuple_model_inputs_0_sha}; expected (None, {length}, {features}): keras.Input(({length}, {features})).").format(name=name, tuple_model_inputs_0_sha=tuple(model.inputs[0].shape), length=length, features=features))
+    rnn, dense = _layers(model)
+    _expect_layer(name, rnn, _RACE_LAYERS[kind], units=units, return_sequences=False)
+    _expect_layer(name, dense, "Dense", units=1, activation="linear")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not getattr(model, "compiled", True):
+        raise AssertionError(gettext('{name}: the model is not compiled: call model.compile(optimizer=..., loss="mse") before returning it.').format(name=name))
+    if not isinstance(optimizer, keras.optimizers.Adam):
+        raise AssertionError(gettext("{name}: the optimizer is {type_optimizer_name}; the task asks for keras.optimizers.Adam(0.01, clipnorm=1.0).").format(name=name, type_optimizer_name=type(optimizer).__name__))
+    lr = float(np.asarray(keras.ops.convert_to_numpy(optimizer.learning_rate)))
+    if not np.isclose(lr, 0.01) or optimizer.clipnorm is None or not np.isclose(float(optimizer.clipnorm), 1.0):
+        raise AssertionError(gettext("{name}: Adam with learning_rate={lr:g} and clipnorm={optimizer_clipnorm}; the task asks for Adam(0.01, clipnorm=1.0) (clipping keeps the SimpleRNN from exploding).").format(name=name, lr=lr, optimizer_clipnorm=optimizer.clipnorm))
+    loss = model.loss
+    loss_name = loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", repr(loss)))
+    if str(loss_name).lower() not in ("mse", "mean_squared_error"):
+        raise AssertionError(gettext('{name}: the loss is {loss_name!r}; the adding problem is a regression: loss="mse".').format(name=name, loss_name=loss_name))
+
+
 def check_make_model(make_model, length=50, features=2, units=32):
-    """Check lab 04's ``make_model(kind)`` for every kind: layer class, sizes, optimizer, loss."""
+    """Check lab 04's ``make_model(kind)`` for every kind: Keras's own classes and code, layer class,
+    sizes, optimizer, loss."""
     models = {}
-    for kind, layer_name in _RACE_LAYERS.items():
+    for kind in _RACE_LAYERS:
         name = f"make_model({kind!r})"
         model = _build(name, make_model, kind)
         if any(model is other for other in models.values()):
             raise AssertionError(gettext("{name} returns the same model object as another kind: build a new model on every call.").format(name=name))
         models[kind] = model
-        _check_shapes(model, [(None, units), (None, 1)], name)
-        if tuple(model.inputs[0].shape) != (None, length, features):
-            raise AssertionError(gettext("{name}: the input has shape {tuple_model_inputs_0_sha}; expected (None, {length}, {features}): keras.Input(({length}, {features})).").format(name=name, tuple_model_inputs_0_sha=tuple(model.inputs[0].shape), length=length, features=features))
-        rnn, dense = _layers(model)
-        _expect_layer(name, rnn, layer_name, units=units, return_sequences=False)
-        _expect_layer(name, dense, "Dense", units=1, activation="linear")
-        optimizer = getattr(model, "optimizer", None)
-        if optimizer is None or not getattr(model, "compiled", True):
-            raise AssertionError(gettext('{name}: the model is not compiled: call model.compile(optimizer=..., loss="mse") before returning it.').format(name=name))
-        if not isinstance(optimizer, keras.optimizers.Adam):
-            raise AssertionError(gettext("{name}: the optimizer is {type_optimizer_name}; the task asks for keras.optimizers.Adam(0.01, clipnorm=1.0).").format(name=name, type_optimizer_name=type(optimizer).__name__))
-        lr = float(np.asarray(keras.ops.convert_to_numpy(optimizer.learning_rate)))
-        if not np.isclose(lr, 0.01) or optimizer.clipnorm is None or not np.isclose(float(optimizer.clipnorm), 1.0):
-            raise AssertionError(gettext("{name}: Adam with learning_rate={lr:g} and clipnorm={optimizer_clipnorm}; the task asks for Adam(0.01, clipnorm=1.0) (clipping keeps the SimpleRNN from exploding).").format(name=name, lr=lr, optimizer_clipnorm=optimizer.clipnorm))
-        loss = model.loss
-        loss_name = loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", repr(loss)))
-        if str(loss_name).lower() not in ("mse", "mean_squared_error"):
-            raise AssertionError(gettext('{name}: the loss is {loss_name!r}; the adding problem is a regression: loss="mse".').format(name=name, loss_name=loss_name))
+        _check_race_model(name, model, length, features, units, kind)
     _ok("make_model", gettext("SimpleRNN, GRU and LSTM of 32 units, Dense(1), Adam(0.01, clipnorm=1.0), MSE"))
 
 _ENTRY_CODES.add(_check_cell_layer.__code__)

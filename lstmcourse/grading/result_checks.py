@@ -1,6 +1,10 @@
-"""Checks of results: reported accuracies and MSEs, and lab 05's Teddy tagger, which the check
-trains itself (the student supplies the builder and the recipe, within a budget).
+"""Checks of results: reported accuracies and MSEs; lab 04's race, whose models the check rebuilds
+from Keras's own classes and trains itself; lab 05's Teddy tagger, which the check trains itself
+(the student supplies the builder and the recipe, within a budget).
 """
+import contextlib
+import io
+
 import keras
 import numpy as np
 
@@ -10,7 +14,9 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _ok,
 )
 from lstmcourse.grading.keras_checks import (  # noqa: F401
+    _RACE_LAYERS,
     _build,
+    _check_race_model,
     _is_model,
 )
 from lstmcourse.i18n import N_, gettext  # noqa: F401
@@ -139,6 +145,77 @@ def check_teddy_tagger(build_teddy, recipe, target=0.95, max_updates=600, max_pa
     _ok(name, gettext('accuracy at "teddy" on 1000 new sentences {accuracy:.3f} ≥ {target}, {steps} optimizer steps, {model_count_params} parameters').format(accuracy=accuracy, target=target, steps=steps, model_count_params=model.count_params()))
 
 
+#: Lab 04's race: the data (n, seed) and the training, as the lab's race cell runs them.
+RACE = {"train": (4000, 1), "val": (1000, 2), "length": 50, "epochs": 10, "batch_size": 64, "seed": 0}
+
+
+def race_model(make_model, kind, seed=0, length=50, features=2, units=32):
+    """The model of lab 04's race for ``kind``: ``make_model(kind)`` checked (Keras's own classes and
+    code, the layers, sizes, optimizer and loss of the task), then rebuilt from its configuration with
+    Keras's own classes and new weights drawn from ``seed``, compiled with a new Adam made from the
+    student's Adam's configuration and the MSE loss. Nothing of the student's objects is trained: not
+    their weights, their ``fit`` or ``train_step``, their optimizer or their loss.
+    """
+    name = f"make_model({kind!r})"
+    if kind not in _RACE_LAYERS:
+        raise ValueError(f"`kind` must be one of {sorted(_RACE_LAYERS)}. Received: kind={kind!r}")
+    model = _build(name, make_model, kind)
+    _check_race_model(name, model, length, features, units, kind)
+    try:
+        keras.utils.set_random_seed(seed)
+        rebuilt = keras.models.clone_model(model)   # Keras's classes, from the layers' configs, new weights
+        optimizer = keras.optimizers.Adam.from_config(model.optimizer.get_config())
+    except Exception as err:
+        raise AssertionError(gettext("{name}: the model cannot be rebuilt from its config: {error_line_err}").format(name=name, error_line_err=_error_line(err))) from None
+    rebuilt.compile(optimizer=optimizer, loss="mse")
+    return rebuilt
+
+
+def check_race(make_model, hidden=False, baseline=tasks.ADDING_BASELINE_MSE):
+    """Lab 04's race, run by the check itself: for each kind, :func:`race_model` (the student's model
+    rebuilt from Keras's own classes, new weights from seed 0), trained 10 epochs on the adding problem
+    at T = 50 with Keras's ``fit``; the best validation MSE of each, checked as
+    :func:`check_adding_comparison` does. The step count and the last epoch's validation MSE are
+    checked against the optimizer and a NumPy MSE of ``predict``. The lab's ``results`` are not read:
+    the hidden test grades its own race. ``hidden`` runs the same race, on the same data and seed, as the
+    lab's visible cell (the grade is the race the student saw). All three models are checked before any
+    training, and the gated ones are trained first, so a refused or failing answer costs little time.
+    """
+    # every model checked before any training, as in the lab's cell: a refused one costs no time
+    models = {kind: race_model(make_model, kind, seed=RACE["seed"], length=RACE["length"]) for kind in _RACE_LAYERS}
+    x, y = tasks.adding_problem(RACE["train"][0], length=RACE["length"], seed=RACE["train"][1])
+    x_val, y_val = tasks.adding_problem(RACE["val"][0], length=RACE["length"], seed=RACE["val"][1])
+    steps = RACE["epochs"] * -(-len(x) // RACE["batch_size"])
+    results = {}
+    for kind in ("gru", "lstm", "rnn"):   # the gated cells first: a wrong one fails without the other trainings
+        model = models[kind]
+        keras.utils.set_random_seed(RACE["seed"])   # as in the lab's cell: the order of the trainings does not matter
+        try:
+            history = model.fit(x, y, validation_data=(x_val, y_val), epochs=RACE["epochs"],
+                                batch_size=RACE["batch_size"], verbose=0)
+            last = float(np.mean((np.asarray(model.predict(x_val, verbose=0, batch_size=250), dtype=np.float64)
+                                  - y_val) ** 2))
+        except Exception as err:
+            raise AssertionError(gettext("make_model({kind!r}): training failed: {error_line_err}").format(kind=kind, error_line_err=_error_line(err))) from None
+        val = [float(v) for v in history.history.get("val_loss", [])]
+        iterations = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+        if iterations != steps or len(val) != RACE["epochs"] or not np.isclose(val[-1], last, rtol=1e-3, atol=1e-6):
+            raise RuntimeError("The grader's race does not add up (optimizer steps, epochs, validation MSE): "
+                               "something in this notebook changed Keras's training; grade a clean copy.")
+        results[kind] = min(val)
+        if kind != "rnn":
+            _gated_solved(kind, results[kind], baseline)
+    with contextlib.redirect_stdout(io.StringIO()):
+        check_adding_comparison(results, baseline=baseline)
+    # no numbers in the line: the lab's stored output is compared by nbval, the MSEs are printed by the lab itself
+    _ok("race", gettext("the check trained your models itself: both gated cells solve T = 50, the SimpleRNN does not"))
+
+
+def _gated_solved(name, mse, baseline):
+    if mse >= 0.1 * baseline:
+        raise AssertionError(gettext("the {name_upper} reached MSE {clean_name:.4f}, above 10% of chance ({v_0_1_baseline:.4f}). Check its cell and the optimizer (Adam(0.01, clipnorm=1.0)).").format(name_upper=name.upper(), clean_name=mse, v_0_1_baseline=0.1 * baseline))
+
+
 def check_adding_comparison(results, baseline=1 / 6):
     """Check a dict {"rnn": best val MSE, "gru": ..., "lstm": ...} from the lab-04 race."""
     if not isinstance(results, dict) or set(results) != {"rnn", "gru", "lstm"}:
@@ -156,8 +233,7 @@ def check_adding_comparison(results, baseline=1 / 6):
             raise AssertionError(gettext("results[{name!r}] must be a non-negative number (an MSE), got {mse!r}.").format(name=name, mse=mse))
         clean[name] = float(value.reshape(()))
     for name in ("gru", "lstm"):
-        if clean[name] >= 0.1 * baseline:
-            raise AssertionError(gettext("the {name_upper} reached MSE {clean_name:.4f}, above 10% of chance ({v_0_1_baseline:.4f}). Check its cell and the optimizer (Adam(0.01, clipnorm=1.0)).").format(name_upper=name.upper(), clean_name=clean[name], v_0_1_baseline=0.1 * baseline))
+        _gated_solved(name, clean[name], baseline)
     if clean["rnn"] < 0.5 * baseline:
         raise AssertionError(gettext("the SimpleRNN reached MSE {clean_rnn:.4f}: suspiciously good at T = 50. Is it really a SimpleRNN, trained on the same data?").format(clean_rnn=clean['rnn']))
     _ok("adding comparison", gettext("both gated cells solve T = 50, the SimpleRNN does not"))
