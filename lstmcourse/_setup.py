@@ -71,6 +71,9 @@ def setup_notebook(seed=42, verbose=True, language=None):
 
     if language is not None:
         i18n.set_language(language)
+    from lstmcourse import printed
+
+    printed.sync(i18n.language())  # Chinese: the notebook's printed lines too (lstmcourse/printed.py)
     if os.environ.get(SEED_ENV):
         try:
             seed = int(os.environ[SEED_ENV])

@@ -16,6 +16,13 @@ Which language:
 Anything else (unset, ``en``, ``C``) is English, the source language: messages are their own
 msgid. A message missing from the catalogue stays English.
 
+What the notebook itself prints: :func:`set_language` (and so ``setup_notebook(language="zh_CN")``)
+also wraps ``sys.stdout`` in :class:`lstmcourse.printed.TranslatingStream`, which translates each
+complete printed line with the same translator as the stored Chinese notebooks' build (the
+templates of ``locale/zh_CN/outputs.po``, shipped as ``locale/zh_CN/outputs.json``);
+``set_language("en")`` takes the wrapper away. :func:`using` changes the language for a block
+only and leaves ``sys.stdout`` alone. ``LSTMCOURSE_LANG=zh_CN`` wraps it when ``setup_notebook`` runs.
+
 Marking text for translation:
 
 * in the package: ``from lstmcourse.i18n import gettext as _`` and ``_("forget")``;
@@ -94,7 +101,9 @@ def language():
 
 
 def set_language(language):
-    """Set the language of the package's messages and figures (``"en"`` or ``"zh_CN"``).
+    """Set the language of the package's messages and figures (``"en"`` or ``"zh_CN"``), and of the
+    lines the notebook prints: Chinese wraps ``sys.stdout`` (:mod:`lstmcourse.printed`), English
+    puts the stream back.
 
     Example:
 
@@ -105,6 +114,9 @@ def set_language(language):
     """
     global _language
     _language = _normalize(language)
+    from lstmcourse import printed  # the notebook's own print() lines follow (lstmcourse/printed.py)
+
+    printed.sync(_language)
 
 
 @contextlib.contextmanager

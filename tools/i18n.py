@@ -107,6 +107,10 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from lstmcourse.i18n import ENGLISH_NAMES, english_words  # noqa: E402  (stdlib only; no Keras)
+# the printed lines' translator (stdlib only), shared with a live run of a Chinese notebook
+from lstmcourse.printed import (_NUMBER, _QUOTED, _VALUE, KERAS_LOG, TEMPLATES_FILE, _fields, _fill,  # noqa: E402,F401
+                                _quoted_out, output_template)
+from lstmcourse.printed import OutputTranslator as _LineTranslator  # noqa: E402
 LOCALE = "zh_CN"
 LANG_DIR = "zh-CN"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
@@ -733,143 +737,32 @@ OUTPUTS_HEADER = ("# Simplified Chinese translation of the lines the lstmcourse 
                   "# the order printed: keep each one (the order may change). A line that is data, not prose\n"
                   "# (a name, a review, a sample), is kept as printed: its msgstr is its msgid.\n"
                   "# This file is distributed under the MIT licence.\n#")
-# A number: an integer, a decimal, e-notation, a percentage, with its sign; not a digit of an identifier
-# (h_60, x12, log2, t-1). Extra spaces before it (a right-aligned column) belong to it, one stays in the text.
-_NUMBER = r"(?<![A-Za-z0-9_.])(?<![A-Za-z_]-)[-+−]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?%?"
-# A 'quoted' string (a token, an input, a model's name; not an apostrophe), with the spaces that pad it.
-_QUOTED = r"(?<![A-Za-z0-9_])'[^'\n]*'"
-_VALUE = re.compile(rf"(?:(?<= ) +)?{_NUMBER}|{_QUOTED}(?: +(?= ))?")
-#: Keras's own training log (`fit(verbose=2)`): third-party output, kept as printed.
-KERAS_LOG = re.compile(r"(Epoch \d+/\d+|\d+/\d+ - .*)\n?")
+# The line translator itself (templates, the package's messages with fields, Keras's log) is the package's,
+# lstmcourse/printed.py (imported at the top), so the build and a learner's live run translate alike.
+
+#: The templates as the package ships them (the live run reads them): written by `build`, tested current.
+OUTPUTS_JSON = Path("lstmcourse") / "locale" / LOCALE / TEMPLATES_FILE
 
 
-def output_template(line: str) -> tuple[str, list[str]]:
-    """A printed line cut into its template and its values (numbers, 'quoted' strings), in order:
-    ``template.format(*values) == line``.
-
-    >>> output_template("LSTM     : solved on 5/5 seeds, median epoch 7\\n")
-    ('LSTM     : solved on {0}/{1} seeds, median epoch {2}\\n', ['5', '5', '7'])
-    >>> output_template("unit  7: r = -0.922, ratio 0.51–0.62, h_60 {'a': 1.2e-05}")
-    ('unit {0}: r = {1}, ratio {2}–{3}, h_60 {{{4}: {5}}}', [' 7', '-0.922', '0.51', '0.62', "'a'", '1.2e-05'])
-    """
-    parts, values, pos = [], [], 0
-    for match in _VALUE.finditer(line):
-        parts.append(line[pos:match.start()].replace("{", "{{").replace("}", "}}") + "{%d}" % len(values))
-        values.append(match.group(0))
-        pos = match.end()
-    parts.append(line[pos:].replace("{", "{{").replace("}", "}}"))
-    return "".join(parts), values
+def _usable(path: Path) -> dict[str, str]:
+    """{msgid: msgstr} of a catalogue's usable translations (neither empty nor fuzzy)."""
+    if not path.exists():
+        return {}
+    return {m.id: m.string for m in load_catalog(path) if m.id and m.string and not m.fuzzy}
 
 
-def _fields(message: str):
-    """``message`` as a str.format pattern: [(literal, field name or None)], or None if it is not one
-    (a formula such as "$x_{t-3}$", a positional or dotted field)."""
-    import string
-
-    try:
-        parsed = list(string.Formatter().parse(message))
-    except ValueError:
-        return None
-    if any(name is not None and not re.fullmatch(r"[A-Za-z_]\w*", name) for _, name, _, _ in parsed):
-        return None
-    return [(literal, name) for literal, name, _, _ in parsed]
-
-
-def _fill(message: str, values: dict[str, str]) -> str:
-    """``message``'s fields replaced by already formatted strings (their format specs are not applied again)."""
-    return "".join(literal + (values[name] if name is not None else "") for literal, name in _fields(message))
-
-
-def _quoted_out(text: str) -> str:
-    """``text`` without its 'quoted' and "quoted" strings (data: tokens, inputs, a library's own warning)."""
-    return re.sub(r'"[^"\n]*"?', " ", re.sub(_QUOTED, " ", text))
-
-
-@dataclass
-class OutputTranslator:
-    """Translates the lines a notebook printed: first as one of the package's messages (lstmcourse.po,
-    fields matched and themselves translated when they are messages), else by its template in outputs.po."""
-    package: dict[str, str]
-    templates: dict[str, str]
-    _patterns: list = field(default_factory=list, repr=False)
-
-    def __post_init__(self):
-        for msgid, msgstr in self.package.items():
-            parsed = _fields(msgid)
-            if parsed is None or all(name is None for _, name in parsed) or _fields(msgstr) is None:
-                continue
-            literal = "".join(lit for lit, _ in parsed)
-            if not re.search(r"[A-Za-z]{2,}", literal):
-                continue  # "{name}: {message}" would match any line
-            regex, seen = "", set()
-            for lit, name in parsed:
-                regex += re.escape(lit)
-                if name is not None:
-                    regex += f"(?P=f_{name})" if name in seen else f"(?P<f_{name}>.+?)"
-                    seen.add(name)
-            self._patterns.append((len(literal), re.compile(regex, re.S), [lit for lit, _ in parsed if lit],
-                                   msgstr))
-        self._patterns.sort(key=lambda p: -p[0])
+class OutputTranslator(_LineTranslator):
+    """lstmcourse.printed.OutputTranslator, read from the catalogues (.po) rather than the shipped files."""
 
     @classmethod
     def load(cls, root: Path = ROOT) -> "OutputTranslator":
-        def usable(path):
-            if not path.exists():
-                return {}
-            return {m.id: m.string for m in load_catalog(path) if m.id and m.string and not m.fuzzy}
-        return cls(usable(root / PACKAGE_PO), usable(root / OUTPUTS_PO))
+        return cls(_usable(root / PACKAGE_PO), _usable(root / OUTPUTS_PO))
 
-    def package_message(self, text: str, depth: int = 0) -> str | None:
-        """The translation of ``text`` if it is one of the package's messages (a pattern's fields filled
-        in: each field a message translated too, or words-free text such as a number or an identifier)."""
-        if text in self.package:
-            return self.package[text]
-        if depth > 3:
-            return None
-        for _, regex, literals, msgstr in self._patterns:
-            if not all(lit in text for lit in literals):
-                continue
-            match = regex.fullmatch(text)
-            if match is None:
-                continue
-            values = {}
-            for key, value in match.groupdict().items():
-                zh = self.package_message(value, depth + 1)
-                if zh is None and english_words(_quoted_out(value)):
-                    break  # a field with English words of its own: not this message
-                values[key[2:]] = value if zh is None else zh
-            else:
-                return _fill(msgstr, values)
-        return None
 
-    def line(self, line: str) -> tuple[str, str]:
-        """The translated line and how: "package", "template", "data" (kept: msgstr = msgid),
-        "log" (Keras's own), "no words" (nothing to translate) or "untranslated"."""
-        if KERAS_LOG.fullmatch(line):
-            return line, "log"
-        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
-        zh = self.package_message(body) if body.strip() else None
-        if zh is not None:
-            return zh + end, "package"
-        template, values = output_template(body)
-        if not english_words(template):
-            return line, "no words"
-        msgstr = self.templates.get(template)
-        if msgstr is None:
-            return line, "untranslated"
-        if msgstr == template:
-            return line, "data"
-        return msgstr.format(*values) + end, "template"
-
-    def cell(self, cell: dict) -> dict:
-        """Translate the stream outputs of a code cell in place, line by line; returns the cell."""
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
-                new = "".join(self.line(line)[0] for line in text.splitlines(keepends=True))
-                if new != text:
-                    output["text"] = new.splitlines(keepends=True)
-        return cell
+def compiled_outputs(root: Path = ROOT) -> bytes:
+    """lstmcourse/locale/zh_CN/outputs.json: outputs.po's usable templates, which the live run reads."""
+    data = {"source": OUTPUTS_PO.as_posix(), "templates": _usable(root / OUTPUTS_PO)}
+    return (json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n").encode("utf-8")
 
 
 def printed_lines(notebook: Path):
@@ -1310,6 +1203,11 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
             stale.append(mo.relative_to(root).as_posix())
             if not args.check:
                 mo.write_bytes(compiled_package(root))
+        shipped = root / OUTPUTS_JSON
+        if (root / OUTPUTS_PO).exists() and (not shipped.exists() or shipped.read_bytes() != compiled_outputs(root)):
+            stale.append(shipped.relative_to(root).as_posix())
+            if not args.check:
+                shipped.write_bytes(compiled_outputs(root))
         for nb in _resolve(args.notebooks, root, all_english=False):
             built, _ = build(nb, root)
             target = zh_path(nb, root)
