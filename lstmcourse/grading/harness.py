@@ -445,8 +445,14 @@ def _dims(hidden):
 
 
 def _case(gates, seed, reset_after=False, hidden=False):
-    batch, time, features, units = _dims(hidden)
     rng = np.random.default_rng(seed + (1000 if hidden else 0))
+    return _draw_case(rng, gates, _dims(hidden), reset_after)
+
+
+def _draw_case(rng, gates, dims, reset_after=False):
+    """``(params, x, h, c)`` drawn from ``rng`` for a cell of ``gates`` gates and sizes ``dims`` =
+    (batch, time, features, units), in this order (the fixed cases and the variants' depend on it)."""
+    batch, time, features, units = dims
     bias_shape = (2, gates * units) if reset_after else (gates * units,)
     params = {
         "kernel": rng.normal(scale=0.6, size=(features, gates * units)),

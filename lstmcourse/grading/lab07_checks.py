@@ -467,13 +467,7 @@ def check_baselines(unigram_bits, bigram_bits, variant=None):
     if unigram_bits is None or bigram_bits is None:
         raise NotImplementedError(gettext("{name}: Task 5 is not done yet (still None).").format(name=name))
     variant = _variant(variant)
-    got = []
-    for label, value in (("unigram_bits", unigram_bits), ("bigram_bits", bigram_bits)):
-        try:
-            got.append(float(value))
-        except (TypeError, ValueError):
-            raise AssertionError(gettext("{name}: {label} must be a number, got {type}.").format(
-                name=name, label=label, type=type(value).__name__)) from None
+    got = _harness._as_numbers(name, (("unigram_bits", unigram_bits), ("bigram_bits", bigram_bits)))
     uni, bi = _baselines(variant)
     if _close(got, [uni, bi], 1e-4):
         _ok(name, gettext("unigram {unigram:.3f}, bigram {bigram:.3f} bits per character on the test names").format(

@@ -542,13 +542,7 @@ def check_baselines(naive_mae, seasonal_mae, variant=None):
     if naive_mae is None or seasonal_mae is None:
         raise NotImplementedError(gettext("{name}: Task 6 is not done yet (still None).").format(name=name))
     variant = _variant(variant)
-    got = []
-    for label, value in (("naive_mae", naive_mae), ("seasonal_mae", seasonal_mae)):
-        try:
-            got.append(float(value))
-        except (TypeError, ValueError):
-            raise AssertionError(gettext("{name}: {label} must be a number, got {type}.").format(
-                name=name, label=label, type=type(value).__name__)) from None
+    got = _harness._as_numbers(name, (("naive_mae", naive_mae), ("seasonal_mae", seasonal_mae)))
     naive, seasonal = _baselines(variant)
     if _close(got, [naive, seasonal], 1e-6):
         _ok(name, gettext("naive {naive:.3f} ppm, seasonal naive {seasonal:.3f} ppm on the test windows").format(

@@ -22,6 +22,7 @@ from lstmcourse.grading.harness import (  # noqa: F401
     _array,
     _call,
     _case,
+    _draw_case,
     _close,
     _constant_ratio,
     _copy,
@@ -744,18 +745,11 @@ def hidden_case(task, variant):
     variant = variants.check_variant(variant)
     if variant == variants.DEFAULT_VARIANT:
         return _case(gates, seed, reset_after=task == "gru_step", hidden=True)
-    batch, time, features, units = hidden_dims(variant, LAB_OF[task])
+    dims = hidden_dims(variant, LAB_OF[task])
+    units = dims[3]
     rng = variants.rng(variant, LAB_OF[task], task)
-    bias_shape = (2, gates * units) if task == "gru_step" else (gates * units,)
     for _ in range(100):
-        params = {
-            "kernel": rng.normal(scale=0.6, size=(features, gates * units)),
-            "recurrent_kernel": rng.normal(scale=0.6, size=(units, gates * units)),
-            "bias": rng.normal(scale=0.5, size=bias_shape),
-        }
-        x = rng.normal(size=(batch, time, features))
-        h = rng.normal(scale=0.6, size=(batch, units))
-        c = rng.normal(scale=0.6, size=(batch, units))
+        params, x, h, c = _draw_case(rng, gates, dims, reset_after=task == "gru_step")
         # drawn again (same generator) while a gate's first pre-activation has one sign only: there ReLU equals
         # the identity, and two mistakes would look the same
         z = x[:, 0] @ params["kernel"] + h @ params["recurrent_kernel"] + params["bias"].reshape(-1, gates * units).sum(0)

@@ -131,6 +131,19 @@ def _call(name, fn, *args, answer_key, allowed=(), arg_names=(), raised="functio
     return out
 
 
+def _as_numbers(name, labelled):
+    """Each ``(label, value)`` of a task whose answer is numbers, as a float; an AssertionError names the
+    value that is not a number."""
+    got = []
+    for label, value in labelled:
+        try:
+            got.append(float(value))
+        except (TypeError, ValueError):
+            raise AssertionError(gettext("{name}: {label} must be a number, got {type}.").format(
+                name=name, label=label, type=type(value).__name__)) from None
+    return got
+
+
 def _close(a, b, tol=1e-6):
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
     if a.shape != b.shape:
