@@ -284,10 +284,10 @@ def translate_figure(fig, language="zh_CN"):
 
     Returns ``(texts, restore)``: the strings the figure now shows, and a function that puts
     the English back. Numbers, data and layout are untouched; tick labels made by a formatter
-    from numbers are left alone.
+    from numbers are left alone. Tick labels given as strings are translated in the formatter
+    that redraws them (``FixedFormatter``; Matplotlib 3.9+'s ``FuncFormatter`` over a dict, which
+    ``set_xticks(ticks, labels)`` installs; ``StrCategoryFormatter`` of a categorical axis).
     """
-    from matplotlib.ticker import FixedFormatter
-
     undo = []
     for t in _figure_texts(fig):
         old = t.get_text()
@@ -299,22 +299,57 @@ def translate_figure(fig, language="zh_CN"):
     formatters = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if isinstance(formatter, FixedFormatter):
-                old = list(formatter.seq)
-                new = [translate_text(s, language) or s for s in old]
-                if new != old:
-                    formatters.append((formatter, old))
-                    formatter.seq = new
+            undo_formatter = _translate_formatter(axis.get_major_formatter(), language)
+            if undo_formatter is not None:
+                formatters.append(undo_formatter)
+                for label in axis.get_ticklabels():
+                    undo.append((label, label.get_text(), label.get_fontfamily()))
+                    label.set_fontfamily(cjk_family(label.get_fontfamily()))
 
     def restore():
         for t, old, family in undo:
             t.set_text(old)
             t.set_fontfamily(family)
-        for formatter, old in formatters:
-            formatter.seq = old
+        for undo_formatter in formatters:
+            undo_formatter()
 
     return [t.get_text() for t in _figure_texts(fig)], restore
+
+
+def _translate_formatter(formatter, language):
+    """Translate the string labels a tick formatter holds, in place; returns the undo, or None."""
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    def swap(labels):
+        new = {key: translate_text(label, language) or label for key, label in labels.items()}
+        return None if new == labels else new
+
+    if isinstance(formatter, FixedFormatter):
+        old = list(formatter.seq)
+        new = swap(dict(enumerate(old)))
+        if new is None:
+            return None
+        formatter.seq = [new[i] for i in range(len(old))]
+        return lambda: setattr(formatter, "seq", old)
+    func = getattr(formatter, "func", None)
+    if (isinstance(formatter, FuncFormatter) and isinstance(func, functools.partial) and func.args
+            and isinstance(func.args[0], dict)):
+        labels = func.args[0]  # Axis._format_with_dict's {tick position: label}
+        old = dict(labels)
+        new = swap({k: v for k, v in old.items() if isinstance(v, str)})
+        if new is None:
+            return None
+        labels.update(new)
+        return lambda: (labels.clear(), labels.update(old))
+    if isinstance(formatter, StrCategoryFormatter):
+        old = formatter._units  # {category: position}; the formatter prints the category
+        new = swap({position: category for category, position in old.items()})
+        if new is None:
+            return None
+        formatter._units = {category: position for position, category in new.items()}
+        return lambda: setattr(formatter, "_units", old)
+    return None
 
 
 def figure_twin(fig, language="zh_CN", **savefig_kwargs):
@@ -334,9 +369,10 @@ def figure_twin(fig, language="zh_CN", **savefig_kwargs):
         twin.savefig(buf, **kwargs)
         plt.close(twin)
     else:
-        texts, restore = translate_figure(fig, language)
+        _, restore = translate_figure(fig, language)
         try:
             fig.savefig(buf, **kwargs)
+            texts = [t.get_text() for t in _figure_texts(fig)]  # as drawn: formatters have run
         finally:
             restore()
     return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text": texts}

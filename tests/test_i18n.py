@@ -56,10 +56,31 @@ def test_translate_figure_swaps_known_text_and_restores_it():
     fig = ax.figure
     english = sorted(t.get_text() for t in i18n._figure_texts(fig))
     texts, restore = i18n.translate_figure(fig)
-    assert "GRU 验证集" in texts and "轮" in texts and "LSTM（验证集）" in texts and "随机猜测水平" in texts
+    assert "GRU 验证集" in texts and "轮数" in texts and "LSTM（验证集）" in texts and "随机猜测水平" in texts
     assert not [s for s in texts if i18n.english_words(s)]
     restore()
     assert sorted(t.get_text() for t in i18n._figure_texts(fig)) == english
+
+
+def test_tick_labels_given_as_strings_are_drawn_translated():
+    """set_xticks(ticks, labels) (Matplotlib 3.9+: a FuncFormatter over a dict), set_xticklabels
+    (FixedFormatter) and a categorical axis (StrCategoryFormatter): the twin shows, and records, the
+    Chinese labels as drawn; the English figure gets its labels back."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b, c) = plt.subplots(1, 3)
+    a.set_xticks([0, 1], ["Chinese", "Polish"])
+    b.bar(["Chinese", "Polish"], [1, 2])
+    c.plot([0, 1], [0, 1])
+    c.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["FixedLocator"]).FixedLocator([0, 1]))
+    c.set_xticklabels(["Chinese", "Polish"])
+    twin = i18n.figure_twin(fig)
+    assert twin["text"].count("汉语") == 3 and twin["text"].count("波兰语") == 3, twin["text"]
+    assert "Chinese" not in twin["text"]
+    fig.canvas.draw()
+    for ax in (a, b, c):
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["Chinese", "Polish"]
+    plt.close(fig)
 
 
 def test_figure_twin_is_a_png_with_the_texts_it_shows():
@@ -239,7 +260,7 @@ def test_lab07_and_lab08_checks_answer_in_the_labs_language(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"✔ unigram_bits, bigram_bits: correct (unigram {right[0]:.3f}, bigram {right[1]:.3f} bits per " \
                        "character on the test names)."
-    assert lines[1] == (f"✔ unigram_bits, bigram_bits：正确（在测试名字上，一元语法为每字符 {right[0]:.3f} 比特，"
+    assert lines[1] == (f"✔ unigram_bits, bigram_bits：正确（在测试集的名字上，一元语法为每字符 {right[0]:.3f} 比特，"
                         f"二元语法为每字符 {right[1]:.3f} 比特）。")
 
 
