@@ -338,7 +338,8 @@ def test_missing_catalogue_shows_english_with_the_note(tmp_path):
     markdown = [c for c in built["cells"] if c["cell_type"] == "markdown"]
     figures = [c for c in built["cells"] if c["cell_type"] == "code" and i18n.alt_texts(c)]  # alt text: English
     commented = [c for c in built["cells"] if c["cell_type"] == "code" and not i18n.alt_texts(c)
-                 and any(m.translatable for m in i18n.code_comments(i18n.cell_source(c)))]  # comments: English
+                 and any(m.translatable for m in i18n.code_comments(i18n.cell_source(c))
+                         + i18n.code_docstrings(i18n.cell_source(c)))]  # comments, docstrings: English
     assert figures and commented
     assert status.fraction == 0.0 and len(status.pending_cells) == len(markdown) + len(figures) + len(commented)
     assert all("".join(c["source"]).startswith(i18n.PENDING_NOTE) for c in markdown)
@@ -356,7 +357,7 @@ def test_links_point_at_chinese_twins_or_back_to_english_files(tmp_path):
             "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/02_bptt.ipynb) "
             "[next](03_lstm_gates.ipynb) [g](glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
     assert i18n.fix_links(text, english_dir) == (
-        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "[![在 Colab 中打开](https://colab.research.google.com/assets/colab-badge.svg)]"
         "(https://colab.research.google.com/github/o/r/blob/v1/notebooks/zh-CN/02_bptt.ipynb) "
         "[next](03_lstm_gates.ipynb) [g](../glossary.md#h) [web](https://keras.io) [a](#top) [t](terminology.md)")
     # once the glossary has a catalogue, it has a Chinese twin next to the Chinese lesson: the link stays
@@ -453,11 +454,16 @@ def test_language_pack_is_a_dev_pin():
     assert any(p.lower().startswith("jupyterlab-language-pack-zh-cn==") for p in dev)
 
 
-def test_chinese_notebooks_are_not_collected_by_nbval():
+def test_chinese_notebooks_are_not_collected_by_nbval_but_the_live_one():
+    """The Chinese lessons are built, not executed (same code and outputs as the English), except
+    conftest.LIVE_CHINESE: nbval runs it as a learner would, in Chinese."""
     import conftest  # the repository root's conftest.py
 
-    assert "notebooks/zh-CN/*" in conftest.collect_ignore_glob
     assert "solutions/zh-CN/*" in conftest.collect_ignore_glob  # same code and outputs as solutions/labNN
+    zh = ROOT / "notebooks" / i18n.LANG_DIR
+    collected = {p.name for p in BUILT if not conftest.pytest_ignore_collect(p, None)}
+    assert collected == conftest.LIVE_CHINESE and all((zh / name).exists() for name in collected)
+    assert conftest.pytest_ignore_collect(ROOT / "notebooks" / "01_rnn_cell.ipynb", None) is None
 
 
 # ---------------------------------------------------------------------------------------
@@ -471,8 +477,10 @@ def _inline(text, kinds):
     """The contents of the inline tokens of the given kinds (math, code...), and the emphasis count."""
     found, emphasis = [], 0
     for tok in i18n._PARSER.parse(text):
-        if tok.type in ("math_block", "fence"):
+        if tok.type == "math_block":
             found.append(tok.content.strip())
+        elif tok.type == "fence":  # code: the same code, its comments may be translated
+            found.append(i18n.strip_comments(tok.content).strip())
         for child in tok.children or []:
             if child.type in kinds:
                 found.append(child.content.replace("\t", "\\t"))  # 01's table has a tab for \t(anh)
@@ -497,7 +505,7 @@ def test_translations_keep_formulas_code_and_emphasis(po):
             problems.append(f"inline code lost: {message.id[:40]!r}: {set(en_code) - set(zh_code)}")
         if zh_emph < en_emph:
             problems.append(f"emphasis lost (CJK punctuation next to * ?): {message.string[:40]!r}")
-        if re.search(rf"[{CJK}]\n[ \t]*[{CJK}]", message.string):
+        if message.context != i18n.DOCSTRING_CONTEXT and re.search(rf"[{CJK}]\n[ \t]*[{CJK}]", message.string):
             problems.append(f"line break between Chinese characters (renders as a space): {message.string[:40]!r}")
     assert not problems, "\n".join(problems)
 
@@ -629,7 +637,7 @@ ALLOWED_ENGLISH = {
     "Colab", "Open", "In", "doctor", "teddy", "Teddy", "bears", "Roosevelt", "He", "said", "NaN", "ppm", "SOLUTION",
     "BEGIN", "END", "API", "IMDB", "august", "wednesday", "mittwoch", "mercredi", "ao", "float", "NVIDIA", "Nakamura",
     "Kowalski", "illeabh", "faker", "MAE", "TFDS", "diag", "bug", "colah", "Christopher", "Olah", "Gers",
-    "Schmidhuber", "Chung", "Jozefowicz", "Dense", "Dropout", "masterpiece", "dull", "nat", "Bengio", "KerasHub",
+    "Hochreiter", "Schmidhuber", "Chung", "Jozefowicz", "Dense", "Dropout", "masterpiece", "dull", "nat", "Bengio", "KerasHub",
     "stateful", "Working", "with", "are", "on", "sale", "PERSON", "TOY", "hidden", "input", "in", "rate", "layer",
     "Jupyter", "nbgrader", "argmax", "query", "values", "True",  # lab 07/08: tools, argument names, a literal
     "dict",  # lab 05: the Python type of TEDDY_RECIPE
@@ -721,7 +729,7 @@ def figure_problems(path):
     return problems
 
 
-@pytest.mark.parametrize("path", [p for p in BUILT if p.stem not in FIGURES_PENDING], ids=rel)
+@pytest.mark.parametrize("path", [p for p in BUILT + BUILT_LABS if p.stem not in FIGURES_PENDING], ids=rel)
 def test_figures_of_chinese_lessons_are_drawn_in_chinese(path):
     """Each figure of a Chinese lesson is the Chinese twin drawn in the English run (same numbers
     by construction), and the texts it shows, recorded beside it, have no English left."""
@@ -900,7 +908,28 @@ def test_no_english_code_comments(path):
                 left = [w for w in i18n.comment_words(comment.text) if w not in ALLOWED_ENGLISH]
                 if left:
                     found[comment.text] = (cell.get("id"), left)
-    assert not found, f"English code comments in {rel(path)} (comment: cell id, words): {found}"
+            for doc in i18n.code_docstrings(i18n.cell_source(cell)):  # identifiers stay: translated = has Chinese
+                left = [w for w in i18n.comment_words(doc.text) if w not in ALLOWED_ENGLISH]
+                if left and not re.search(f"[{CJK}]", doc.text):
+                    found[doc.text] = (cell.get("id"), left)
+    assert not found, f"English code comments or docstrings in {rel(path)} (text: cell id, words): {found}"
+
+
+def test_docstrings_are_messages_and_the_build_keeps_the_code(tmp_path):
+    """A function's docstring is a message (msgctxt "docstring"); the build writes its translation inside
+    the same quotes, with the body's indentation, and the code stripped of docstrings is unchanged."""
+    source = ('def f(x):\n    """Add one,\n    then stop."""  # done\n    return x + 1\n\n\n'
+              'class A:\n    "Short."\n')
+    docs = i18n.code_docstrings(source)
+    assert [(d.quote, d.text) for d in docs] == [('"""', "Add one,\nthen stop."), ('"', "Short.")]
+    cat = i18n.Catalog(locale=i18n.LOCALE)
+    cat.add("Add one,\nthen stop.", "加一，\n然后停下。", context=i18n.DOCSTRING_CONTEXT)
+    new, total, done = i18n.translate_docstrings(source, cat)
+    assert (total, done) == (2, 1)
+    assert new.startswith('def f(x):\n    """加一，\n    然后停下。"""  # done\n    return x + 1\n')
+    assert i18n.strip_comments(new) == i18n.strip_comments(source)
+    assert i18n.code_docstrings("%pip install x\n") == []
+    compile(new, "<cell>", "exec")
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=rel)
@@ -935,6 +964,13 @@ def _stream_lines(output):
     return ("".join(text) if isinstance(text, list) else text).splitlines(keepends=True)
 
 
+def _english_name(value):
+    """A quoted name translated by the printed-line translator ('波兰语') back to its English ('Polish')."""
+    names = {zh: en for en, zh in i18n.OutputTranslator.load().package.items() if re.fullmatch(r"[A-Z][a-z]+", en)}
+    match = re.fullmatch(r"'([^']+)'( *)", value)
+    return f"'{names[match.group(1)]}'{match.group(2)}" if match and match.group(1) in names else value
+
+
 def undo_template(zh_line, template, msgstr):
     """The English line back from its Chinese one: msgstr's placeholders matched in the Chinese line, put
     into the English template. None if the Chinese line is not msgstr filled in."""
@@ -950,7 +986,7 @@ def undo_template(zh_line, template, msgstr):
     match = re.fullmatch(regex, zh_line.rstrip("\n"), re.S)
     if match is None:
         return None
-    values = [match.group(f"g{i}") for i in range(len(match.groupdict()))]
+    values = [_english_name(match.group(f"g{i}")) for i in range(len(match.groupdict()))]
     return template.format(*values) + ("\n" if zh_line.endswith("\n") else "")
 
 

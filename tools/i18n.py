@@ -45,6 +45,10 @@ How it works, in the gettext workflow of the Python and Django documentation:
   stripped, `strip_comments`). An untranslated or fuzzy comment stays English and makes its cell
   pending in the status. In a translation, keep numbers, shapes, identifiers and `code` as they are,
   and put a plain-word code name (`predict`, `stderr`) in backticks.
+* **Docstrings** of the functions and classes a code cell defines are messages with msgctxt
+  "docstring" (`code_docstrings`, found with `ast`); the build rewrites only the text inside the
+  same quotes (`translate_docstrings`), and tests compare the code with comments and docstrings
+  stripped (`strip_comments`).
 * Their printed lines (stream outputs) are translated one by one (`OutputTranslator`): a line that is
   one of the package's messages by lstmcourse.po, any other line by its template in
   locale/zh_CN/outputs.po (numbers and 'quoted' strings as {0}, {1}, ... filled back byte for byte;
@@ -325,6 +329,14 @@ def template(notebook: Path) -> Catalog:
                         message.locations.append(location)
                     else:
                         cat.add(comment.text, "", locations=[location], context=COMMENT_CONTEXT)
+                for doc in code_docstrings(cell_source(cell)):
+                    if not doc.translatable:
+                        continue
+                    message = cat.get(doc.text, context=DOCSTRING_CONTEXT)
+                    if message is not None:
+                        message.locations.append(location)
+                    else:
+                        cat.add(doc.text, "", locations=[location], context=DOCSTRING_CONTEXT)
             continue
         for block in split_blocks(cell_source(cell)):
             for message in [block.text] if block.translatable else math_texts(block.text):
@@ -526,6 +538,7 @@ def strip_comments(source: str) -> str:
     >>> strip_comments("# note\\nx = '#1'  # one\\n\\ny = 2\\n")
     "x = '#1'\\n\\ny = 2\\n"
     """
+    source = strip_docstrings(source)
     found = _comment_tokens(source)
     if not found:
         return source
@@ -543,6 +556,101 @@ def strip_comments(source: str) -> str:
 def marker_comments(source: str) -> list[str]:
     """The tool markers among a cell's comments (nbgrader's regions, nbval's markers...), in order."""
     return [token for _, _, token in _comment_tokens(source) or [] if _COMMENT_MARKER.match(token)]
+
+
+#: The msgctxt of a docstring's message.
+DOCSTRING_CONTEXT = "docstring"
+
+
+@dataclass(frozen=True)
+class CodeDocstring:
+    """The docstring of a function or class a code cell defines: its literal spans characters
+    [start, end) of the source; `quote` is its opening (and closing) quotes; `text` is its words."""
+    start: int
+    end: int
+    quote: str
+    text: str
+
+    @property
+    def translatable(self) -> bool:
+        return bool(comment_words(self.text))
+
+
+def code_docstrings(source: str) -> list[CodeDocstring]:
+    """The docstrings of the functions and classes in a code cell (a plain, unprefixed string literal
+    as the first statement of the body); none if the cell is not Python (IPython `%`/`!` syntax).
+
+    >>> [(d.quote, d.text) for d in code_docstrings("def f(x):\\n    '''Add one,\\n    then stop.'''\\n    return x\\n")]
+    [("'''", 'Add one,\\nthen stop.')]
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(lineno, col_bytes):  # ast's columns count UTF-8 bytes
+        line = lines[lineno - 1]
+        return starts[lineno - 1] + len(line.encode("utf-8")[:col_bytes].decode("utf-8"))
+
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or not node.body:
+            continue
+        first = node.body[0]
+        if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            continue
+        start, end = offset(first.lineno, first.col_offset), offset(first.end_lineno, first.end_col_offset)
+        literal = source[start:end]
+        quote = next((q for q in ('"""', "'''", '"', "'") if literal.startswith(q) and literal.endswith(q)
+                      and len(literal) >= 2 * len(q)), None)
+        if quote is None or "\\" in literal:  # a prefixed, concatenated or escaped literal: left alone
+            continue
+        text = "\n".join(line.strip() for line in literal[len(quote):-len(quote)].strip().splitlines())
+        found.append(CodeDocstring(start, end, quote, text))
+    return sorted(found, key=lambda d: d.start)
+
+
+def translate_docstrings(source: str, cat: Catalog | None) -> tuple[str, int, int]:
+    """A code cell's source with each docstring that has English words replaced by its translation
+    (msgctxt DOCSTRING_CONTEXT) inside the same quotes, its later lines indented as the definition's
+    body; an untranslated or fuzzy one stays English. Also returns how many have words and how many
+    were translated.
+
+    >>> cat = Catalog(locale=LOCALE)
+    >>> _ = cat.add("Add one.", "加一。", context=DOCSTRING_CONTEXT)
+    >>> translate_docstrings("def f(x):\\n    '''Add one.'''\\n    return x + 1\\n", cat)
+    ("def f(x):\\n    '''加一。'''\\n    return x + 1\\n", 1, 1)
+    """
+    total = done = 0
+    for doc in reversed(code_docstrings(source)):
+        if not doc.translatable:
+            continue
+        total += 1
+        zh = translation(cat, doc.text, DOCSTRING_CONTEXT)
+        if zh is None or doc.quote in zh or zh.endswith(doc.quote[0]):
+            continue
+        done += 1
+        line_start = source.rfind("\n", 0, doc.start) + 1
+        indent = " " * len(source[line_start:doc.start])
+        body = ("\n" + indent).join(zh.splitlines())
+        if "\n" in body and len(doc.quote) < 3:
+            continue
+        source = source[:doc.start] + doc.quote + body + doc.quote + source[doc.end:]
+    return source, total, done
+
+
+def strip_docstrings(source: str) -> str:
+    """A code cell's source with each docstring's text taken out (the quotes stay)."""
+    for doc in reversed(code_docstrings(source)):
+        source = source[:doc.start] + doc.quote * 2 + source[doc.end:]
+    return source
 
 
 _PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -821,6 +929,8 @@ def extract_outputs(root: Path = ROOT) -> Catalog:
 BADGE = re.compile(r"(https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/)notebooks/"
                    r"(\d\d_[\w.-]+\.ipynb)")
 MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+#: The Colab badge's alt text, in English and in the Chinese edition.
+BADGE_ALT = ("[![Open In Colab](", "[![在 Colab 中打开](")
 
 
 def fix_links(text: str, english_dir: Path) -> str:
@@ -828,7 +938,7 @@ def fix_links(text: str, english_dir: Path) -> str:
 
     A lesson has a Chinese twin; a page (PAGES) has one when it has a catalogue (english_dir's
     ../locale/zh_CN/NAME.po), and the link then stays: it reaches notebooks/zh-CN/NAME."""
-    text = BADGE.sub(rf"\1notebooks/{LANG_DIR}/\2", text)
+    text = BADGE.sub(rf"\1notebooks/{LANG_DIR}/\2", text).replace(*BADGE_ALT)
 
     def relink(match):
         target = match.group(2)
@@ -911,7 +1021,7 @@ def fix_lab_links(text: str, english: Path, root: Path = ROOT) -> str:
     """A lab's badge -> the Chinese solution (nbgrader turns it into the Chinese exercise's); a relative
     link to an existing file -> the same file seen from solutions/zh-CN/labNN/, or to the Chinese twin
     of a lesson when there is one."""
-    text = LAB_BADGE.sub(rf"\1solutions/{LANG_DIR}/\2", text)
+    text = LAB_BADGE.sub(rf"\1solutions/{LANG_DIR}/\2", text).replace(*BADGE_ALT)
 
     def lesson_twin(file):
         twin = file.parent / LANG_DIR / file.name
@@ -996,6 +1106,8 @@ def zh_comments(cell: dict, cat: Catalog | None) -> tuple[int, int]:
     were translated. Nothing else of the cell changes."""
     source = cell_source(cell)
     new, total, done = translate_comments(source, cat)
+    new, total_docs, done_docs = translate_docstrings(new, cat)
+    total, done = total + total_docs, done + done_docs
     if new != source:
         cell["source"] = new.splitlines(keepends=True)
     return total, done
