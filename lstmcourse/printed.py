@@ -36,6 +36,8 @@ TEMPLATES_FILE = "outputs.json"
 _NUMBER = r"(?<![A-Za-z0-9_.])(?<![A-Za-z_]-)[-+−]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?%?"
 # A 'quoted' string (a token, an input, a model's name; not an apostrophe), with the spaces that pad it.
 _QUOTED = r"(?<![A-Za-z0-9_])'[^'\n]*'"
+#: A quoted name: one capitalized word (the package translates the 16 languages' names), padding after.
+_QUOTED_NAME = re.compile(r"'([A-Z][a-z]+)' *")
 _VALUE = re.compile(rf"(?:(?<= ) +)?{_NUMBER}|{_QUOTED}(?: +(?= ))?")
 #: Keras's own training log (`fit(verbose=2)`): third-party output, kept as printed.
 KERAS_LOG = re.compile(r"(Epoch \d+/\d+|\d+/\d+ - .*)\n?")
@@ -155,14 +157,29 @@ class OutputTranslator:
         if zh is not None:
             return zh + end, "package"
         template, values = output_template(body)
+        named = [self.quoted_name(value) for value in values]
         if not english_words(template):
+            if named != values:  # {'Chinese': 54, ...}: only the names are words
+                return template.format(*named) + end, "template"
             return line, "no words"
         msgstr = self.templates.get(template)
         if msgstr is None:
             return line, "untranslated"
         if msgstr == template:
             return line, "data"
-        return msgstr.format(*values) + end, "template"
+        return msgstr.format(*named) + end, "template"
+
+    def quoted_name(self, value: str) -> str:
+        """A 'quoted' value that is a name the package translates (a language: 'Polish'), translated
+        inside its quotes and padding; any other value as it is.
+
+        >>> OutputTranslator({"Polish": "波兰语"}, {}).quoted_name("'Polish'  ")
+        "'波兰语'  "
+        """
+        match = _QUOTED_NAME.fullmatch(value)
+        if match is None or match.group(1) not in self.package:
+            return value
+        return "'" + self.package[match.group(1)] + "'" + value[match.end(1) + 1:]
 
     def live_line(self, line: str) -> str:
         """A line printed by a live run in Chinese, translated as the build translates its English line.

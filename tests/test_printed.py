@@ -197,3 +197,11 @@ def test_a_line_with_the_packages_chinese_words_in_it_is_translated_like_the_bui
             assert got == zh, f"{name}: {run!r}"
         assert re.sub(" +", " ", got) == re.sub(" +", " ", zh), f"{name}: {run!r}"
     assert lines >= 60 and exact >= lines // 2
+
+
+def test_quoted_language_names_are_translated_and_other_quoted_values_kept():
+    live = printed.OutputTranslator.shipped("zh_CN")
+    assert live.line("{'Chinese': 54, 'Polish': 2662}\n") == ("{'汉语': 54, '波兰语': 2662}\n", "template")
+    assert live.line("['Irish', 'Polish']\n")[0] == "['爱尔兰语', '波兰语']\n"
+    assert live.line("['x', 'Zzz']\n") == ("['x', 'Zzz']\n", "no words"), "not a package message: data"
+    assert live.quoted_name("'Polish'   ") == "'波兰语'   " and live.quoted_name("'the'") == "'the'"

@@ -83,7 +83,7 @@ def _teddy_layers(name, model):
                 raise AssertionError(gettext("{name}: layer {layer_name!r} has {key}={value_get_class_name}; keep Keras's standard initializers (the check trains the model from scratch).").format(name=name, layer_name=layer.name, key=key, value_get_class_name=value.get('class_name')))
 
 
-def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0, name="Teddy tagger"):
+def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0, name=None):
     """Build the model with ``build_teddy()`` and train it on lab 05's training set as ``recipe`` says.
 
     The check does the training: it rebuilds the model from its config (new weights, Keras
@@ -92,6 +92,7 @@ def train_teddy(build_teddy, recipe, max_updates=600, max_params=50_000, seed=0,
     ``epochs × ceil(3000 / batch_size)`` optimizer steps and ``count_params()`` weights.
     Returns the trained model and the number of steps.
     """
+    name = gettext("Teddy tagger") if name is None else name
     epochs, batch_size, learning_rate, optimizer_name, from_logits = _teddy_recipe(name, recipe)
     per_epoch = -(-_TEDDY_TRAIN[0] // batch_size)
     steps = epochs * per_epoch
@@ -127,7 +128,7 @@ def check_teddy_tagger(build_teddy, recipe, target=0.95, max_updates=600, max_pa
     recipe and owns the optimizer, the weights start new, and the data come from the
     grader's own copy of :mod:`lstmcourse.tasks` in the hidden test.
     """
-    name = "Teddy tagger"
+    name = gettext("Teddy tagger")
     if build_teddy is None or recipe is None:
         raise NotImplementedError(gettext("{name}: write build_teddy() and TEDDY_RECIPE in the cell above first.").format(name=name))
     model, steps = train_teddy(build_teddy, recipe, max_updates, max_params, seed=1 if hidden else 0, name=name)
@@ -208,7 +209,7 @@ def check_race(make_model, hidden=False, baseline=tasks.ADDING_BASELINE_MSE):
     with contextlib.redirect_stdout(io.StringIO()):
         check_adding_comparison(results, baseline=baseline)
     # no numbers in the line: the lab's stored output is compared by nbval, the MSEs are printed by the lab itself
-    _ok("race", gettext("the check trained your models itself: both gated cells solve T = 50, the SimpleRNN does not"))
+    _ok(gettext("race"), gettext("the check trained your models itself: both gated cells solve T = 50, the SimpleRNN does not"))
 
 
 def _gated_solved(name, mse, baseline):
@@ -236,4 +237,4 @@ def check_adding_comparison(results, baseline=1 / 6):
         _gated_solved(name, clean[name], baseline)
     if clean["rnn"] < 0.5 * baseline:
         raise AssertionError(gettext("the SimpleRNN reached MSE {clean_rnn:.4f}: suspiciously good at T = 50. Is it really a SimpleRNN, trained on the same data?").format(clean_rnn=clean['rnn']))
-    _ok("adding comparison", gettext("both gated cells solve T = 50, the SimpleRNN does not"))
+    _ok(gettext("adding comparison"), gettext("both gated cells solve T = 50, the SimpleRNN does not"))

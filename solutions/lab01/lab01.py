@@ -42,6 +42,7 @@ import numpy as np
 from keras import ops
 
 from lstmcourse import checks
+from lstmcourse.i18n import tr
 
 # %% [markdown]
 # ## Task 1 · One step (3 points)
@@ -159,7 +160,7 @@ model = keras.Sequential([keras.Input((None, 1)), keras.layers.RNN(MyRNNCell(16)
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
 model.fit(x_echo[:1000], y_echo[:1000], epochs=10, batch_size=64, verbose=0)
 echo_accuracy = float(np.mean(np.sign(model.predict(x_echo[1000:], verbose=0)[:, 2:]) == y_echo[1000:, 2:]))
-checks.check_accuracy("delayed echo with MyRNNCell", echo_accuracy, 0.9)
+checks.check_accuracy(tr("delayed echo with MyRNNCell"), echo_accuracy, 0.9)
 
 # %% [markdown]
 # ## Going further

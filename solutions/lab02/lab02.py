@@ -40,6 +40,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstmcourse import checks
+from lstmcourse.i18n import tr
 from lstmcourse.reference import rnn_forward
 
 # %% [markdown]
@@ -191,8 +192,8 @@ for radius in (0.5, 0.9, 1.5):
     norms = gradient_norms(x_long, p)
     ax.semilogy(np.arange(40)[::-1], norms, label=f"ρ = {radius}")
     print(f"ρ = {radius}: norm at distance 30 / norm at distance 0 below 1e-2: {norms[-31] / norms[-1] < 1e-2}")
-ax.set_xlabel("distance from the last step")
-ax.set_ylabel("gradient norm (log scale)")
+ax.set_xlabel(tr("distance from the last step, T − 1 − t"))
+ax.set_ylabel(tr("$\\|\\partial L / \\partial h_t\\|$ (log scale)"))
 ax.legend()
 plt.show()
 

@@ -143,8 +143,8 @@ importlib.reload(importlib.import_module("lstmcourse._grading")).fresh("lab07").
 # %% [markdown]
 # ## Task 4 · A counted bigram (2 points)
 #
-# Write `bigram_table(x, y, n_tokens, alpha)`: the table of $\log_2 P(\text{next} = j \mid
-# \text{previous} = i)$, shape (n_tokens, n_tokens), counted over the pairs
+# Write `bigram_table(x, y, n_tokens, alpha)`: the table of $\log_2 P(y = j \mid x = i)$
+# (the next token $y$ given the previous one $x$), shape (n_tokens, n_tokens), counted over the pairs
 # `(x[n, t], y[n, t])` whose target is not `PAD`, with `alpha` added to every count so
 # that no pair gets probability 0. (`counts[x, y] += 1` counts a repeated pair once: use
 # `np.add.at`.)
