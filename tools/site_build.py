@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = ROOT / "tools" / "site"
-BADGE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\(([^)]+)\)")
+BADGE = re.compile(r"\[!\[(Open In Colab|在 Colab 中打开)\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]\(([^)]+)\)")
 LESSON = re.compile(r"\d\d_[\w-]+\.ipynb")
 
 TEXT = {
@@ -79,7 +79,7 @@ def copy_notebook(src: Path, dest: Path) -> None:
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"])
-            new = BADGE.sub(lambda m: f"[Open in Colab]({m.group(1)})", text)
+            new = BADGE.sub(lambda m: f"[{'Open in Colab' if m.group(1).isascii() else m.group(1)}]({m.group(2)})", text)
             if new != text:
                 cell["source"] = new
     dest.parent.mkdir(parents=True, exist_ok=True)
