@@ -630,7 +630,8 @@ words = ["<pad>"] + countries + fillers + ["speaks fluent"]          # token id 
 x_gap, y_gap = tasks.long_gap(1000, gap=G, n_distractors=2, min_gap=2, seed=SEED + 3)   # (1000, G + 2), (1000,)
 xv_gap, yv_gap = tasks.long_gap(1000, gap=G, n_distractors=2, min_gap=2, seed=SEED + 4)
 distance = tasks.long_gap_distance(xv_gap)          # (1000,): tokens between the first country and the query
-print(" ".join(words[t] for t in xv_gap[0]), "->", languages[yv_gap[0]], f"(gap {distance[0]})")
+print(f"the first validation sequence, with a gap of {distance[0]} tokens, and its answer:")
+print(" ".join(words[t] for t in xv_gap[0]), "->", languages[yv_gap[0]])
 
 # %% [markdown]
 # The filler words are drawn at random, so the "sentence" is word salad; what matters
