@@ -915,6 +915,13 @@ def test_no_english_code_comments(path):
     assert not found, f"English code comments or docstrings in {rel(path)} (text: cell id, words): {found}"
 
 
+def test_a_fenced_python_block_with_english_comments_is_a_message():
+    """Its translation may change only the comments (the code is compared with comments stripped)."""
+    blocks = i18n.split_blocks("```python\nx = 1  # add one\n```\n\n```python\nx = 1  # (batch, time)\n```\n\n"
+                               "```text\nsome words\n```\n")
+    assert [b.translatable for b in blocks] == [True, False, False]
+
+
 def test_docstrings_are_messages_and_the_build_keeps_the_code(tmp_path):
     """A function's docstring is a message (msgctxt "docstring"); the build writes its translation inside
     the same quotes, with the body's indentation, and the code stripped of docstrings is unchanged."""

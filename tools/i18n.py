@@ -210,10 +210,18 @@ def split_blocks(source: str) -> list[Block]:
             end -= 1
         inner = tokens[i:j + 1]
         text = "\n".join(lines[start:end])
-        words = tok.type not in _NOT_TEXT and _has_words(inner) and not _NBGRADER_MARKER.fullmatch(text)
+        words = ((tok.type not in _NOT_TEXT and _has_words(inner) and not _NBGRADER_MARKER.fullmatch(text))
+                 or _fence_with_comments(tok))
         blocks.append(Block(start, end, text, words))
         i = j + 1
     return blocks
+
+
+def _fence_with_comments(tok) -> bool:
+    """A fenced Python block whose comments have English words: a message (its translation changes
+    only the comments; tests compare the code with comments stripped)."""
+    return (tok.type == "fence" and tok.info.strip() in ("", "python", "py")
+            and any(c.translatable for c in code_comments(tok.content)))
 
 
 def replace_blocks(source: str, replacements: dict[int, str]) -> str:
