@@ -329,22 +329,16 @@ def template(notebook: Path) -> Catalog:
                 else:
                     cat.add(text, "", locations=[location], auto_comments=[ALT_COMMENT])
             if cell["cell_type"] == "code":
-                for comment in code_comments(cell_source(cell)):
-                    if not comment.translatable:
+                source = cell_source(cell)
+                for part, context in ([(c, COMMENT_CONTEXT) for c in code_comments(source)]
+                                      + [(d, DOCSTRING_CONTEXT) for d in code_docstrings(source)]):
+                    if not part.translatable:
                         continue
-                    message = cat.get(comment.text, context=COMMENT_CONTEXT)
+                    message = cat.get(part.text, context=context)
                     if message is not None:
                         message.locations.append(location)
                     else:
-                        cat.add(comment.text, "", locations=[location], context=COMMENT_CONTEXT)
-                for doc in code_docstrings(cell_source(cell)):
-                    if not doc.translatable:
-                        continue
-                    message = cat.get(doc.text, context=DOCSTRING_CONTEXT)
-                    if message is not None:
-                        message.locations.append(location)
-                    else:
-                        cat.add(doc.text, "", locations=[location], context=DOCSTRING_CONTEXT)
+                        cat.add(part.text, "", locations=[location], context=context)
             continue
         for block in split_blocks(cell_source(cell)):
             for message in [block.text] if block.translatable else math_texts(block.text):
