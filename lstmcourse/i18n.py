@@ -307,7 +307,7 @@ def translate_figure(fig, language="zh_CN"):
                     label.set_fontfamily(cjk_family(label.get_fontfamily()))
 
     def restore():
-        for t, old, family in undo:
+        for t, old, family in reversed(undo):  # last change first: a tick label may be changed twice
             t.set_text(old)
             t.set_fontfamily(family)
         for undo_formatter in formatters:

@@ -80,6 +80,7 @@ def test_tick_labels_given_as_strings_are_drawn_translated():
     fig.canvas.draw()
     for ax in (a, b, c):
         assert [t.get_text() for t in ax.get_xticklabels()] == ["Chinese", "Polish"]
+        assert [t.get_fontfamily() for t in ax.get_xticklabels()] == [["sans-serif"]] * 2, "its font back too"
     plt.close(fig)
 
 

@@ -636,14 +636,13 @@ def translate_docstrings(source: str, cat: Catalog | None) -> tuple[str, int, in
             continue
         total += 1
         zh = translation(cat, doc.text, DOCSTRING_CONTEXT)
-        if zh is None or doc.quote in zh or zh.endswith(doc.quote[0]):
+        # not translated (stays English, counted as pending): none, or one the literal cannot hold
+        if zh is None or doc.quote in zh or zh.endswith(doc.quote[0]) or ("\n" in zh and len(doc.quote) < 3):
             continue
         done += 1
         line_start = source.rfind("\n", 0, doc.start) + 1
         indent = " " * len(source[line_start:doc.start])
         body = ("\n" + indent).join(zh.splitlines())
-        if "\n" in body and len(doc.quote) < 3:
-            continue
         source = source[:doc.start] + doc.quote + body + doc.quote + source[doc.end:]
     return source, total, done
 
