@@ -448,7 +448,6 @@ def test_race_results_edited_after_the_race():
                      visible=lambda: checks.check_adding_comparison(edited, baseline=tasks.ADDING_BASELINE_MSE)) == 0
 
 
-@trains
 def test_the_correct_answers_still_earn_their_points():
     """The guards do not cost an honest notebook anything (no false alarm from the integrity check)."""
     def rnn_step(x_t, h_prev, params):
@@ -456,6 +455,11 @@ def test_the_correct_answers_still_earn_their_points():
     assert step_cell("lab01 rnn_step: the correct answer, nothing patched", rnn_step) == 3
     assert bigram_cell("lab07 bigram: the correct answer, nothing patched", bigram_ok) == 3
     assert softmax_cell("lab08 masked_softmax: the correct answer, nothing patched", masked_softmax_ok) == 3
+
+
+@trains
+def test_the_trained_solutions_still_earn_their_points():
+    """The same for the checks that train: lab 05's Teddy and lab 04's race."""
     recipe = {"epochs": 8, "batch_size": 64, "learning_rate": 0.01}
     assert graded_cell("lab05 Teddy: the solution (bidirectional, 376 steps)", 4,
                        lambda: checks.check_teddy_tagger(bidirectional, recipe),

@@ -1,6 +1,7 @@
 """The Chinese edition (tools/i18n.py): catalogues, builds, and staleness that is never silent."""
 import copy
 import doctest
+import functools
 import importlib.util
 import json
 import re
@@ -971,9 +972,15 @@ def _stream_lines(output):
     return ("".join(text) if isinstance(text, list) else text).splitlines(keepends=True)
 
 
+@functools.lru_cache(maxsize=None)
+def _quoted_names():
+    """{Chinese: English} of the one-word names the printed-line translator puts inside quotes."""
+    return {zh: en for en, zh in i18n.OutputTranslator.load().package.items() if re.fullmatch(r"[A-Z][a-z]+", en)}
+
+
 def _english_name(value):
     """A quoted name translated by the printed-line translator ('波兰语') back to its English ('Polish')."""
-    names = {zh: en for en, zh in i18n.OutputTranslator.load().package.items() if re.fullmatch(r"[A-Z][a-z]+", en)}
+    names = _quoted_names()
     match = re.fullmatch(r"'([^']+)'( *)", value)
     return f"'{names[match.group(1)]}'{match.group(2)}" if match and match.group(1) in names else value
 

@@ -532,10 +532,11 @@ def translate_comments(source: str, cat: Catalog | None) -> tuple[str, int, int]
 
 
 def strip_comments(source: str) -> str:
-    """A code cell's source without its comments (found by `tokenize`): a line that held only a comment
-    is dropped, a comment after code is cut off with the spaces before it. Two sources that differ only
-    in their comments (a Chinese cell and its English original) strip to the same text. A cell that does
-    not tokenize is returned as it is.
+    """A code cell's source without its comments (found by `tokenize`) and its docstrings' text
+    (`strip_docstrings`): a line that held only a comment is dropped, a comment after code is cut off
+    with the spaces before it. Two sources that differ only in their comments and docstrings (a Chinese
+    cell and its English original) strip to the same text. A cell that does not tokenize is returned
+    as it is.
 
     >>> strip_comments("# note\\nx = '#1'  # one\\n\\ny = 2\\n")
     "x = '#1'\\n\\ny = 2\\n"
@@ -1103,8 +1104,9 @@ def zh_code_cell(cell: dict) -> dict:
 
 
 def zh_comments(cell: dict, cat: Catalog | None) -> tuple[int, int]:
-    """Translate a code cell's comments in place (`translate_comments`); how many have words, how many
-    were translated. Nothing else of the cell changes."""
+    """Translate a code cell's comments and docstrings in place (`translate_comments`,
+    `translate_docstrings`); how many have words, how many were translated. Nothing else of the cell
+    changes."""
     source = cell_source(cell)
     new, total, done = translate_comments(source, cat)
     new, total_docs, done_docs = translate_docstrings(new, cat)
